@@ -1,0 +1,37 @@
+# The commands README.md and CI use. Everything runs inside .venv, made here from PyPI.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: setup serve build test lint bench clean
+
+$(BIN)/museumkg: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,remote]'
+	touch $@
+
+setup: $(BIN)/museumkg
+
+## serve: build the catalog (if missing or stale) and serve it on http://$(HOST):$(PORT)/
+serve: setup
+	$(BIN)/museumkg serve --host $(HOST) --port $(PORT)
+
+build: setup
+	$(BIN)/museumkg build
+
+## test: lint, then the whole test suite; pytest's "no tests collected" (exit 5) is a failure
+test: setup lint
+	$(BIN)/python -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests ran: failing"; exit 1; fi; exit $$rc
+
+lint: setup
+	$(BIN)/ruff check src webapp tests bench
+	$(BIN)/ruff format --check src webapp tests bench
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache
