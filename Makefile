@@ -8,6 +8,7 @@ PORT ?= 5000
 .PHONY: setup serve build test lint bench clean
 
 $(BIN)/museumkg: pyproject.toml
+	scripts/system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,remote]'

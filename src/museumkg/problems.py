@@ -11,7 +11,7 @@ class Problem:
     """One thing wrong with the input, located as precisely as the checker can.
 
     Args:
-        rule: short name of the rule broken (``turtle-syntax``, ``shacl:MinCount``, ``owl:consistency``).
+        rule: short name of the rule broken (``syntax``, ``shacl:MinCount``, ``owl:consistency``).
         message: what is wrong, in a curator's words.
         file: the data file, relative to the project where possible.
         line: 1-based line in ``file`` when known.
@@ -20,9 +20,9 @@ class Problem:
         hint: what to do about it.
         severity: ``error`` stops a build; ``warning`` is reported only.
 
-    >>> print(Problem(rule="shacl:MinCount", message="a program needs an organiser",
-    ...               file="data/sources/x.ttl", line=12, record="id/program/p", field="mkg:organizer"))
-    data/sources/x.ttl:12: error [shacl:MinCount] id/program/p mkg:organizer: a program needs an organiser
+    >>> print(Problem(rule="shacl:MinCount", message="needs an organiser",
+    ...               file="x.ttl", line=12, record="id/program/p", field="mkg:organizer"))
+    x.ttl:12: error [shacl:MinCount] id/program/p mkg:organizer: needs an organiser
     """
 
     rule: str

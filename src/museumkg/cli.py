@@ -1,0 +1,210 @@
+"""The ``museumkg`` command line: build, validate, query, serve. Thin over the library."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from museumkg import catalog
+from museumkg.build import build_catalog, check_catalog, is_stale
+from museumkg.config import Settings
+from museumkg.namespaces import PREFIXES
+from museumkg.problems import ProblemsFound
+from museumkg.store import QuerySyntaxError, StoreError, StoreUnavailable
+
+#: ``museumkg query --format`` choices → pyoxigraph result formats.
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
+
+
+def _settings(ctx: click.Context) -> Settings:
+    settings: Settings = ctx.obj
+    return settings
+
+
+def _progress(started: float) -> callable:  # type: ignore[valid-type]
+    def say(message: str) -> None:
+        click.echo(f"[{time.perf_counter() - started:7.2f}s] {message}", err=True)
+
+    return say
+
+
+def _report_problems(err: ProblemsFound) -> None:
+    errors = [p for p in err.problems if p.severity == "error"]
+    warnings = [p for p in err.problems if p.severity != "error"]
+    for problem in err.problems:
+        click.echo(str(problem), err=True)
+    click.echo(
+        f"{len(errors)} error(s), {len(warnings)} warning(s); nothing was written.", err=True
+    )
+
+
+@click.group()
+@click.option("--base-iri", envvar="MUSEUMKG_BASE_IRI", help="Dataset base IRI.")
+@click.option(
+    "--var-dir",
+    envvar="MUSEUMKG_VAR_DIR",
+    type=click.Path(path_type=Path),
+    help="Folder for built stores (default: ./var in the project).",
+)
+@click.option(
+    "--data-dir",
+    envvar="MUSEUMKG_DATA_DIR",
+    type=click.Path(path_type=Path),
+    help="Folder of curated records (default: ./data).",
+)
+@click.pass_context
+def main(ctx: click.Context, base_iri: str | None, var_dir: Path | None, data_dir: Path | None):
+    """museumkg: a linked-data catalog of museums and their partnerships."""
+    try:
+        settings = Settings.from_env()
+    except ValueError as err:
+        raise click.UsageError(str(err)) from err
+    ctx.obj = settings.with_overrides(base_iri=base_iri, var_dir=var_dir, data_dir=data_dir)
+
+
+@main.command()
+@click.option("--no-owl", is_flag=True, help="Skip the OWL reasoner (Java) for a faster build.")
+@click.pass_context
+def build(ctx: click.Context, no_owl: bool) -> None:
+    """Validate the records and build a new store; the previous one serves until it lands."""
+    settings = _settings(ctx).with_overrides(check_owl=False if no_owl else None)
+    started = time.perf_counter()
+    try:
+        manifest = build_catalog(settings, progress=_progress(started))
+    except ProblemsFound as err:
+        _report_problems(err)
+        sys.exit(1)
+    click.echo(f"catalog version {manifest.version}: {manifest.triples} triples")
+    click.echo("triples per graph:")
+    for graph, count in sorted(manifest.graphs.items()):
+        click.echo(f"  {count:>8}  {graph}")
+    click.echo("entities per class:")
+    for cls, count in sorted(manifest.classes.items(), key=lambda kv: (-kv[1], kv[0])):
+        click.echo(f"  {count:>8}  {_prefixed(cls)}")
+    click.echo(f"built in {manifest.seconds:.2f}s")
+
+
+@main.command()
+@click.option("--no-owl", is_flag=True, help="Skip the OWL reasoner (Java).")
+@click.pass_context
+def validate(ctx: click.Context, no_owl: bool) -> None:
+    """Check every record (syntax, references, SHACL, OWL) without building anything."""
+    settings = _settings(ctx).with_overrides(check_owl=False if no_owl else None)
+    try:
+        records = check_catalog(settings, _progress(time.perf_counter()))
+    except ProblemsFound as err:
+        _report_problems(err)
+        sys.exit(1)
+    click.echo(f"{len(records)} source file(s) valid")
+
+
+@main.command()
+@click.argument("query_or_file")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", *RESULT_FORMATS, *GRAPH_FORMATS]),
+    default="table",
+    show_default=True,
+    help="SELECT/ASK: table, json (SPARQL 1.1 JSON), xml, csv, tsv; CONSTRUCT: ttl, nt.",
+)
+@click.pass_context
+def query(ctx: click.Context, query_or_file: str, fmt: str) -> None:
+    """Run a SPARQL query (text, or a path to a .rq file) on the built catalog."""
+    settings = _settings(ctx)
+    path = Path(query_or_file)
+    text = path.read_text(encoding="utf-8") if path.suffix == ".rq" and path.is_file() else None
+    try:
+        store = catalog.open_current(settings)
+        result = store.query(text or query_or_file)
+    except QuerySyntaxError as err:
+        raise click.ClickException(f"the query does not parse: {err}") from err
+    except StoreUnavailable as err:
+        raise click.ClickException(str(err)) from err
+    except StoreError as err:
+        raise click.ClickException(str(err)) from err
+    out = click.get_binary_stream("stdout")
+    if isinstance(result, ox.QueryTriples):
+        graph_format = GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE)
+        prefixes = PREFIXES if graph_format == ox.RdfFormat.TURTLE else None
+        out.write(ox.serialize(result, format=graph_format, prefixes=prefixes) or b"")
+    elif fmt == "table":
+        click.echo(_table(result))
+    elif fmt in RESULT_FORMATS:
+        out.write(result.serialize(format=RESULT_FORMATS[fmt]) or b"")
+    else:
+        raise click.UsageError(f"--format {fmt} is for CONSTRUCT queries; use table/json/csv/tsv")
+
+
+def _prefixed(iri: str) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
+
+def _cell(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return _prefixed(term.value)
+    if isinstance(term, ox.Literal):
+        return term.value + (f"@{term.language}" if term.language else "")
+    return str(term)
+
+
+def _table(result: ox.QuerySolutions | ox.QueryBoolean) -> str:
+    """Render a SELECT or ASK result as an aligned text table."""
+    if isinstance(result, ox.QueryBoolean):
+        return "yes" if bool(result) else "no"
+    names = [v.value for v in result.variables]
+    rows = [[_cell(solution[name]) for name in names] for solution in result]
+    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
+    line = "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
+    rule = "  ".join("-" * w for w in widths)
+    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join([line, rule, *body, f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+@click.option("--no-build", is_flag=True, help="Serve what is built; never build first.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, threads: int, no_build: bool) -> None:
+    """Build the catalog if it is missing or older than the data, then serve it (waitress)."""
+    settings = _settings(ctx)
+    if not no_build and is_stale(settings):
+        click.echo("the catalog is missing or older than the data: building it first", err=True)
+        try:
+            build_catalog(settings, progress=_progress(time.perf_counter()))
+        except ProblemsFound as err:
+            _report_problems(err)
+            if catalog.current_store_dir(settings) is None:
+                raise click.ClickException("nothing to serve: fix the records and retry") from err
+            click.echo("serving the previous catalog, which is still whole", err=True)
+    from waitress import serve as waitress_serve  # the web layer only when serving
+
+    from webapp import create_app
+
+    try:
+        app = create_app(settings=settings)
+    except StoreUnavailable as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"serving the catalog on http://{host}:{port}/", err=True)
+    waitress_serve(app, host=host, port=port, threads=threads, ident="museumkg")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,112 @@
+"""Settings: one dataclass, loaded from the environment (``MUSEUMKG_*``) with safe defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+#: The project directory (where ``data/`` and ``ontology/`` live) when run from a checkout.
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def _env_list(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of museumkg. Each field ``x`` can be set by the variable ``MUSEUMKG_X``.
+
+    Attributes:
+        base_iri: the dataset base; entity IRIs are ``{base_iri}id/<kind>/<slug>``.
+        data_dir: curated records (``sources/`` and ``vocabularies/``).
+        ontology_dir: ``museumkg.ttl``, ``shapes.ttl``, ``context.jsonld``, ``rules/``.
+        var_dir: generated state: stores, build versions (ignored by git).
+        languages: label languages, in fallback order.
+        query_timeout_s: longest a SPARQL query may run.
+        max_rows: most result rows the endpoint returns before marking a result truncated.
+        check_owl: run the OWL reasoner (Java) during builds.
+
+    >>> Settings(base_iri="http://example.org/").base_iri
+    'http://example.org/'
+    """
+
+    base_iri: str = "https://w3id.org/museumkg/"
+    data_dir: Path = PROJECT_DIR / "data"
+    ontology_dir: Path = PROJECT_DIR / "ontology"
+    var_dir: Path = PROJECT_DIR / "var"
+    languages: tuple[str, ...] = ("en", "ru", "kk")
+    query_timeout_s: float = 10.0
+    max_rows: int = 10_000
+    check_owl: bool = True
+    dataset_title: str = "museumkg: museums of Central Asia and their partnerships"
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.base_iri.endswith(("/", "#")):
+            raise ValueError(f"base_iri must end with '/' or '#': {self.base_iri!r}")
+
+    @property
+    def stores_dir(self) -> Path:
+        """Directory holding one folder per built store version."""
+        return self.var_dir / "stores"
+
+    @property
+    def current_store_link(self) -> Path:
+        """Symlink to the store that is serving; replaced atomically by each build."""
+        return self.var_dir / "current"
+
+    @property
+    def ontology_graph(self) -> str:
+        """Named graph holding the ontology."""
+        return f"{self.base_iri}graph/ontology"
+
+    @property
+    def derived_graph(self) -> str:
+        """Named graph holding derived knowledge (partnerships)."""
+        return f"{self.base_iri}graph/derived"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """Return a copy with some fields changed (``None`` values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Build settings from ``MUSEUMKG_*`` variables.
+
+        Args:
+            environ: the environment to read (``os.environ`` by default).
+
+        Raises:
+            ValueError: when a variable does not parse (the message names it).
+
+        >>> Settings.from_env({"MUSEUMKG_MAX_ROWS": "5"}).max_rows
+        5
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            if f.name == "extra":
+                continue
+            name = f"MUSEUMKG_{f.name.upper()}"
+            if name not in env:
+                continue
+            raw = env[name]
+            default = getattr(cls, f.name, None)
+            try:
+                if isinstance(default, bool):
+                    values[f.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+                elif isinstance(default, int):
+                    values[f.name] = int(raw)
+                elif isinstance(default, float):
+                    values[f.name] = float(raw)
+                elif isinstance(default, Path):
+                    values[f.name] = Path(raw)
+                elif isinstance(default, tuple):
+                    values[f.name] = _env_list(raw)
+                else:
+                    values[f.name] = raw
+            except ValueError as err:
+                raise ValueError(f"{name}={raw!r} is not valid: {err}") from err
+        return cls(**values)  # type: ignore[arg-type]

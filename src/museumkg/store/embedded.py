@@ -1,0 +1,192 @@
+"""The embedded store: pyoxigraph on disk (or in memory for tests)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from museumkg.store.base import (
+    Capabilities,
+    QueryResult,
+    QuerySyntaxError,
+    StoreError,
+    StoreUnavailable,
+    Term,
+    rdf_format,
+)
+
+_POSITION = re.compile(r"(?:error at|at) (\d+):(\d+)")
+
+
+def _syntax_error(err: SyntaxError) -> QuerySyntaxError:
+    """Turn pyoxigraph's SPARQL syntax error into ours, keeping line and column."""
+    message = str(err.args[0]) if err.args else str(err)
+    match = _POSITION.search(message)
+    if match:
+        return QuerySyntaxError(message, int(match.group(1)), int(match.group(2)))
+    return QuerySyntaxError(message, err.lineno, err.offset)
+
+
+class EmbeddedStore:
+    """A :class:`~museumkg.store.base.Store` over ``pyoxigraph.Store``.
+
+    Args:
+        path: the store directory; ``None`` keeps everything in memory.
+        read_only: open an existing directory read-only (many readers may share it).
+
+    Raises:
+        StoreUnavailable: when the directory cannot be opened (missing, locked, corrupt).
+
+    >>> store = EmbeddedStore()
+    >>> store.load('<http://ex.org/a> <http://ex.org/p> "x" .', format="nt", graph="http://ex.org/g")
+    >>> store.count()
+    1
+    """
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        self.capabilities = Capabilities(read_only=read_only, update=not read_only)
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif read_only:
+                if not self.path.is_dir():
+                    raise StoreUnavailable(f"no store at {self.path}: run `museumkg build` first")
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self._store = ox.Store(str(self.path))
+        except OSError as err:
+            raise StoreUnavailable(f"cannot open the store at {self.path}: {err}") from err
+
+    @property
+    def native(self) -> ox.Store:
+        """The underlying pyoxigraph store, for bulk work inside the library."""
+        return self._store
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        union_default_graph: bool = True,
+    ) -> QueryResult:
+        """Run a SPARQL query; see :class:`~museumkg.store.base.Store`."""
+        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        try:
+            return self._store.query(
+                sparql,
+                use_default_graph_as_union=union_default_graph,
+                substitutions=substitutions or None,
+            )
+        except SyntaxError as err:
+            raise _syntax_error(err) from err
+        except OSError as err:
+            raise StoreError(f"the store failed while answering: {err}") from err
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update (only on stores opened for writing)."""
+        self._writable("update")
+        try:
+            self._store.update(sparql)
+        except SyntaxError as err:
+            raise _syntax_error(err) from err
+
+    def load(
+        self,
+        data: bytes | str | Path | IO[bytes],
+        *,
+        format: str,
+        graph: str,
+        base_iri: str | None = None,
+    ) -> None:
+        """Bulk-load RDF triples into ``graph``; see :class:`~museumkg.store.base.Store`."""
+        self._writable("load")
+        fmt = rdf_format(format)
+        target = ox.NamedNode(graph)
+        if isinstance(data, Path):
+            self._store.bulk_load(path=str(data), format=fmt, base_iri=base_iri, to_graph=target)
+        else:
+            self._store.bulk_load(data, fmt, base_iri=base_iri, to_graph=target)
+
+    def replace_graph(
+        self,
+        graph: str,
+        data: bytes | str | Path | IO[bytes],
+        *,
+        format: str,
+        base_iri: str | None = None,
+    ) -> None:
+        """Replace a graph's content: parse first, so a bad input leaves the graph as it was."""
+        self._writable("replace_graph")
+        fmt = rdf_format(format)
+        target = ox.NamedNode(graph)
+        kwargs = {"path": str(data)} if isinstance(data, Path) else {"input": data}
+        quads = [
+            ox.Quad(q.subject, q.predicate, q.object, target)
+            for q in ox.parse(format=fmt, base_iri=base_iri, **kwargs)  # type: ignore[arg-type]
+        ]
+        if self._store.contains_named_graph(target):
+            self._store.remove_graph(target)
+        self._store.extend(quads)
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads in one transaction."""
+        self._writable("add_quads")
+        self._store.extend(quads)
+
+    def drop_graph(self, graph: str) -> None:
+        """Remove a named graph (no error if it is absent)."""
+        self._writable("drop_graph")
+        node = ox.NamedNode(graph)
+        if self._store.contains_named_graph(node):
+            self._store.remove_graph(node)
+
+    def graphs(self) -> list[str]:
+        """IRIs of the named graphs, sorted."""
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def count(self, graph: str | None = None) -> int:
+        """Number of quads in ``graph`` or in the whole store."""
+        if graph is None:
+            return len(self._store)
+        query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        result = self._store.query(query, substitutions={ox.Variable("g"): ox.NamedNode(graph)})
+        assert isinstance(result, ox.QuerySolutions)
+        for row in result:
+            value = row["n"]
+            return int(value.value) if value is not None else 0
+        return 0
+
+    def dump(self, output: IO[bytes], *, format: str, graph: str | None = None) -> None:
+        """Serialize everything (N-Quads/TriG) or one graph (any format) to ``output``."""
+        fmt = rdf_format(format)
+        if graph is None:
+            if not fmt.supports_datasets:
+                raise StoreError(
+                    f"{fmt.name} holds one graph: give a graph, or use nq/trig for all of them"
+                )
+            self._store.dump(output, fmt)
+        else:
+            self._store.dump(output, fmt, from_graph=ox.NamedNode(graph))
+
+    def flush(self) -> None:
+        """Write buffered data to disk."""
+        if not self.capabilities.read_only:
+            self._store.flush()
+
+    def optimize(self) -> None:
+        """Compact the on-disk files after a bulk load (faster reads)."""
+        if not self.capabilities.read_only:
+            self._store.optimize()
+
+    def close(self) -> None:
+        """Drop the handle; pyoxigraph closes its files when the object goes away."""
+        self._store = None  # type: ignore[assignment]
+
+    def _writable(self, operation: str) -> None:
+        if self.capabilities.read_only:
+            raise StoreError(f"{operation} refused: this store is opened read-only")
