@@ -66,7 +66,7 @@ def parse_entity_iri(base: str, iri: str) -> EntityRef | None:
     >>> parse_entity_iri("http://ex.org/", "http://other.org/id/org/x") is None
     True
     """
-    prefix = f"{base}id/"
+    prefix = entity_prefix(base)
     if not iri.startswith(prefix):
         return None
     kind, _, slug = iri[len(prefix) :].partition("/")
@@ -75,6 +75,22 @@ def parse_entity_iri(base: str, iri: str) -> EntityRef | None:
     return EntityRef(kind, slug)
 
 
-def in_dataset(base: str, iri: str) -> bool:
-    """Tell whether ``iri`` lies under the dataset base."""
-    return iri.startswith(base)
+def entity_prefix(base: str) -> str:
+    """The prefix every entity IRI starts with (``{base}id/``).
+
+    The ontology namespace may share the base (``{base}ontology#``): it is not an entity.
+
+    >>> entity_prefix("http://ex.org/")
+    'http://ex.org/id/'
+    """
+    return f"{base}id/"
+
+
+def is_entity_iri(base: str, iri: str) -> bool:
+    """Tell whether ``iri`` names one of the dataset's entities.
+
+    >>> is_entity_iri("http://ex.org/", "http://ex.org/id/org/a"), is_entity_iri(
+    ...     "http://ex.org/", "http://ex.org/ontology#Museum")
+    (True, False)
+    """
+    return iri.startswith(entity_prefix(base))

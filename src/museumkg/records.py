@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from museumkg.iris import is_slug, source_iri
+from museumkg.iris import entity_prefix, is_entity_iri, is_slug, source_iri
 from museumkg.namespaces import MKG, RDF
 from museumkg.problems import Problem
 
@@ -173,20 +173,20 @@ def _check_self_description(record: RecordFile) -> list[Problem]:
 
 
 def _check_subjects_in_dataset(record: RecordFile, base_iri: str) -> list[Problem]:
-    """Records may only describe the dataset's own entities (IRIs under the base)."""
+    """Records may only describe the dataset's own entities (``{base}id/...``)."""
     problems: list[Problem] = []
     seen: set[str] = set()
     for quad in record.quads:
         subject = quad.subject
-        if isinstance(subject, ox.NamedNode) and not subject.value.startswith(base_iri):
+        if isinstance(subject, ox.NamedNode) and not is_entity_iri(base_iri, subject.value):
             if subject.value in seen:
                 continue
             seen.add(subject.value)
             problems.append(
                 Problem(
                     "iri-outside-dataset",
-                    f"<{subject.value}> is described here but lies outside the dataset base "
-                    f"{base_iri}",
+                    f"<{subject.value}> is described here but lies outside the dataset "
+                    f"({entity_prefix(base_iri)})",
                     file=record.display,
                     line=locate(record, subject.value, base_iri),
                     record=subject.value,

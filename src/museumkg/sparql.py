@@ -6,7 +6,8 @@ Every query file starts with a header of ``#`` comments::
     # params: ?var (what it is), ...   (or "none")
 
 User values never go into query text: callers pass them as ``bindings`` (RDF terms), which the
-store substitutes (pyoxigraph ``substitutions``; VALUES for remote stores).
+store substitutes (pyoxigraph ``substitutions``; VALUES for remote stores). A bound variable
+must appear in the query's SELECT projection (SEP-0007, as pyoxigraph implements it).
 """
 
 from __future__ import annotations

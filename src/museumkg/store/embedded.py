@@ -153,7 +153,8 @@ class EmbeddedStore:
         """Number of quads in ``graph`` or in the whole store."""
         if graph is None:
             return len(self._store)
-        query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        # a substituted variable must be projected (pyoxigraph follows SEP-0007)
+        query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
         result = self._store.query(query, substitutions={ox.Variable("g"): ox.NamedNode(graph)})
         assert isinstance(result, ox.QuerySolutions)
         for row in result:
