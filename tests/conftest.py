@@ -1,0 +1,141 @@
+"""Shared fixtures: a catalog built once per session, its store, the app, and a real server.
+
+- ``catalog_settings`` (session): Settings whose ``var_dir`` holds a catalog built from the
+  project's ``data/`` by ``build_catalog`` (OWL reasoner off, for speed).
+- ``store`` (session): that catalog's store, opened read-only.
+- ``app`` / ``client``: the Flask app over ``store`` and its test client (quick unit checks).
+- ``live_server`` (session): base URL (``http://127.0.0.1:<port>``, no trailing slash) of a
+  real ``museumkg serve --no-build`` process (waitress) over the same catalog, polled on
+  ``/health`` until it answers; ``live_server_log`` is the file its stderr goes to.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from flask import Flask
+from flask.testing import FlaskClient
+
+from museumkg.build import build_catalog
+from museumkg.catalog import current_store_dir
+from museumkg.config import Settings
+from museumkg.store import EmbeddedStore
+from webapp import create_app
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+SERVER_START_TIMEOUT_S = 30.0
+
+
+@pytest.fixture(scope="session")
+def catalog_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings with a catalog built from the project's ``data/`` into a temporary var_dir."""
+    settings = Settings(var_dir=tmp_path_factory.mktemp("var"), check_owl=False)
+    build_catalog(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def store(catalog_settings: Settings) -> Iterator[EmbeddedStore]:
+    """The built catalog, opened read-only once for the session."""
+    store_dir = current_store_dir(catalog_settings)
+    assert store_dir is not None, "the catalog_settings fixture built no store"
+    opened = EmbeddedStore(store_dir, read_only=True)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture()
+def app(store: EmbeddedStore, catalog_settings: Settings) -> Flask:
+    """The web app over the session's store."""
+    return create_app(store=store, settings=catalog_settings)
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    """Flask's test client (no network): for quick unit checks; web tests use live_server."""
+    return app.test_client()
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _server_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    paths = [str(PROJECT_DIR / "src"), str(PROJECT_DIR), env.get("PYTHONPATH", "")]
+    env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
+    env["PYTHONUNBUFFERED"] = "1"
+    env["MUSEUMKG_VAR_DIR"] = str(settings.var_dir)
+    env["MUSEUMKG_BASE_IRI"] = settings.base_iri
+    env["MUSEUMKG_DATA_DIR"] = str(settings.data_dir)
+    env["MUSEUMKG_ONTOLOGY_DIR"] = str(settings.ontology_dir)
+    return env
+
+
+def _wait_until_ready(proc: subprocess.Popen[bytes], url: str, log_path: Path) -> bool:
+    """Poll ``url/health`` until it answers; ``False`` if the process exits first."""
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    pause = 0.02
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            if requests.get(f"{url}/health", timeout=2).status_code == 200:
+                return True
+        except requests.ConnectionError:
+            pass
+        time.sleep(pause)  # the pause between polls, not a wait for readiness
+        pause = min(pause * 2, 0.25)
+    proc.terminate()
+    proc.wait(timeout=10)
+    log = log_path.read_text(encoding="utf-8", errors="replace")
+    raise RuntimeError(f"server at {url} not ready after {SERVER_START_TIMEOUT_S}s:\n{log}")
+
+
+@pytest.fixture(scope="session")
+def live_server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The file the live server's stderr (its request log) is written to."""
+    return tmp_path_factory.mktemp("live-server") / "stderr.log"
+
+
+@pytest.fixture(scope="session")
+def live_server(catalog_settings: Settings, live_server_log: Path) -> Iterator[str]:
+    """Start a real server process on a free port; yield its base URL; stop it at the end."""
+    for _attempt in range(3):  # a free port can be taken between probing and binding
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        command = [sys.executable, "-m", "museumkg.cli", "serve", "--no-build"]
+        command += ["--host", "127.0.0.1", "--port", str(port), "--threads", "4"]
+        with live_server_log.open("wb") as stderr:
+            proc = subprocess.Popen(
+                command,
+                cwd=PROJECT_DIR,
+                env=_server_env(catalog_settings),
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
+        if _wait_until_ready(proc, url, live_server_log):
+            break
+    else:
+        log = live_server_log.read_text(encoding="utf-8", errors="replace")
+        raise RuntimeError(f"the live server did not start:\n{log}")
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
