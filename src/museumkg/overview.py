@@ -75,8 +75,6 @@ def class_counts(store: Store) -> list[Row]:
 
 def sources(store: Store) -> list[Row]:
     """Source documents, newest first, each with the number of statements in its graph."""
-    # Statements come from graph_counts: sources.rq's own COUNT multiplies by the number of
-    # matching rdf:types (a vocabulary typed both EditorialVocabulary and SourceDocument).
     sizes = {_text(r["graph"]): int(_text(r["triples"])) for r in _rows(store, "graph_counts")}
     names = {
         "source": "iri",
