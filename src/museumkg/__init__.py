@@ -31,7 +31,19 @@ _EXPORTS = {
     "open_store": "museumkg.store",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "EmbeddedStore",
+    "Manifest",
+    "Problem",
+    "ProblemsFound",
+    "Settings",
+    "Store",
+    "StoreError",
+    "build_catalog",
+    "check_catalog",
+    "open_current",
+    "open_store",
+]
 
 
 def __getattr__(name: str) -> Any:
