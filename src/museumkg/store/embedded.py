@@ -84,6 +84,8 @@ class EmbeddedStore:
             )
         except SyntaxError as err:
             raise _syntax_error(err) from err
+        except RuntimeError as err:  # e.g. a bound variable missing from the projection
+            raise StoreError(f"the query cannot run: {err}") from err
         except OSError as err:
             raise StoreError(f"the store failed while answering: {err}") from err
 
