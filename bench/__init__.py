@@ -1,0 +1,1 @@
+"""Benchmarks of museumkg against the engines it stands on (see bench/README.md)."""
