@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from museumkg import catalog
 from museumkg.catalog import Manifest
 from museumkg.config import PROJECT_DIR, Settings
+from museumkg.derive import derive
 from museumkg.problems import Problem, ProblemsFound, errors_only
 from museumkg.records import RecordFile, discover, inputs_hash, parse_record
 from museumkg.sparql import load_query
@@ -119,6 +120,7 @@ def current_inputs_hash(settings: Settings) -> str:
     """Hash of everything a build reads, to tell whether the serving store is stale."""
     records = discover(settings.data_dir, settings.base_iri)
     extra = [settings.ontology_dir / name for name in ONTOLOGY_FILES]
+    extra += sorted((settings.ontology_dir / "rules").glob("*.rq"))
     return inputs_hash(records, [p for p in extra if p.exists()], settings.base_iri)
 
 
@@ -159,6 +161,13 @@ def build_catalog(settings: Settings, *, progress: Progress | None = None) -> Ma
         for record in records:
             say(f"loading {record.display} → {record.graph} ({len(record.quads)} triples)")
             store.add_quads(record.quads)
+        for report in derive(
+            store,
+            base_iri=settings.base_iri,
+            derived_graph=settings.derived_graph,
+            rules_dir=settings.ontology_dir / "rules",
+        ):
+            say(f"rule {report.rule}: {report.triples} triples in {report.seconds:.3f}s")
         manifest = Manifest(
             version=version,
             inputs_hash=digest,
