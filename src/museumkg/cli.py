@@ -203,7 +203,10 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, no_build: bool
     except StoreUnavailable as err:
         raise click.ClickException(str(err)) from err
     click.echo(f"serving the catalog on http://{host}:{port}/", err=True)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="museumkg")
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="museumkg")
+    except OSError as err:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror}") from err
 
 
 if __name__ == "__main__":  # pragma: no cover
