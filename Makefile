@@ -14,7 +14,15 @@ $(BIN)/museumkg: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,remote]'
 	touch $@
 
-setup: $(BIN)/museumkg
+# Browser libraries (YASGUI for the SPARQL editor) from npm, exactly as package-lock.json pins
+# them; the web app serves them from node_modules. Install scripts are not needed and not run.
+NODE_STAMP := node_modules/.museumkg-installed
+$(NODE_STAMP): package.json package-lock.json
+	scripts/system-deps.sh
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+setup: $(BIN)/museumkg $(NODE_STAMP)
 
 ## serve: build the catalog (if missing or stale) and serve it on http://$(HOST):$(PORT)/
 serve: setup

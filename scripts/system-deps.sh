@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
 # Install the system programs museumkg needs when they are missing (Debian packages).
 #   java: the HermiT OWL reasoner that owlready2 runs.
+#   npm (and node): installs the SPARQL editor's browser library (YASGUI) from package-lock.json.
+#   chromium: the headless browser the editor's browser tests drive (Playwright, Debian's build).
 # Runs as root with apt-get (as CI does); otherwise it says what to install and fails.
 set -euo pipefail
 
 missing=()
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+# Only the tests need a browser: without root it is reported, not required.
+for_tests=()
+[ -x /usr/bin/chromium ] || for_tests+=(chromium fonts-dejavu-core)
 
-if [ ${#missing[@]} -eq 0 ]; then
+if [ ${#missing[@]} -eq 0 ] && [ ${#for_tests[@]} -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "museumkg needs these system packages: ${missing[*]} (install them, then retry)" >&2
-  exit 1
+  if [ ${#for_tests[@]} -ne 0 ]; then
+    echo "the browser tests need these system packages: ${for_tests[*]}" >&2
+  fi
+  if [ ${#missing[@]} -ne 0 ]; then
+    echo "museumkg needs these system packages: ${missing[*]} (install them, then retry)" >&2
+    exit 1
+  fi
+  exit 0
 fi
+missing+=("${for_tests[@]}")
 echo "installing system packages: ${missing[*]}" >&2
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

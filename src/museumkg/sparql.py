@@ -72,3 +72,42 @@ def query_names() -> list[str]:
     """Names of every packaged query file, sorted."""
     folder = resources.files(QUERY_PACKAGE)
     return sorted(p.name[:-3] for p in folder.iterdir() if p.name.endswith(".rq"))
+
+
+EXAMPLES_PACKAGE = "museumkg.queries.examples"
+
+
+def example_queries() -> list[NamedQuery]:
+    """The example queries shown in the SPARQL editor (``queries/examples/*.rq``), by name.
+
+    Each answers a research question about the catalog (its ``# summary:``) and takes no
+    parameters; ``text`` has the catalog's prefixes prepended, ready to run anywhere.
+
+    Raises:
+        ValueError: when an example lacks its ``# summary:`` header.
+
+    >>> examples = example_queries()
+    >>> len(examples) >= 12 and all(q.params == "none" for q in examples)
+    True
+    """
+    return list(_load_examples())
+
+
+@cache
+def _load_examples() -> tuple[NamedQuery, ...]:
+    folder = resources.files(EXAMPLES_PACKAGE)
+    examples: list[NamedQuery] = []
+    for resource in sorted(folder.iterdir(), key=lambda r: r.name):
+        if not resource.name.endswith(".rq"):
+            continue
+        name = resource.name[:-3]
+        body = resource.read_text(encoding="utf-8")
+        header = parse_header(body)
+        if "summary" not in header:
+            raise ValueError(f"queries/examples/{name}.rq has no '# summary:' header line")
+        examples.append(
+            NamedQuery(
+                name, header["summary"], header.get("params", "none"), sparql_prologue() + body
+            )
+        )
+    return tuple(examples)
