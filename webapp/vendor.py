@@ -31,6 +31,8 @@ FILES: dict[str, tuple[str, str, frozenset[str]]] = {
         "build",
         frozenset({"yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map"}),
     ),
+    # The network page (webapp/network.py) draws the partnership graph with Cytoscape.js.
+    "cytoscape": ("cytoscape", "dist", frozenset({"cytoscape.min.js"})),
 }
 
 #: Browsers may cache a file this long; URLs carry the package version (``?v=``), so an
