@@ -14,7 +14,7 @@ from museumkg.build import build_catalog, check_catalog, is_stale
 from museumkg.config import Settings
 from museumkg.namespaces import PREFIXES
 from museumkg.problems import ProblemsFound
-from museumkg.store import QuerySyntaxError, StoreError, StoreUnavailable
+from museumkg.store import QuerySyntaxError, StoreError, StoreUnavailable, is_graph_result
 
 #: ``museumkg query --format`` choices → pyoxigraph result formats.
 RESULT_FORMATS = {
@@ -134,7 +134,7 @@ def query(ctx: click.Context, query_or_file: str, fmt: str) -> None:
     except StoreError as err:
         raise click.ClickException(str(err)) from err
     out = click.get_binary_stream("stdout")
-    if isinstance(result, ox.QueryTriples):
+    if is_graph_result(result):
         graph_format = GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE)
         prefixes = PREFIXES if graph_format == ox.RdfFormat.TURTLE else None
         out.write(ox.serialize(result, format=graph_format, prefixes=prefixes) or b"")

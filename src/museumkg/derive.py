@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from museumkg.sparql import parse_header
-from museumkg.store import Store, StoreError
+from museumkg.store import Store, StoreError, is_graph_result
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def derive(store: Store, *, base_iri: str, derived_graph: str, rules_dir: Path) 
             result = store.query(f"BASE <{base_iri}>\n{rule.text}")
         except StoreError as err:
             raise StoreError(f"rule {rule.path.name} failed: {err}") from err
-        if not isinstance(result, ox.QueryTriples):
+        if not is_graph_result(result):
             raise StoreError(f"rule {rule.path.name} must be a CONSTRUCT query")
         quads = [ox.Quad(t.subject, t.predicate, t.object, target) for t in result]
         store.add_quads(quads)

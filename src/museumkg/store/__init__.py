@@ -13,6 +13,7 @@ from museumkg.store.base import (
     StoreError,
     StoreUnavailable,
     Term,
+    is_graph_result,
     rdf_format,
     select_rows,
 )
@@ -28,20 +29,46 @@ __all__ = [
     "StoreError",
     "StoreUnavailable",
     "Term",
+    "is_graph_result",
     "open_store",
     "rdf_format",
     "select_rows",
 ]
 
 
-def open_store(location: str | Path, *, read_only: bool = True) -> Store:
+def open_store(
+    location: str | Path,
+    *,
+    read_only: bool = True,
+    update_url: str | None = None,
+    store_url: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    timeout_s: float = 10.0,
+) -> Store:
     """Open the store at ``location``: a directory means embedded; an http(s) URL means remote.
 
+    Args:
+        location: a store directory, or a SPARQL query endpoint URL.
+        read_only: refuse writes.
+        update_url, store_url: remote only; default to the server's conventions.
+        user, password: remote only; HTTP basic credentials.
+        timeout_s: remote only; the limit for one request.
+
     Raises:
-        NotSupported: for a remote URL (the remote store is not built yet).
         StoreUnavailable: when the store cannot be opened.
     """
     text = str(location)
     if text.startswith(("http://", "https://")):
-        raise NotSupported("remote stores are not available yet: serve the embedded store")
+        from museumkg.store.remote import RemoteStore  # SPARQLWrapper only when needed
+
+        return RemoteStore(
+            text,
+            update_url=update_url,
+            store_url=store_url,
+            user=user,
+            password=password,
+            timeout_s=timeout_s,
+            read_only=read_only,
+        )
     return EmbeddedStore(Path(text), read_only=read_only)

@@ -147,6 +147,11 @@ class Store(Protocol):
         ...
 
 
+def is_graph_result(result: object) -> bool:
+    """True for a CONSTRUCT/DESCRIBE result (an iterable of triples) on any backend."""
+    return not isinstance(result, ox.QuerySolutions | ox.QueryBoolean)
+
+
 def select_rows(result: QueryResult) -> Iterator[dict[str, Term]]:
     """Yield SELECT solutions as ``{variable: term}`` dicts, leaving out unbound variables.
 

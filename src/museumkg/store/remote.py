@@ -1,0 +1,299 @@
+"""A store on a SPARQL 1.1 server over HTTP: queries by SPARQLWrapper, loads by the Graph Store
+Protocol. Imported only when a remote store is asked for (SPARQLWrapper is an optional extra).
+
+Results are parsed into pyoxigraph's result objects (SELECT/ASK) or an iterator of
+``pyoxigraph.Triple`` (CONSTRUCT/DESCRIBE), so callers never branch on the backend.
+
+Servers differ; every difference is handled here, in :data:`DIALECTS`, and nowhere else:
+
+- how to see the union of the named graphs as the default graph (Oxigraph: a request parameter;
+  Virtuoso: it is already the default);
+- where the update and Graph Store endpoints are, relative to the query endpoint.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from museumkg.sparql_text import inject_values, query_form
+from museumkg.store.base import (
+    Capabilities,
+    QueryResult,
+    QuerySyntaxError,
+    StoreError,
+    StoreUnavailable,
+    Term,
+    rdf_format,
+)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How one server product differs from the SPARQL 1.1 standard paths and defaults."""
+
+    name: str
+    union_parameter: str | None  # request parameter that makes the default graph the union
+    update_path: str  # update endpoint, relative to the query endpoint
+    store_path: str  # Graph Store Protocol endpoint, relative to the query endpoint
+
+
+DIALECTS: dict[str, Dialect] = {
+    # oxigraph serve: /query, /update, /store; ?union-default-graph per request
+    "oxigraph": Dialect("oxigraph", "union-default-graph", "update", "store"),
+    # Virtuoso: one /sparql endpoint; the default graph is already the union of all graphs;
+    # authenticated update and graph store under /sparql-auth and /sparql-graph-crud-auth
+    "virtuoso": Dialect("virtuoso", None, "sparql-auth", "sparql-graph-crud-auth"),
+    # Fuseki: /<dataset>/query, /update, /data; union needs tdb2:unionDefaultGraph in config
+    "fuseki": Dialect("fuseki", None, "update", "data"),
+    # anything else: standard names, no union switch
+    "generic": Dialect("generic", None, "update", "data"),
+}
+
+_GRAPH_RESULT = ("CONSTRUCT", "DESCRIBE")
+_RETRIES = 3
+
+
+def guess_dialect(query_url: str) -> Dialect:
+    """Pick the dialect from the query URL's shape.
+
+    >>> guess_dialect("http://127.0.0.1:7878/query").name
+    'oxigraph'
+    >>> guess_dialect("http://127.0.0.1:8890/sparql").name
+    'virtuoso'
+    """
+    path = urllib.parse.urlsplit(query_url).path.rstrip("/")
+    if path.endswith("/query") and path.count("/") == 1:
+        return DIALECTS["oxigraph"]
+    if path.endswith("/sparql"):
+        return DIALECTS["virtuoso"]
+    if path.endswith("/query"):
+        return DIALECTS["fuseki"]
+    return DIALECTS["generic"]
+
+
+class RemoteStore:
+    """A :class:`~museumkg.store.base.Store` over a SPARQL 1.1 server.
+
+    Args:
+        query_url: the SPARQL query endpoint.
+        update_url: the SPARQL Update endpoint (default: by the dialect).
+        store_url: the Graph Store Protocol endpoint (default: by the dialect).
+        user, password: HTTP basic credentials (from settings or the environment, never argv).
+        timeout_s: how long one request may take before :class:`StoreUnavailable` is raised.
+        dialect: a key of :data:`DIALECTS`; guessed from ``query_url`` when omitted.
+        read_only: refuse every write.
+    """
+
+    def __init__(
+        self,
+        query_url: str,
+        *,
+        update_url: str | None = None,
+        store_url: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        timeout_s: float = 10.0,
+        dialect: str | None = None,
+        read_only: bool = False,
+    ) -> None:
+        try:
+            import SPARQLWrapper  # noqa: F401  (checked here: a clear error if missing)
+        except ImportError as err:  # pragma: no cover - depends on the installation
+            raise StoreUnavailable(
+                "remote stores need SPARQLWrapper: pip install 'museumkg[remote]'"
+            ) from err
+        self.dialect = DIALECTS[dialect] if dialect else guess_dialect(query_url)
+        self.query_url = query_url
+        self.update_url = update_url or urllib.parse.urljoin(query_url, self.dialect.update_path)
+        self.store_url = store_url or urllib.parse.urljoin(query_url, self.dialect.store_path)
+        self.timeout_s = timeout_s
+        self._auth = (user, password) if user else None
+        self.capabilities = Capabilities(update=not read_only, read_only=read_only)
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        union_default_graph: bool = True,
+    ) -> QueryResult | Iterator[ox.Triple]:
+        """Run a query on the server; see :class:`~museumkg.store.base.Store`."""
+        from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+        try:
+            form = query_form(sparql)
+            text = inject_values(sparql, bindings) if bindings else sparql
+        except ValueError as err:
+            raise QuerySyntaxError(str(err)) from err
+        if form not in ("SELECT", "ASK", *_GRAPH_RESULT):
+            raise QuerySyntaxError(f"{form} is an update, not a query")
+        wrapper = SPARQLWrapper(self.query_url)
+        wrapper.setQuery(text)
+        wrapper.setMethod(POST)
+        wrapper.setTimeout(int(max(1, self.timeout_s)))
+        wrapper.setReturnFormat(TURTLE if form in _GRAPH_RESULT else JSON)
+        if union_default_graph and self.dialect.union_parameter:
+            wrapper.addParameter(self.dialect.union_parameter, "true")
+        if self._auth:
+            wrapper.setCredentials(*self._auth)
+        try:
+            body = self._retrying(lambda: wrapper.query().response.read())
+        except QueryBadFormed as err:
+            raise QuerySyntaxError(f"the server refused the query: {err}") from err
+        except SPARQLWrapperException as err:
+            raise StoreError(f"the SPARQL server failed: {err}") from err
+        if form in _GRAPH_RESULT:
+            return iter(ox.parse(body, format=ox.RdfFormat.TURTLE))
+        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+
+    # -- writes (Graph Store Protocol) --------------------------------------------------------
+
+    def load(
+        self,
+        data: bytes | str | Path | IO[bytes],
+        *,
+        format: str,
+        graph: str,
+        base_iri: str | None = None,
+    ) -> None:
+        """Add RDF to ``graph`` (GSP POST); relative IRIs are resolved here, not by the server."""
+        self._gsp("POST", graph, self._as_ntriples(data, format, base_iri))
+
+    def replace_graph(
+        self,
+        graph: str,
+        data: bytes | str | Path | IO[bytes],
+        *,
+        format: str,
+        base_iri: str | None = None,
+    ) -> None:
+        """Replace ``graph`` in one request (GSP PUT)."""
+        self._gsp("PUT", graph, self._as_ntriples(data, format, base_iri))
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads, one GSP POST per graph."""
+        by_graph: dict[str, list[ox.Triple]] = {}
+        for quad in quads:
+            if not isinstance(quad.graph_name, ox.NamedNode):
+                raise StoreError("remote stores take quads in named graphs only")
+            triple = ox.Triple(quad.subject, quad.predicate, quad.object)
+            by_graph.setdefault(quad.graph_name.value, []).append(triple)
+        for graph, triples in by_graph.items():
+            self._gsp("POST", graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+
+    def drop_graph(self, graph: str) -> None:
+        """Delete a graph (GSP DELETE; absent graphs are fine)."""
+        self._gsp("DELETE", graph, None, missing_ok=True)
+
+    def graphs(self) -> list[str]:
+        """Named graphs on the server, sorted (servers may add their own system graphs)."""
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert isinstance(result, ox.QuerySolutions)
+        return sorted(row["g"].value for row in result if isinstance(row["g"], ox.NamedNode))
+
+    def count(self, graph: str | None = None) -> int:
+        """Number of triples in ``graph``, or quads in all named graphs."""
+        if graph is None:
+            text = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        else:
+            text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
+        result = self.query(text, union_default_graph=False)
+        assert isinstance(result, ox.QuerySolutions)
+        for row in result:
+            return int(row["n"].value)
+        return 0
+
+    def dump(self, output: IO[bytes], *, format: str, graph: str | None = None) -> None:
+        """Write one graph (any format) or every named graph (N-Quads/TriG) to ``output``."""
+        fmt = rdf_format(format)
+        graphs = [graph] if graph else self.graphs()
+        if graph is None and not fmt.supports_datasets:
+            raise StoreError(f"{fmt.name} holds one graph: give a graph, or use nq/trig")
+        for name in graphs:
+            node = ox.NamedNode(name)
+            triples = self.query(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}"
+            )
+            if fmt.supports_datasets:
+                quads = (ox.Quad(t.subject, t.predicate, t.object, node) for t in triples)
+                output.write(ox.serialize(quads, format=fmt) or b"")
+            else:
+                output.write(ox.serialize(triples, format=fmt) or b"")
+
+    def close(self) -> None:
+        """Nothing to release: every request opens its own connection."""
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _as_ntriples(
+        self, data: bytes | str | Path | IO[bytes], format: str, base_iri: str | None
+    ) -> bytes:
+        fmt = rdf_format(format)
+        source = {"path": str(data)} if isinstance(data, Path) else {"input": data}
+        triples = (
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in ox.parse(format=fmt, base_iri=base_iri, **source)  # type: ignore[arg-type]
+        )
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+    def _gsp(
+        self, method: str, graph: str, body: bytes | None, *, missing_ok: bool = False
+    ) -> None:
+        if self.capabilities.read_only:
+            raise StoreError(f"{method} {graph} refused: this store is read-only")
+        url = f"{self.store_url}?{urllib.parse.urlencode({'graph': graph})}"
+        request = urllib.request.Request(url, data=body, method=method)
+        if body is not None:
+            request.add_header("Content-Type", "application/n-triples")
+        if self._auth:
+            token = base64.b64encode(f"{self._auth[0]}:{self._auth[1] or ''}".encode()).decode()
+            request.add_header("Authorization", f"Basic {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
+                response.read()
+        except urllib.error.HTTPError as err:
+            if missing_ok and err.code == 404:
+                return
+            detail = err.read(500).decode("utf-8", "replace")
+            raise StoreError(f"{method} {graph} failed: HTTP {err.code} {detail}") from err
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as err:
+            raise StoreUnavailable(f"cannot reach {self.store_url}: {_reason(err)}") from err
+
+    def _retrying(self, call):  # type: ignore[no-untyped-def]
+        """Run a read, retrying on connection failures until the time limit (reads are safe)."""
+        deadline = time.monotonic() + self.timeout_s
+        delay = 0.1
+        for attempt in range(1, _RETRIES + 1):
+            try:
+                return call()
+            except (urllib.error.URLError, TimeoutError, ConnectionError) as err:
+                if isinstance(err, urllib.error.HTTPError):
+                    if err.code == 400:
+                        detail = err.read(500).decode("utf-8", "replace")
+                        raise QuerySyntaxError(f"the server refused the query: {detail}") from err
+                    raise StoreError(f"the server answered HTTP {err.code}") from err
+                if attempt == _RETRIES or time.monotonic() + delay > deadline:
+                    raise StoreUnavailable(
+                        f"cannot reach the SPARQL server at {self.query_url}: {_reason(err)}"
+                    ) from err
+                time.sleep(delay)
+                delay *= 3
+        raise StoreUnavailable(f"cannot reach the SPARQL server at {self.query_url}")
+
+
+def _reason(err: BaseException) -> str:
+    reason = getattr(err, "reason", None)
+    return str(reason or err)

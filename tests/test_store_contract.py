@@ -1,0 +1,170 @@
+"""One store contract, the same tests over every implementation.
+
+The remote store talks to a real ``oxigraph serve`` process on 127.0.0.1 (PyPI package
+``oxigraph``), started here with its own data folder and stopped after.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from museumkg.store import (
+    EmbeddedStore,
+    QuerySyntaxError,
+    Store,
+    StoreUnavailable,
+    is_graph_result,
+    open_store,
+    select_rows,
+)
+
+G1 = "http://example.org/graph/one"
+G2 = "http://example.org/graph/two"
+DATA = """
+<http://example.org/a> <http://example.org/name> "Almaty"@en .
+<http://example.org/a> <http://example.org/name> "Алматы"@ru .
+<http://example.org/a> <http://example.org/partner> <http://example.org/b> .
+<http://example.org/b> <http://example.org/name> "B \\"quoted\\" <tag>" .
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def oxigraph_binary() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(found).exists():
+        pytest.fail("the `oxigraph` server CLI is missing: it comes with the test extra")
+    return found
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server on 127.0.0.1 with its own folder; yields its base URL."""
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("oxigraph-server")
+    process = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"oxigraph serve exited: {process.stderr.read().decode()[:500]}")
+        try:
+            with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1):
+                break
+        except OSError:
+            if time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("oxigraph serve did not answer within 30 s")
+            time.sleep(0.1)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(params=["embedded", "oxigraph-server"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "embedded":
+        store: Store = EmbeddedStore(tmp_path / "store")
+    else:
+        url = request.getfixturevalue("oxigraph_server")
+        store = open_store(f"{url}/query", read_only=False)
+        for graph in store.graphs():
+            store.drop_graph(graph)
+    store.load(DATA.encode(), format="nt", graph=G1)
+    yield store
+    store.close()
+
+
+def names(store: Store, **bindings: ox.NamedNode) -> list[str]:
+    text = "SELECT ?s ?name WHERE { ?s <http://example.org/name> ?name } ORDER BY ?name"
+    return [r["name"].value for r in select_rows(store.query(text, bindings=bindings))]
+
+
+def test_load_count_and_graphs(store: Store) -> None:
+    assert store.count() == 4
+    assert store.count(G1) == 4
+    assert store.graphs() == [G1]
+
+
+def test_default_graph_is_the_union(store: Store) -> None:
+    store.load(b'<http://example.org/c> <http://example.org/name> "C" .', format="nt", graph=G2)
+    assert sorted(names(store)) == sorted(['B "quoted" <tag>', "C", "Almaty", "Алматы"])
+    text = "SELECT ?name WHERE { ?s <http://example.org/name> ?name }"
+    assert list(select_rows(store.query(text, union_default_graph=False))) == []
+
+
+def test_bindings_are_terms_not_text(store: Store) -> None:
+    assert sorted(names(store, s=ox.NamedNode("http://example.org/a"))) == ["Almaty", "Алматы"]
+    # a value that looks like SPARQL stays a value
+    hostile = ox.Literal('x" } } ; DROP ALL ; #')
+    text = "SELECT ?name ?s WHERE { ?s <http://example.org/name> ?name }"
+    assert list(select_rows(store.query(text, bindings={"name": hostile}))) == []
+    quoted = ox.Literal('B "quoted" <tag>')
+    found = [r["s"].value for r in select_rows(store.query(text, bindings={"name": quoted}))]
+    assert found == ["http://example.org/b"]
+    assert store.count() == 4
+
+
+def test_ask_and_construct(store: Store) -> None:
+    assert bool(store.query("ASK { ?s <http://example.org/partner> ?o }"))
+    text = "CONSTRUCT { ?o <http://example.org/of> ?s } WHERE { ?s <http://example.org/partner> ?o}"
+    result = store.query(text)
+    assert is_graph_result(result)
+    triples = list(result)
+    assert [(t.subject.value, t.object.value) for t in triples] == [
+        ("http://example.org/b", "http://example.org/a")
+    ]
+
+
+def test_replace_and_drop_graph(store: Store) -> None:
+    store.replace_graph(G1, b'<http://example.org/x> <http://example.org/name> "X" .', format="nt")
+    assert store.count(G1) == 1 and names(store) == ["X"]
+    store.drop_graph(G1)
+    assert store.count() == 0 and store.graphs() == []
+
+
+def test_dump_round_trips(store: Store) -> None:
+    out = io.BytesIO()
+    store.dump(out, format="nq")
+    quads = list(ox.parse(out.getvalue(), format=ox.RdfFormat.N_QUADS))
+    assert len(quads) == 4 and {q.graph_name.value for q in quads} == {G1}
+    expected = {(q.subject, q.predicate, q.object) for q in quads}
+    parsed = {
+        (t.subject, t.predicate, t.object) for t in ox.parse(DATA, format=ox.RdfFormat.N_TRIPLES)
+    }
+    assert expected == parsed
+
+
+def test_syntax_errors_are_named(store: Store) -> None:
+    with pytest.raises(QuerySyntaxError):
+        store.query("SELECT * WHERE { ?s ?p }")
+
+
+def test_unreachable_server_is_a_clear_error_within_the_time_limit() -> None:
+    started = time.monotonic()
+    store = open_store(f"http://127.0.0.1:{_free_port()}/query", timeout_s=2)
+    with pytest.raises(StoreUnavailable, match="cannot reach"):
+        store.query("ASK {}")
+    assert time.monotonic() - started < 5
