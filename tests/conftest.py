@@ -139,3 +139,12 @@ def live_server(catalog_settings: Settings, live_server_log: Path) -> Iterator[s
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ``oxigraph serve`` on 127.0.0.1 with its own folder; yields its base URL."""
+    from servers import oxigraph_server as run_oxigraph
+
+    with run_oxigraph(tmp_path_factory.mktemp("oxigraph-server")) as url:
+        yield url

@@ -7,17 +7,13 @@ The remote store talks to a real ``oxigraph serve`` process on 127.0.0.1 (PyPI p
 from __future__ import annotations
 
 import io
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from servers import free_port
 
 from museumkg.store import (
     EmbeddedStore,
@@ -37,50 +33,6 @@ DATA = """
 <http://example.org/a> <http://example.org/partner> <http://example.org/b> .
 <http://example.org/b> <http://example.org/name> "B \\"quoted\\" <tag>" .
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def oxigraph_binary() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    if not Path(found).exists():
-        pytest.fail("the `oxigraph` server CLI is missing: it comes with the test extra")
-    return found
-
-
-@pytest.fixture(scope="module")
-def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real Oxigraph server on 127.0.0.1 with its own folder; yields its base URL."""
-    port = _free_port()
-    folder = tmp_path_factory.mktemp("oxigraph-server")
-    process = subprocess.Popen(
-        [oxigraph_binary(), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"oxigraph serve exited: {process.stderr.read().decode()[:500]}")
-        try:
-            with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1):
-                break
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("oxigraph serve did not answer within 30 s")
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 @pytest.fixture(params=["embedded", "oxigraph-server"])
@@ -164,7 +116,7 @@ def test_syntax_errors_are_named(store: Store) -> None:
 
 def test_unreachable_server_is_a_clear_error_within_the_time_limit() -> None:
     started = time.monotonic()
-    store = open_store(f"http://127.0.0.1:{_free_port()}/query", timeout_s=2)
+    store = open_store(f"http://127.0.0.1:{free_port()}/query", timeout_s=2)
     with pytest.raises(StoreUnavailable, match="cannot reach"):
         store.query("ASK {}")
     assert time.monotonic() - started < 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -14,7 +15,13 @@ from museumkg.build import build_catalog, check_catalog, is_stale
 from museumkg.config import Settings
 from museumkg.namespaces import PREFIXES
 from museumkg.problems import ProblemsFound
-from museumkg.store import QuerySyntaxError, StoreError, StoreUnavailable, is_graph_result
+from museumkg.store import (
+    QuerySyntaxError,
+    StoreError,
+    StoreUnavailable,
+    is_graph_result,
+    open_store,
+)
 
 #: ``museumkg query --format`` choices → pyoxigraph result formats.
 RESULT_FORMATS = {
@@ -174,6 +181,45 @@ def _table(result: ox.QuerySolutions | ox.QueryBoolean) -> str:
     rule = "  ".join("-" * w for w in widths)
     body = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     return "\n".join([line, rule, *body, f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
+
+
+@main.command()
+@click.option("--endpoint", required=True, help="The server's SPARQL query endpoint URL.")
+@click.option("--update-endpoint", help="SPARQL Update URL (default: the server's convention).")
+@click.option("--store-endpoint", help="Graph Store Protocol URL (default: by convention).")
+@click.option("--timeout", "timeout_s", default=120.0, show_default=True, help="Per request, s.")
+@click.pass_context
+def push(
+    ctx: click.Context,
+    endpoint: str,
+    update_endpoint: str | None,
+    store_endpoint: str | None,
+    timeout_s: float,
+) -> None:
+    """Load the built catalog into a SPARQL server, graph by graph, replacing old versions.
+
+    Credentials come from MUSEUMKG_ENDPOINT_USER and MUSEUMKG_ENDPOINT_PASSWORD (never from
+    the command line, which shells keep in their history).
+    """
+    from museumkg.publish_remote import push_catalog
+
+    settings = _settings(ctx)
+    try:
+        source = catalog.open_current(settings)
+        target = open_store(
+            endpoint,
+            read_only=False,
+            update_url=update_endpoint,
+            store_url=store_endpoint,
+            user=os.environ.get("MUSEUMKG_ENDPOINT_USER"),
+            password=os.environ.get("MUSEUMKG_ENDPOINT_PASSWORD"),
+            timeout_s=timeout_s,
+        )
+        for graph, count in push_catalog(source, target):
+            click.echo(f"{count:>8}  {graph}")
+    except StoreError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"pushed {len(source.graphs())} graphs to {endpoint}")
 
 
 @main.command()

@@ -1,0 +1,50 @@
+"""`museumkg push`: the built catalog lands in a real SPARQL server, graph by graph."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from museumkg.config import Settings
+from museumkg.store import Store, open_store, select_rows
+
+COUNT_PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+def counts(store: Store) -> dict[str, int]:
+    rows = select_rows(store.query(COUNT_PER_GRAPH))
+    return {row["g"].value: int(row["n"].value) for row in rows}
+
+
+def test_push_copies_every_graph_and_replaces_old_versions(
+    catalog_settings: Settings, store: Store, oxigraph_server: str
+) -> None:
+    endpoint = f"{oxigraph_server}/query"
+    remote = open_store(endpoint, read_only=False)
+    stale = catalog_settings.ontology_graph
+    remote.load(b'<http://x.example/old> <http://x.example/p> "1" .', format="nt", graph=stale)
+    env = dict(os.environ, MUSEUMKG_VAR_DIR=str(catalog_settings.var_dir))
+    command = [sys.executable, "-m", "museumkg.cli", "push", "--endpoint", endpoint]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert counts(remote) == counts(store)
+    assert f"pushed {len(store.graphs())} graphs" in done.stdout
+    # the same question gets the same answer from both stores
+    query = """PREFIX mkg: <https://w3id.org/museumkg/ontology#>
+               SELECT ?a ?b WHERE { ?a mkg:partnerOf ?b } ORDER BY ?a ?b"""
+    answer = [(r["a"].value, r["b"].value) for r in select_rows(remote.query(query))]
+    assert answer == [(r["a"].value, r["b"].value) for r in select_rows(store.query(query))]
+    assert len(answer) == 6
+
+
+def test_push_to_an_unreachable_server_fails_clearly(catalog_settings: Settings) -> None:
+    from servers import free_port
+
+    env = dict(os.environ, MUSEUMKG_VAR_DIR=str(catalog_settings.var_dir))
+    endpoint = f"http://127.0.0.1:{free_port()}/query"
+    command = [sys.executable, "-m", "museumkg.cli", "push", "--endpoint", endpoint]
+    command += ["--timeout", "2"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 1
+    assert "cannot reach" in done.stderr and "Traceback" not in done.stderr
