@@ -79,7 +79,7 @@ class Watched:
             self.foreign.append(request.url)
 
     def assert_clean(self) -> None:
-        assert self.errors == [], "uncaught JavaScript errors"
+        assert self.errors == [], f"uncaught JavaScript errors; console: {self.console}"
         assert self.dialogs == [], "a dialog opened (script from a result ran?)"
         assert self.foreign == [], "the editor must not call other hosts (no CDN, no LOV)"
 

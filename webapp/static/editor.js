@@ -102,6 +102,12 @@
   }
   Yasr.defaults.errorRenderers = [renderAppError].concat(Yasr.defaults.errorRenderers || []);
 
+  // Result tables wrap long values instead of cutting them to a few characters (labels and
+  // descriptions are what researchers read); the table's "Ellipse" switch still toggles it.
+  if (Yasr.defaults.plugins && Yasr.defaults.plugins.table) {
+    Yasr.defaults.plugins.table.dynamicConfig = { isEllipsed: false };
+  }
+
   // YASGUI's "share" button: the same /sparql?query= link the address bar shows.
   if (Yasgui.Tab && Yasgui.Tab.prototype) {
     Yasgui.Tab.prototype.getShareableLink = function () {
