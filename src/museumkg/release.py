@@ -1,0 +1,213 @@
+"""A release: the dumps, the dataset description and the diff, written at build time.
+
+The build calls :func:`write_release` on the store it has just filled, before it lands, with
+``<store folder>/dumps`` as the target; the files therefore land (or are thrown away) with the
+store in the same ``os.replace``. The folder holds::
+
+    museumkg.{ttl,nt,nq,trig,jsonld,rdf}   every format (export.py)
+    museumkg.nq.gz, museumkg.nt.gz         compressed, for bulk loaders
+    context.jsonld                         the JSON-LD context of this release, frozen
+    void.ttl                               VoID + DCAT (URLs under the base IRI)
+    changes.rdfp                           RDF Patch from the previous release, if there was one
+    release.json                           all of the above: format, size, triples, sha256,
+                                           licence, counts for VoID, the diff's summary
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from museumkg import catalog
+from museumkg.config import Settings
+from museumkg.diff import DiffSummary, diff_stores, write_patch
+from museumkg.export import FORMATS, export_file, load_context, repeated_quads
+from museumkg.metadata import (
+    LICENCE,
+    DatasetStats,
+    Site,
+    collect_stats,
+    describe_dataset,
+    serialize_description,
+)
+from museumkg.store import EmbeddedStore
+
+RELEASE_FILE = "release.json"
+DUMPS_DIR = "dumps"
+#: The name every dump file starts with (``museumkg.ttl``, ...).
+STEM = "museumkg"
+#: Formats also written gzip-compressed.
+GZIPPED = ("nq", "nt")
+PATCH_FILE = "changes.rdfp"
+CONTEXT_FILE = "context.jsonld"
+VOID_FILE = "void.ttl"
+
+
+def dumps_dir(store_dir: Path) -> Path:
+    """Where the release files of the store in ``store_dir`` are."""
+    return store_dir / DUMPS_DIR
+
+
+def read_release(store_dir: Path) -> dict[str, Any] | None:
+    """The ``release.json`` of a store folder, or ``None`` when it has none."""
+    try:
+        data = json.loads((dumps_dir(store_dir) / RELEASE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def sha256_of(path: Path) -> str:
+    """The file's SHA-256, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _entry(path: Path, kind: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "name": path.name,
+        "kind": kind,
+        "size": path.stat().st_size,
+        "sha256": sha256_of(path),
+        **extra,
+    }
+
+
+def write_release(
+    store: EmbeddedStore,
+    target: Path,
+    *,
+    version: str,
+    built_at: str,
+    base_iri: str,
+    title: str,
+    ontology_dir: Path,
+    previous: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Write every dump, the description and the diff into ``target``; return release.json.
+
+    Args:
+        store: the store of the release (the build's, still open).
+        target: the folder to write (created).
+        version: the release's version id.
+        built_at: when it was built (ISO 8601).
+        base_iri: the dataset base.
+        title: the dataset title.
+        ontology_dir: where ``context.jsonld`` is.
+        previous: the previous release's store folder, to diff against.
+        progress: called with one line per file.
+    """
+    say = progress or (lambda _line: None)
+    target.mkdir(parents=True, exist_ok=True)
+    native = store.native
+    context = load_context(ontology_dir)
+    skip = repeated_quads(native)
+    files: list[dict[str, Any]] = []
+    for fmt in FORMATS.values():
+        for gzipped in (False, True) if fmt.name in GZIPPED else (False,):
+            path = target / f"{STEM}.{fmt.extension}{'.gz' if gzipped else ''}"
+            started = time.perf_counter()
+            count = export_file(native, path, fmt.name, gzipped=gzipped, context=context, skip=skip)
+            seconds = time.perf_counter() - started
+            files.append(
+                _entry(
+                    path,
+                    "dump",
+                    format=fmt.name,
+                    label=fmt.label,
+                    media_type=fmt.media_type,
+                    gzip=gzipped,
+                    triples=count,
+                    dataset=fmt.dataset,
+                )
+            )
+            say(
+                f"dump {path.name}: {count} statements, {path.stat().st_size} bytes, {seconds:.2f}s"
+            )
+    context_path = target / CONTEXT_FILE
+    context_path.write_text(json.dumps(context, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    files.append(_entry(context_path, "context", media_type="application/ld+json"))
+
+    stats = collect_stats(store, base_iri)
+    release: dict[str, Any] = {
+        "version": version,
+        "built_at": built_at,
+        "base_iri": base_iri,
+        "title": title,
+        "licence": LICENCE,
+        "stats": stats.as_dict(),
+        "diff": None,
+        "files": files,
+    }
+    if previous is not None:
+        release["diff"] = _write_diff(native, previous, target, version)
+        files.append(_entry(target / PATCH_FILE, "diff", media_type="text/rdf-patch"))
+        say(f"diff from {previous.name}: +{release['diff']['added']} -{release['diff']['removed']}")
+    void_path = target / VOID_FILE
+    triples = describe_dataset(
+        base_iri=base_iri, title=title, stats=stats, release=release, site=Site(base_iri)
+    )
+    void_path.write_bytes(serialize_description(triples, "ttl"))
+    files.append(_entry(void_path, "description", media_type="text/turtle", triples=len(triples)))
+    (target / RELEASE_FILE).write_text(
+        json.dumps(release, indent=2, ensure_ascii=False, sort_keys=True) + "\n", "utf-8"
+    )
+    return release
+
+
+def _write_diff(native: ox.Store, previous: Path, target: Path, version: str) -> dict[str, Any]:
+    old = ox.Store.read_only(str(previous))
+    summary = DiffSummary(old=previous.name, new=version)
+    header = {"id": f'"{version}"', "prev": f'"{previous.name}"'}
+    with (target / PATCH_FILE).open("wb") as out:
+        write_patch(diff_stores(old, native, summary), out, header=header)
+    del old
+    data = summary.as_dict()
+    data["previous"] = previous.name
+    data["file"] = PATCH_FILE
+    return data
+
+
+def stats_of(release: dict[str, Any] | None) -> DatasetStats | None:
+    """The VoID counts kept in a release, if any."""
+    if not release or not isinstance(release.get("stats"), dict):
+        return None
+    return DatasetStats.from_dict(release["stats"])
+
+
+def publish_release(
+    store: EmbeddedStore,
+    work_dir: Path,
+    settings: Settings,
+    version: str,
+    built_at: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """The build's release step: :func:`write_release` into ``work_dir/dumps``.
+
+    The previous release is the store serving now (``current``, before this build lands).
+    """
+    current = catalog.current_store_dir(settings)
+    stamp = built_at or datetime.now(UTC).replace(microsecond=0).isoformat()
+    return write_release(
+        store,
+        dumps_dir(work_dir),
+        version=version,
+        built_at=stamp,
+        base_iri=settings.base_iri,
+        title=settings.dataset_title,
+        ontology_dir=settings.ontology_dir,
+        previous=current if current is not None and current != work_dir else None,
+        progress=progress,
+    )
