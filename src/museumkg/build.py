@@ -45,7 +45,7 @@ def read_records(settings: Settings) -> tuple[list[RecordFile], list[Problem]]:
     problems: list[Problem] = []
     seen: dict[str, RecordFile] = {}
     for record in records:
-        problems += parse_record(record, settings.base_iri)
+        problems += parse_record(record, settings.base_iri, max_bytes=settings.max_record_bytes)
         if record.graph in seen:
             problems.append(
                 Problem(
@@ -60,7 +60,7 @@ def read_records(settings: Settings) -> tuple[list[RecordFile], list[Problem]]:
         problems.append(
             Problem(
                 "no-records",
-                f"no record files (*.ttl, *.jsonld) under {settings.data_dir}",
+                f"no record files (*.ttl, *.jsonld, *.yaml) under {settings.data_dir}",
                 hint="add a source file under data/sources/",
             )
         )

@@ -27,6 +27,7 @@ class Settings:
         query_timeout_s: longest a SPARQL query may run.
         max_rows: most result rows the endpoint returns before marking a result truncated.
         check_owl: run the OWL reasoner (Java) during builds.
+        max_record_bytes: largest record file accepted by build, validate and import.
 
     >>> Settings(base_iri="http://example.org/").base_iri
     'http://example.org/'
@@ -40,6 +41,7 @@ class Settings:
     query_timeout_s: float = 10.0
     max_rows: int = 10_000
     check_owl: bool = True
+    max_record_bytes: int = 5 * 1024 * 1024
     dataset_title: str = "museumkg: museums of Central Asia and their partnerships"
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 #: Entity kinds, in the order pages list them.
-KINDS = ("org", "program", "person", "role", "topic", "place", "source", "partnership")
+KINDS = ("org", "program", "person", "role", "topic", "place", "source", "partnership", "claim")
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$")
 

@@ -2,7 +2,8 @@
 
 Each file under ``data/sources/`` or ``data/vocabularies/`` is one source document and becomes
 one named graph, ``{base}id/source/<file stem>``. Files write dataset IRIs relative
-(``<id/org/unesco-almaty>``); parsing resolves them against the configured base.
+(``<id/org/unesco-almaty>``); parsing resolves them against the configured base. Turtle and
+JSON-LD are parsed directly; YAML records are converted by :mod:`museumkg.yaml_records`.
 """
 
 from __future__ import annotations
@@ -19,8 +20,14 @@ from museumkg.iris import entity_prefix, is_entity_iri, is_slug, source_iri
 from museumkg.namespaces import MKG, RDF
 from museumkg.problems import Problem
 
-#: Record formats read directly, by file extension.
-RECORD_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".jsonld": ox.RdfFormat.JSON_LD}
+#: Record formats, by file extension: an RDF format parsed directly, or ``"yaml"`` for the
+#: curator's format converted by :mod:`museumkg.yaml_records`.
+RECORD_FORMATS: dict[str, ox.RdfFormat | str] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".yaml": "yaml",
+    ".yml": "yaml",
+}
 #: Folders of ``data/`` that hold source files.
 SOURCE_FOLDERS = ("sources", "vocabularies")
 #: Largest record file accepted, in bytes (a curated source is small; anything bigger is a mistake).
@@ -40,6 +47,9 @@ class RecordFile:
     display: str
     quads: list[ox.Quad] = field(default_factory=list)
     text: str = ""
+    #: For converted formats (YAML): IRI → line of its entry, (IRI, value) → line of the value.
+    entity_lines: dict[str, int] = field(default_factory=dict)
+    value_lines: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def digest(self) -> str:
         """SHA-256 of the file's bytes."""
@@ -75,12 +85,15 @@ def record_file(path: Path, base_iri: str, *, root: Path | None = None) -> Recor
     return RecordFile(path=path, slug=slug, graph=graph, display=display)
 
 
-def parse_record(record: RecordFile, base_iri: str) -> list[Problem]:
+def parse_record(
+    record: RecordFile, base_iri: str, *, max_bytes: int = MAX_RECORD_BYTES
+) -> list[Problem]:
     """Parse a record file into ``record.quads``; return every problem found (none = fine).
 
     Checks, each reported with file and line where it applies: the file name is a slug, the
-    file is not empty or too large, it is UTF-8, its syntax parses, it describes its own source
-    document, and every subject it describes lies under the dataset base.
+    file is not empty or larger than ``max_bytes``, it is UTF-8, its syntax parses (YAML: is a
+    valid record), it describes its own source document, and every subject it describes lies
+    under the dataset base.
     """
     problems: list[Problem] = []
     where = {"file": record.display}
@@ -94,11 +107,12 @@ def parse_record(record: RecordFile, base_iri: str) -> list[Problem]:
             )
         )
     size = record.path.stat().st_size
-    if size > MAX_RECORD_BYTES:
+    if size > max_bytes:
         return problems + [
             Problem(
                 "file-size",
-                f"the file is {size:,} bytes; records are limited to {MAX_RECORD_BYTES:,}",
+                f"the file is {size:,} bytes; records are limited to {max_bytes:,} "
+                "(MUSEUMKG_MAX_RECORD_BYTES)",
                 hint="split the source into smaller files, or load bulk data with `museumkg load`",
                 **where,
             )
@@ -121,10 +135,11 @@ def parse_record(record: RecordFile, base_iri: str) -> list[Problem]:
         return problems + [
             Problem("empty-file", "the file states nothing", hint="add the source's facts", **where)
         ]
+    rdf_format = RECORD_FORMATS[record.path.suffix]
+    if not isinstance(rdf_format, ox.RdfFormat):
+        return problems + _convert_yaml(record, base_iri)
     try:
-        triples = ox.parse(
-            record.text, format=RECORD_FORMATS[record.path.suffix], base_iri=base_iri
-        )
+        triples = ox.parse(record.text, format=rdf_format, base_iri=base_iri)
         graph = ox.NamedNode(record.graph)
         record.quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
     except SyntaxError as err:
@@ -142,6 +157,19 @@ def parse_record(record: RecordFile, base_iri: str) -> list[Problem]:
     problems += _check_self_description(record)
     problems += _check_subjects_in_dataset(record, base_iri)
     return problems
+
+
+def _convert_yaml(record: RecordFile, base_iri: str) -> list[Problem]:
+    from museumkg.yaml_records import convert  # PyYAML only when there is YAML to read
+
+    converted = convert(record.text, slug=record.slug, base_iri=base_iri, display=record.display)
+    graph = ox.NamedNode(record.graph)
+    record.quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in converted.triples]
+    record.entity_lines = converted.entity_lines
+    record.value_lines = converted.value_lines
+    if converted.problems:
+        return converted.problems
+    return _check_self_description(record) + _check_subjects_in_dataset(record, base_iri)
 
 
 def _only_comments(text: str) -> bool:
@@ -205,6 +233,10 @@ def locate(record: RecordFile, iri: str, base_iri: str) -> int | None:
     Looks for the IRI written absolute, relative to the base, or as a prefixed name using the
     file's own ``@prefix`` declarations.
     """
+    if record.entity_lines or record.value_lines:
+        return record.entity_lines.get(iri) or next(
+            (line for (subject, _v), line in record.value_lines.items() if subject == iri), None
+        )
     if not record.text:
         return None
     forms = {f"<{iri}>"}

@@ -79,6 +79,8 @@ class Locator:
         if not owners:
             return None, None
         record = owners[0]
+        if value and (iri, value) in record.value_lines:
+            return record.display, record.value_lines[iri, value]
         line = locate(record, iri, self.base_iri)
         if line is not None and value:
             lines = record.text.splitlines()
