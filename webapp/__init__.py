@@ -17,7 +17,7 @@ from flask.wrappers import Response
 from museumkg.catalog import open_current
 from museumkg.config import Settings
 from museumkg.store import Store
-from webapp import editor, health, home
+from webapp import downloads, editor, health, home
 from webapp.errors import register_error_handlers
 from webapp.state import WebState, web_state
 
@@ -84,6 +84,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     register_error_handlers(app)
     app.register_blueprint(home.bp)
     app.register_blueprint(health.bp)
+    downloads.init_app(app)  # /downloads/, /.well-known/void, /ns/context*.jsonld, /dataset
     editor.init_app(app)  # /vendor/ (YASGUI from node_modules) and the editor_link() global
 
     # Autoescaping stops markup, not ``javascript:`` links: only http(s) IRIs become hrefs.

@@ -23,6 +23,7 @@ from museumkg.config import PROJECT_DIR, Settings
 from museumkg.derive import derive
 from museumkg.problems import Problem, ProblemsFound, errors_only
 from museumkg.records import RecordFile, discover, inputs_hash, parse_record
+from museumkg.release import publish_release
 from museumkg.sparql import load_query
 from museumkg.store import EmbeddedStore, select_rows
 from museumkg.validate import validate_records
@@ -120,6 +121,7 @@ def current_inputs_hash(settings: Settings) -> str:
     """Hash of everything a build reads, to tell whether the serving store is stale."""
     records = discover(settings.data_dir, settings.base_iri)
     extra = [settings.ontology_dir / name for name in ONTOLOGY_FILES]
+    extra.append(settings.ontology_dir / "context.jsonld")  # shapes the JSON-LD dump
     extra += sorted((settings.ontology_dir / "rules").glob("*.rq"))
     return inputs_hash(records, [p for p in extra if p.exists()], settings.base_iri)
 
@@ -168,6 +170,8 @@ def build_catalog(settings: Settings, *, progress: Progress | None = None) -> Ma
             rules_dir=settings.ontology_dir / "rules",
         ):
             say(f"rule {report.rule}: {report.triples} triples in {report.seconds:.3f}s")
+        # last: the dumps, VoID and the diff from the serving release, in work_dir/dumps
+        publish_release(store, work_dir, settings, version, built_at.isoformat(), say)
         manifest = Manifest(
             version=version,
             inputs_hash=digest,

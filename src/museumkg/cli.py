@@ -255,5 +255,10 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, no_build: bool
         raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror}") from err
 
 
+from museumkg.cli_release import register as _register_release  # noqa: E402
+
+_register_release(main)  # export, diff
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
