@@ -15,6 +15,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 import requests
 
+from webapp.editor import STARTER_QUERY
+
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
 Browser = playwright_api.Browser
 Page = playwright_api.Page
@@ -167,6 +169,14 @@ def test_editor_runs_an_example_to_a_result_table(
     assert "UNESCO Almaty Cluster Office" not in cells  # an institution is not its own partner
     assert page.locator(".yasr .yasr_downloadIcon").is_visible(), "YASR's result download"
     _screenshot(page, "editor-example-results")
+
+    # the browser's Back button returns to the query the page was opened with
+    page.go_back()
+    page.wait_for_function(
+        "q => document.querySelector('.yasqe .CodeMirror').CodeMirror.getValue() === q",
+        arg=STARTER_QUERY,
+    )
+    assert urlsplit(page.url).query == ""
     watched.assert_clean()
 
 

@@ -161,9 +161,11 @@
     var tab = activeTab();
     if (!tab) return;
     var query = currentQuery(tab);
+    // Compare decoded values: the browser re-encodes some characters (an apostrophe) itself.
+    var inUrl = queryFromUrl();
+    if (inUrl === null) inUrl = config.query; // a bare /sparql shows the page's own query
+    if (window.location.pathname === config.endpoint && inUrl === query) return;
     var url = editorUrl(query);
-    var here = window.location.pathname + window.location.search;
-    if (url === here) return;
     if (push) {
       window.history.pushState({ query: query }, "", url);
     } else {
@@ -190,9 +192,11 @@
     syncUrl(true);
   });
   window.addEventListener("popstate", function () {
+    // No ?query= in the URL: back to the query this page was opened with.
     var query = queryFromUrl();
+    if (query === null) query = config.query;
     var tab = activeTab();
-    if (tab && query !== null && query !== currentQuery(tab)) tab.setQuery(query);
+    if (tab && query !== currentQuery(tab)) tab.setQuery(query);
   });
 
   // Example questions: load into the current tab (named after the example, which also names
