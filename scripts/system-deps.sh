@@ -3,6 +3,7 @@
 #   java: the HermiT OWL reasoner that owlready2 runs.
 #   npm (and node): installs the SPARQL editor's browser library (YASGUI) from package-lock.json.
 #   chromium: the headless browser the editor's browser tests drive (Playwright, Debian's build).
+#   virtuoso-opensource: a production SPARQL server the remote-store tests start privately.
 # Runs as root with apt-get (as CI does); otherwise it says what to install and fails.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 # Only the tests need a browser: without root it is reported, not required.
 for_tests=()
 [ -x /usr/bin/chromium ] || for_tests+=(chromium fonts-dejavu-core)
+command -v virtuoso-t >/dev/null 2>&1 || for_tests+=(virtuoso-opensource)
 
 if [ ${#missing[@]} -eq 0 ] && [ ${#for_tests[@]} -eq 0 ]; then
   exit 0
@@ -29,4 +31,8 @@ fi
 missing+=("${for_tests[@]}")
 echo "installing system packages: ${missing[*]}" >&2
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian's package starts nothing without systemd; if it did, stop it: tests run their own.
+if command -v service >/dev/null 2>&1 && [ -e /etc/init.d/virtuoso-opensource-7 ]; then
+  service virtuoso-opensource-7 stop >/dev/null 2>&1 || true
+fi

@@ -148,3 +148,12 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     with run_oxigraph(tmp_path_factory.mktemp("oxigraph-server")) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A private Virtuoso on 127.0.0.1 with its own database folder; yields its base URL."""
+    from servers import virtuoso_server as run_virtuoso
+
+    with run_virtuoso(tmp_path_factory.mktemp("virtuoso")) as url:
+        yield url

@@ -1,7 +1,8 @@
 """One store contract, the same tests over every implementation.
 
-The remote store talks to a real ``oxigraph serve`` process on 127.0.0.1 (PyPI package
-``oxigraph``), started here with its own data folder and stopped after.
+The remote store talks to real servers on 127.0.0.1, each started by tests/servers.py with its
+own data folder and stopped after: ``oxigraph serve`` (PyPI package ``oxigraph``) and Virtuoso
+(Debian package ``virtuoso-opensource``, installed by scripts/system-deps.sh).
 """
 
 from __future__ import annotations
@@ -35,15 +36,18 @@ DATA = """
 """
 
 
-@pytest.fixture(params=["embedded", "oxigraph-server"])
+@pytest.fixture(params=["embedded", "oxigraph-server", "virtuoso"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     if request.param == "embedded":
         store: Store = EmbeddedStore(tmp_path / "store")
-    else:
+    elif request.param == "oxigraph-server":
         url = request.getfixturevalue("oxigraph_server")
         store = open_store(f"{url}/query", read_only=False)
-        for graph in store.graphs():
-            store.drop_graph(graph)
+    else:
+        url = request.getfixturevalue("virtuoso_server")
+        store = open_store(f"{url}/sparql", read_only=False, user="dba", password="dba")
+    for graph in store.graphs():
+        store.drop_graph(graph)
     store.load(DATA.encode(), format="nt", graph=G1)
     yield store
     store.close()

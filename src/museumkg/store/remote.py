@@ -13,7 +13,7 @@ Servers differ; every difference is handled here, in :data:`DIALECTS`, and nowhe
 
 from __future__ import annotations
 
-import base64
+import json
 import time
 import urllib.error
 import urllib.parse
@@ -45,6 +45,8 @@ class Dialect:
     union_parameter: str | None  # request parameter that makes the default graph the union
     update_path: str  # update endpoint, relative to the query endpoint
     store_path: str  # Graph Store Protocol endpoint, relative to the query endpoint
+    hidden_graphs: tuple[str, ...] = ()  # prefixes of the server's own system graphs
+    union_is_default: bool = False  # the default graph is always the union of all graphs
 
 
 DIALECTS: dict[str, Dialect] = {
@@ -52,7 +54,19 @@ DIALECTS: dict[str, Dialect] = {
     "oxigraph": Dialect("oxigraph", "union-default-graph", "update", "store"),
     # Virtuoso: one /sparql endpoint; the default graph is already the union of all graphs;
     # authenticated update and graph store under /sparql-auth and /sparql-graph-crud-auth
-    "virtuoso": Dialect("virtuoso", None, "sparql-auth", "sparql-graph-crud-auth"),
+    "virtuoso": Dialect(
+        "virtuoso",
+        None,
+        "sparql-auth",
+        "sparql-graph-crud-auth",
+        hidden_graphs=(
+            "http://www.openlinksw.com/",
+            "http://localuriqaserver/",
+            "http://www.w3.org/ns/ldp#",
+            "http://www.w3.org/2002/07/owl#",
+        ),
+        union_is_default=True,
+    ),
     # Fuseki: /<dataset>/query, /update, /data; union needs tdb2:unionDefaultGraph in config
     "fuseki": Dialect("fuseki", None, "update", "data"),
     # anything else: standard names, no union switch
@@ -60,6 +74,7 @@ DIALECTS: dict[str, Dialect] = {
 }
 
 _GRAPH_RESULT = ("CONSTRUCT", "DESCRIBE")
+_EMPTY_GRAPH = "urn:x-museumkg:empty-default-graph"
 _RETRIES = 3
 
 
@@ -118,6 +133,7 @@ class RemoteStore:
         self.store_url = store_url or urllib.parse.urljoin(query_url, self.dialect.store_path)
         self.timeout_s = timeout_s
         self._auth = (user, password) if user else None
+        self._opener = _opener(self.store_url, user, password)
         self.capabilities = Capabilities(update=not read_only, read_only=read_only)
 
     # -- queries ------------------------------------------------------------------------------
@@ -147,6 +163,10 @@ class RemoteStore:
         wrapper.setReturnFormat(TURTLE if form in _GRAPH_RESULT else JSON)
         if union_default_graph and self.dialect.union_parameter:
             wrapper.addParameter(self.dialect.union_parameter, "true")
+        if not union_default_graph and self.dialect.union_is_default:
+            # the protocol's default-graph-uri, naming a graph that never exists, gives the
+            # query the empty default graph the catalog has everywhere else
+            wrapper.addDefaultGraph(_EMPTY_GRAPH)
         if self._auth:
             wrapper.setCredentials(*self._auth)
         try:
@@ -156,7 +176,10 @@ class RemoteStore:
         except SPARQLWrapperException as err:
             raise StoreError(f"the SPARQL server failed: {err}") from err
         if form in _GRAPH_RESULT:
-            return iter(ox.parse(body, format=ox.RdfFormat.TURTLE))
+            quads = ox.parse(body, format=ox.RdfFormat.TURTLE)
+            return (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+        if self.dialect.name == "virtuoso":
+            body = _standard_json_results(body, ask=form == "ASK")
         return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
 
     # -- writes (Graph Store Protocol) --------------------------------------------------------
@@ -199,18 +222,18 @@ class RemoteStore:
         self._gsp("DELETE", graph, None, missing_ok=True)
 
     def graphs(self) -> list[str]:
-        """Named graphs on the server, sorted (servers may add their own system graphs)."""
+        """Named graphs on the server, sorted, without the server's own system graphs."""
         result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         assert isinstance(result, ox.QuerySolutions)
-        return sorted(row["g"].value for row in result if isinstance(row["g"], ox.NamedNode))
+        names = (row["g"].value for row in result if isinstance(row["g"], ox.NamedNode))
+        return sorted(g for g in names if not g.startswith(self.dialect.hidden_graphs))
 
     def count(self, graph: str | None = None) -> int:
         """Number of triples in ``graph``, or quads in all named graphs."""
         if graph is None:
-            text = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-        else:
-            text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
-        result = self.query(text, union_default_graph=False)
+            return sum(self.count(name) for name in self.graphs())
+        text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
+        result = self.query(text)
         assert isinstance(result, ox.QuerySolutions)
         for row in result:
             return int(row["n"].value)
@@ -257,12 +280,10 @@ class RemoteStore:
         url = f"{self.store_url}?{urllib.parse.urlencode({'graph': graph})}"
         request = urllib.request.Request(url, data=body, method=method)
         if body is not None:
-            request.add_header("Content-Type", "application/n-triples")
-        if self._auth:
-            token = base64.b64encode(f"{self._auth[0]}:{self._auth[1] or ''}".encode()).decode()
-            request.add_header("Authorization", f"Basic {token}")
+            # N-Triples sent as Turtle (a subset of it): every server knows text/turtle
+            request.add_header("Content-Type", "text/turtle")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
+            with self._opener.open(request, timeout=self.timeout_s) as response:
                 response.read()
         except urllib.error.HTTPError as err:
             if missing_ok and err.code == 404:
@@ -292,6 +313,33 @@ class RemoteStore:
                 time.sleep(delay)
                 delay *= 3
         raise StoreUnavailable(f"cannot reach the SPARQL server at {self.query_url}")
+
+
+def _opener(url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
+    """An HTTP opener that answers Basic or Digest challenges (Virtuoso uses Digest)."""
+    if not user:
+        return urllib.request.build_opener()
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, url, user, password or "")
+    return urllib.request.build_opener(
+        urllib.request.HTTPBasicAuthHandler(passwords),
+        urllib.request.HTTPDigestAuthHandler(passwords),
+    )
+
+
+def _standard_json_results(body: bytes, *, ask: bool) -> bytes:
+    """Virtuoso's JSON results → SPARQL 1.1: ``typed-literal`` is ``literal`` with a datatype,
+    and an ASK answer comes as one binding of ``__ASK_RETVAL`` instead of ``boolean``."""
+    data = json.loads(body)
+    if ask and "boolean" not in data:
+        rows = data.get("results", {}).get("bindings", [])
+        value = rows[0].get("__ASK_RETVAL", {}).get("value") if rows else "0"
+        return json.dumps({"head": {}, "boolean": value in ("1", "true")}).encode()
+    for row in data.get("results", {}).get("bindings", []):
+        for cell in row.values():
+            if cell.get("type") == "typed-literal":
+                cell["type"] = "literal"
+    return json.dumps(data).encode()
 
 
 def _reason(err: BaseException) -> str:
