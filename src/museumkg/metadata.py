@@ -107,7 +107,7 @@ def collect_stats(store: Store, base_iri: str) -> DatasetStats:
 
     >>> from museumkg.store import EmbeddedStore
     >>> s = EmbeddedStore()
-    >>> s.load('<http://e/id/a> a <http://e/C> .', format="nt", graph="http://e/g")
+    >>> s.load('<http://e/id/a> a <http://e/C> .', format="ttl", graph="http://e/g")
     >>> st = collect_stats(s, "http://e/")
     >>> (st.triples, st.entities, st.classes)
     (1, 1, {'http://e/C': 1})
