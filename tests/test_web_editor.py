@@ -13,12 +13,14 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pyoxigraph as ox
 import pytest
 from flask import Flask
 from markupsafe import escape
 
 from museumkg.namespaces import PREFIXES
 from museumkg.sparql import example_queries, load_query
+from museumkg.store import EmbeddedStore
 from webapp import vendor
 from webapp.editor import STARTER_QUERY, editor_link, editor_page
 
@@ -146,3 +148,17 @@ def test_vendor_without_node_modules_says_to_run_setup(
     assert len(messages) == 1, "logged once, not on every request"
     assert "@zazuko/yasgui" in messages[0]
     assert vendor.package_version(tmp_path / "node_modules", "yasgui") is None
+
+
+def test_editor_link_shows_bound_values_as_a_values_block(app: Flask, store: EmbeddedStore) -> None:
+    query = load_query("newest_programs").text
+    almaty = "https://w3id.org/museumkg/id/place/almaty"
+    label = ox.Literal('Say "hi" \\ <b>', language="en")
+    with app.test_request_context("/"):
+        link = editor_link(query, {"place": almaty, "label": label})
+    text = _query_of(link)
+    assert text.startswith(query.rstrip())
+    assert text.rstrip().endswith(f"VALUES (?place ?label) {{ (<{almaty}> {label}) }}")
+    assert isinstance(store.query(text), ox.QuerySolutions), "the linked query runs as it is"
+    with app.test_request_context("/"), pytest.raises(ValueError, match="variable"):
+        editor_link(query, {"x } DROP ALL": almaty})

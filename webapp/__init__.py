@@ -17,7 +17,7 @@ from flask.wrappers import Response
 from museumkg.catalog import open_current
 from museumkg.config import Settings
 from museumkg.store import Store
-from webapp import downloads, editor, health, home
+from webapp import downloads, editor, health, home, network
 from webapp.errors import register_error_handlers
 from webapp.state import WebState, web_state
 
@@ -86,6 +86,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     app.register_blueprint(health.bp)
     downloads.init_app(app)  # /downloads/, /.well-known/void, /ns/context*.jsonld, /dataset
     editor.init_app(app)  # /vendor/ (YASGUI from node_modules) and the editor_link() global
+    network.init_app(app)  # /network (+ data, exports) and /why/<a>/<b>
 
     # Autoescaping stops markup, not ``javascript:`` links: only http(s) IRIs become hrefs.
     app.jinja_env.tests["http_url"] = _is_http_url

@@ -13,13 +13,17 @@ editing it) updates the address bar.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import pyoxigraph as ox
 from flask import Flask, Response, render_template, request, url_for
 
 from museumkg.namespaces import PREFIXES, sparql_prologue
 from museumkg.sparql import example_queries, load_query
+from museumkg.store import Term
 from webapp import vendor
 
 #: Where the SPARQL endpoint answers, relative to the app's root (same origin, any host).
@@ -54,16 +58,33 @@ SECURITY_HEADERS = {
 }
 
 
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def endpoint_url() -> str:
     """The endpoint's path for the current request (honours a mount point, never a host)."""
     return request.script_root + ENDPOINT_PATH
 
 
-def editor_link(query_text: str) -> str:
+def editor_link(query_text: str, bindings: Mapping[str, Term | str] | None = None) -> str:
     """The link that opens ``query_text`` in the editor: ``/sparql?query=<urlencoded>``.
 
     Registered as the Jinja global ``editor_link`` (for "open this query in the editor").
+
+    Args:
+        query_text: the query, as the panel ran it.
+        bindings: the values the panel bound to variables (``{"entity": term}``; a ``str`` is
+            an IRI). They are shown in the editor as a trailing ``VALUES`` block, each term in
+            its N-Triples form, so the user sees and runs the same question.
     """
+    if bindings:
+        bad = [name for name in bindings if not _VARIABLE.fullmatch(name)]
+        if bad:
+            raise ValueError(f"not SPARQL variable names: {bad}")
+        terms = {name: ox.NamedNode(v) if isinstance(v, str) else v for name, v in bindings.items()}
+        variables = " ".join(f"?{name}" for name in terms)
+        row = " ".join(str(term) for term in terms.values())
+        query_text = f"{query_text.rstrip()}\nVALUES ({variables}) {{ ({row}) }}\n"
     return endpoint_url() + "?" + urlencode({"query": query_text}, quote_via=quote)
 
 

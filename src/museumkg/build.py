@@ -21,6 +21,7 @@ from museumkg import catalog
 from museumkg.catalog import Manifest
 from museumkg.config import PROJECT_DIR, Settings
 from museumkg.derive import derive
+from museumkg.metrics import add_network_metrics
 from museumkg.problems import Problem, ProblemsFound, errors_only
 from museumkg.records import RecordFile, discover, inputs_hash, parse_record
 from museumkg.release import publish_release
@@ -170,6 +171,7 @@ def build_catalog(settings: Settings, *, progress: Progress | None = None) -> Ma
             rules_dir=settings.ontology_dir / "rules",
         ):
             say(f"rule {report.rule}: {report.triples} triples in {report.seconds:.3f}s")
+        add_network_metrics(store, work_dir, settings, version, say)  # networkx, into derived
         # last: the dumps, VoID and the diff from the serving release, in work_dir/dumps
         publish_release(store, work_dir, settings, version, built_at.isoformat(), say)
         manifest = Manifest(
