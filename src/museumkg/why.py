@@ -80,22 +80,16 @@ def _kind_names(store: Store) -> dict[str, dict[str, str]]:
     return names
 
 
-def _role_text(row: dict[str, Term], member: str, languages: Languages) -> str:
-    how = _text(row, "how")
-    if how == "organizer":
+def _role_text(found: dict[str, Any], member: str, languages: Languages) -> str:
+    """How ``member`` took part, in words: organiser, named partner, or a role (and by whom)."""
+    if found["how"] == "organizer":
         return "organiser"
-    if how == "partner":
+    if found["how"] == "partner":
         return "named partner"
-    role_labels: dict[str, str] = {}
-    if "roleTypeLabel" in row:
-        add_label(role_labels, row["roleTypeLabel"])
-    role = pick_label(role_labels, languages, "role").lower()
-    agent = _text(row, "agent")
-    if _text(row, "via") == "onBehalfOf" and agent and agent != member:
-        agent_labels: dict[str, str] = {}
-        if "agentLabel" in row:
-            add_label(agent_labels, row["agentLabel"])
-        who = pick_label(agent_labels, languages, agent.rsplit("/", 1)[-1])
+    role = pick_label(found["role_labels"], languages, "role").lower()
+    agent = found["agent"]
+    if found["via"] == "onBehalfOf" and agent and agent != member:
+        who = pick_label(found["agent_labels"], languages, agent.rsplit("/", 1)[-1])
         return f"{role}: {who}, on its behalf"
     return role
 
@@ -149,13 +143,34 @@ def _evidence(store: Store, a: str, b: str, languages: Languages) -> dict[str, A
         node = nodes.get(row["partnership"].value)
         if node is not None:
             node["sources"][iri] = source
-    roles: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    # one involvement per program, member, way of taking part and source; its labels come in
+    # one row per language
+    involved: dict[tuple[str | None, ...], dict[str, Any]] = {}
     for row in _rows(store, "why_involvement", a=a, b=b):
-        member = row["member"].value
-        entry = {"role": _role_text(row, member, languages), "source": row["source"].value}
-        key = (row["program"].value, member)
-        if entry not in roles[key]:
-            roles[key].append(entry)
+        key = tuple(
+            _text(row, name)
+            for name in ("program", "member", "how", "roleType", "agent", "via", "source")
+        )
+        entry = involved.setdefault(
+            key,
+            {
+                "how": key[2],
+                "agent": key[4],
+                "via": key[5],
+                "role_labels": {},
+                "agent_labels": {},
+            },
+        )
+        if "roleTypeLabel" in row:
+            add_label(entry["role_labels"], row["roleTypeLabel"])
+        if "agentLabel" in row:
+            add_label(entry["agent_labels"], row["agentLabel"])
+    roles: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for key, entry in sorted(involved.items(), key=lambda item: str(item[0])):
+        program, member, source = str(key[0]), str(key[1]), str(key[6])
+        text = {"role": _role_text(entry, member, languages), "source": source}
+        if text not in roles[(program, member)]:
+            roles[(program, member)].append(text)
     for source in sources.values():
         source["title"] = pick_label(source.pop("titles"), languages, source["iri"])
     return {
