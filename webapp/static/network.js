@@ -280,7 +280,7 @@
           return body;
         });
       })
-      .then(function (data) { if (ticket === state.request) show(data); return data; })
+      .then(function (data) { if (ticket === state.request) show(data, query); return data; })
       .catch(function (err) {
         if (ticket !== state.request) return;
         note.textContent = "Could not load the network: " + err.message;
@@ -288,7 +288,7 @@
       });
   }
 
-  function show(data) {
+  function show(data, query) {
     state.data = data;
     var table = document.getElementById("links-details");
     if (table && !state.data_shown) table.open = false;
@@ -301,6 +301,7 @@
     container.removeAttribute("aria-busy");
     container.dataset.nodes = String(data.nodes.length);
     container.dataset.edges = String(data.edges.length);
+    container.dataset.query = query;  // what is drawn, for tests and for scripts
   }
 
   if (!window.cytoscape) {
