@@ -368,3 +368,26 @@ def test_every_network_query_has_its_header_and_projects_its_parameters() -> Non
         projection = query.text.split("SELECT", 1)[1].split("WHERE", 1)[0]
         for param in re.findall(r"\?(\w+) \(", query.params):
             assert f"?{param}" in projection, (name, param)
+
+
+# --- the documentation -----------------------------------------------------------------------
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "partnerships.md"
+
+
+def test_the_docs_name_every_filter_and_export() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    for name in ("kind", "from", "to", "country", "type", "topic", "limit"):
+        assert f"`{name}`" in text, name
+    for url in ("/network/edges.csv", "/network/graph.graphml", "/network/data.json"):
+        assert url in text
+    for prop in ("mkg:degree", "mkg:weightedDegree", "mkg:betweenness", "mkg:community"):
+        assert prop in text
+    assert f"default {DEFAULT_LIMIT}" in text
+
+
+def test_the_docs_queries_answer_on_the_seed(store: EmbeddedStore) -> None:
+    blocks = re.findall(r"```sparql\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    assert len(blocks) >= 2
+    for block in blocks:
+        assert list(select_rows(store.query(block))), block
