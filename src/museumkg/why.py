@@ -192,9 +192,15 @@ def _paths(found: dict[str, Any], a: str, b: str, languages: Languages) -> list[
     for node in nodes:
         base = {k: node[k] for k in ("kind", "kind_label", "rule", "rule_name")}
         programs = sorted(node["programs"].values(), key=lambda p: (p["start"] or "", p["iri"]))
+        # a shared-topic node may rest on several topic-year pairs: a program's shared topics
+        # are those another of the node's programs has too
         shared: set[str] = set()
-        if node["kind"] == "shared-topic" and programs:
-            shared = set.intersection(*(p["topics"] for p in programs))
+        if node["kind"] == "shared-topic":
+            counts: dict[str, int] = defaultdict(int)
+            for program in programs:
+                for topic in program["topics"]:
+                    counts[topic] += 1
+            shared = {topic for topic, count in counts.items() if count > 1}
         for program in programs:
             roles = []
             for member in (a, b):
