@@ -103,7 +103,7 @@
       "width": "data(size)", "height": "data(size)", "background-color": "data(colour)",
       "border-width": 1.5, "border-color": "#ffffff", "label": "",
       "font-size": 11, "color": "#1d232a", "text-valign": "bottom", "text-margin-y": 3,
-      "text-wrap": "ellipsis", "text-max-width": 140, "min-zoomed-font-size": 7,
+      "text-wrap": "ellipsis", "text-max-width": 220, "min-zoomed-font-size": 7,
       "text-background-color": "#fdfdfc", "text-background-opacity": 0.8,
       "text-background-padding": 1
     } },
@@ -177,7 +177,7 @@
     var fontFor = function () {
       var scale = Math.max(1, 1 / cy.zoom());
       cy.style().selector("node.labelled")
-        .style({ "font-size": 12 * scale, "text-max-width": 150 * scale }).update();
+        .style({ "font-size": 12 * scale, "text-max-width": 220 * scale }).update();
     };
     cy.on("zoom", fontFor);
     fontFor();
