@@ -164,16 +164,15 @@ def build_catalog(settings: Settings, *, progress: Progress | None = None) -> Ma
         for record in records:
             say(f"loading {record.display} → {record.graph} ({len(record.quads)} triples)")
             store.add_quads(record.quads)
-        for report in derive(
+        complete_store(
             store,
-            base_iri=settings.base_iri,
-            derived_graph=settings.derived_graph,
-            rules_dir=settings.ontology_dir / "rules",
-        ):
-            say(f"rule {report.rule}: {report.triples} triples in {report.seconds:.3f}s")
-        add_network_metrics(store, work_dir, settings, version, say)  # networkx, into derived
-        # last: the dumps, VoID and the diff from the serving release, in work_dir/dumps
-        publish_release(store, work_dir, settings, version, built_at.isoformat(), say)
+            work_dir,
+            settings,
+            version=version,
+            records=records,
+            progress=say,
+            built_at=built_at.isoformat(),
+        )
         manifest = Manifest(
             version=version,
             inputs_hash=digest,
@@ -195,6 +194,44 @@ def build_catalog(settings: Settings, *, progress: Progress | None = None) -> Ma
     _prune(settings, keep=final_dir)
     say(f"catalog {version} is serving from {final_dir}")
     return manifest
+
+
+def complete_store(
+    store: EmbeddedStore,
+    work_dir: Path,
+    settings: Settings,
+    *,
+    version: str,
+    records: list[RecordFile],
+    progress: Progress = _quiet,
+    built_at: str | None = None,
+) -> None:
+    """The build steps after loading, shared by ``build`` and ``load`` (:mod:`museumkg.bulk`).
+
+    Derivation, network metrics, the quality graph and the catalog index, into the store and
+    folder being built. A new per-build step belongs here, so that both paths run it.
+
+    Args:
+        store: the store being built (writable), holding the ontology and the sources.
+        work_dir: its folder (files that land with the store go inside).
+        settings: base IRI, graphs, ontology folder, languages.
+        version: the version being built.
+        records: the validated curated records (the shapes run over them for the quality
+            graph); a bulk load passes none: its data is not validated.
+        progress: called with one line per step.
+        built_at: when the build started (ISO 8601), stamped on the release; default now.
+    """
+    say = progress
+    for report in derive(
+        store,
+        base_iri=settings.base_iri,
+        derived_graph=settings.derived_graph,
+        rules_dir=settings.ontology_dir / "rules",
+    ):
+        say(f"rule {report.rule}: {report.triples} triples in {report.seconds:.3f}s")
+    add_network_metrics(store, work_dir, settings, version, say)  # networkx, into derived
+    # last: the dumps, VoID and the diff from the serving release, in work_dir/dumps
+    publish_release(store, work_dir, settings, version, built_at, say)
 
 
 def _class_counts(store: EmbeddedStore) -> dict[str, int]:
