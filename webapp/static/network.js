@@ -63,10 +63,10 @@
     var maxDegree = 1, maxStrength = 1;
     data.nodes.forEach(function (n) { maxDegree = Math.max(maxDegree, n.degree); });
     data.edges.forEach(function (e) { maxStrength = Math.max(maxStrength, e.strength); });
-    var small = data.nodes.length <= 60;
+    var small = data.nodes.length <= 25;
     // Nodes come strongest first: the first few always carry their name, the rest on hover
     // or when zoomed in far enough (min-zoomed-font-size).
-    var named = small ? data.nodes.length : 12;
+    var named = small ? data.nodes.length : Math.min(15, Math.ceil(data.nodes.length / 5));
     var nodes = data.nodes.map(function (n, index) {
       var community = n.metrics && n.metrics.community ? n.metrics.community : 0;
       return {
@@ -75,7 +75,7 @@
           id: n.id,
           label: n.label,
           href: n.href,
-          size: (small ? 22 : 10) + (small ? 38 : 40) * Math.sqrt(n.degree / maxDegree),
+          size: (small ? 22 : 12) + (small ? 38 : 40) * Math.sqrt(n.degree / maxDegree),
           colour: community ? COMMUNITY_COLOURS[(community - 1) % COMMUNITY_COLOURS.length] : "#8a949e"
         },
         classes: (n.match ? "" : "context") + (index < named ? " labelled" : "")
@@ -104,7 +104,7 @@
       "border-width": 1.5, "border-color": "#ffffff", "label": "",
       "font-size": 11, "color": "#1d232a", "text-valign": "bottom", "text-margin-y": 3,
       "text-wrap": "ellipsis", "text-max-width": 220, "min-zoomed-font-size": 7,
-      "text-background-color": "#fdfdfc", "text-background-opacity": 0.8,
+      "text-background-color": "#ffffff", "text-background-opacity": 0.85,
       "text-background-padding": 1
     } },
     { selector: "node.labelled", style: { "label": "data(label)" } },
@@ -120,11 +120,15 @@
   ];
 
   function layoutFor(count) {
+    var large = count > 200;
     return {
-      name: "cose", animate: false, fit: true, padding: 24, randomize: true,
-      nodeRepulsion: function () { return count > 200 ? 6000 : 12000; },
-      idealEdgeLength: function () { return count > 200 ? 40 : 90; },
-      numIter: count > 400 ? 400 : 1000, componentSpacing: 60, nodeDimensionsIncludeLabels: false
+      name: "cose", animate: false, fit: true, padding: 30, randomize: true,
+      nodeRepulsion: function () { return large ? 6000 : 40000; },
+      idealEdgeLength: function () { return large ? 40 : 100; },
+      edgeElasticity: function () { return large ? 100 : 60; },
+      gravity: large ? 1 : 0.6, nestingFactor: 1.2,
+      numIter: count > 400 ? 400 : 1500, componentSpacing: large ? 60 : 100,
+      nodeDimensionsIncludeLabels: !large
     };
   }
 
