@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,6 +35,9 @@ Progress = Callable[[str], None]
 ONTOLOGY_FILES = ("museumkg.ttl", "shapes.ttl")
 #: Store folders kept besides the serving one (the previous release, for rollback and diffs).
 KEEP_PREVIOUS = 1
+#: The steps after loading, in order (:func:`complete_store`): rules, network metrics, quality
+#: graph + catalog index, release dumps.
+BUILD_STEPS = ("derive", "metrics", "pages", "release")
 
 
 def _quiet(_message: str) -> None:
@@ -205,6 +208,7 @@ def complete_store(
     records: list[RecordFile],
     progress: Progress = _quiet,
     built_at: str | None = None,
+    steps: Collection[str] = BUILD_STEPS,
 ) -> None:
     """The build steps after loading, shared by ``build`` and ``load`` (:mod:`museumkg.bulk`).
 
@@ -220,18 +224,23 @@ def complete_store(
             graph); a bulk load passes none: its data is not validated.
         progress: called with one line per step.
         built_at: when the build started (ISO 8601), stamped on the release; default now.
+        steps: which of :data:`BUILD_STEPS` to run (all, except when a benchmark times one
+            step on its own: ``museumkg load --skip``).
     """
     say = progress
-    for report in derive(
-        store,
-        base_iri=settings.base_iri,
-        derived_graph=settings.derived_graph,
-        rules_dir=settings.ontology_dir / "rules",
-    ):
-        say(f"rule {report.rule}: {report.triples} triples in {report.seconds:.3f}s")
-    add_network_metrics(store, work_dir, settings, version, say)  # networkx, into derived
-    # last: the dumps, VoID and the diff from the serving release, in work_dir/dumps
-    publish_release(store, work_dir, settings, version, built_at, say)
+    if "derive" in steps:
+        for report in derive(
+            store,
+            base_iri=settings.base_iri,
+            derived_graph=settings.derived_graph,
+            rules_dir=settings.ontology_dir / "rules",
+        ):
+            say(f"rule {report.rule}: {report.triples} triples in {report.seconds:.3f}s")
+    if "metrics" in steps:
+        add_network_metrics(store, work_dir, settings, version, say)  # networkx, into derived
+    if "release" in steps:
+        # last: the dumps, VoID and the diff from the serving release, in work_dir/dumps
+        publish_release(store, work_dir, settings, version, built_at, say)
 
 
 def _class_counts(store: EmbeddedStore) -> dict[str, int]:

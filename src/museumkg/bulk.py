@@ -22,7 +22,7 @@ import hashlib
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from museumkg import catalog
-from museumkg.build import _class_counts, _land, _prune, complete_store
+from museumkg.build import BUILD_STEPS, _class_counts, _land, _prune, complete_store
 from museumkg.catalog import Manifest
 from museumkg.config import PROJECT_DIR, Settings
 from museumkg.store import EmbeddedStore, select_rows
@@ -72,7 +72,13 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_catalog(path: Path, settings: Settings, *, progress: Progress | None = None) -> LoadResult:
+def load_catalog(
+    path: Path,
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+    skip: Collection[str] = (),
+) -> LoadResult:
     """Bulk-load an N-Quads file and the ontology into a new store; derive; index; swap it in.
 
     Args:
@@ -80,6 +86,9 @@ def load_catalog(path: Path, settings: Settings, *, progress: Progress | None = 
         settings: where the store goes (``var_dir``) and the ontology and rules; the base IRI
             is taken from the file when it is a synthetic catalog.
         progress: called with one line per step.
+        skip: build steps (of :data:`~museumkg.build.BUILD_STEPS`) left out, for a benchmark
+            that times them on their own afterwards (:func:`run_steps`); the store is then
+            incomplete.
 
     Returns:
         the manifest, the folder, and the time of each step (``bulk_load``, ``ontology``,
@@ -126,7 +135,12 @@ def load_catalog(path: Path, settings: Settings, *, progress: Progress | None = 
         )
         seconds["ontology"] = round(time.perf_counter() - step, 3)
         step = time.perf_counter()
-        complete_store(store, work_dir, settings, version=version, records=[], progress=say)
+        steps = [name for name in BUILD_STEPS if name not in skip]
+        if skip:
+            say(f"skipping build steps {', '.join(sorted(skip))}: the store is incomplete")
+        complete_store(
+            store, work_dir, settings, version=version, records=[], progress=say, steps=steps
+        )
         seconds["derive_and_index"] = round(time.perf_counter() - step, 3)
         step = time.perf_counter()
         manifest = Manifest(
@@ -159,3 +173,34 @@ def _graph_counts(store: EmbeddedStore) -> dict[str, int]:
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     rows = select_rows(store.query(query, union_default_graph=False))
     return {row["g"].value: int(row["n"].value) for row in sorted(rows, key=lambda r: r["g"].value)}
+
+
+def run_steps(
+    store_dir: Path,
+    settings: Settings,
+    steps: Collection[str],
+    *,
+    progress: Progress | None = None,
+) -> float:
+    """Run build steps on an existing store folder (not served meanwhile); return the seconds.
+
+    For benchmarks: a step left out of a load (``skip``) is timed on its own afterwards.
+    """
+    store = EmbeddedStore(store_dir)
+    manifest = catalog.read_manifest(store_dir)
+    version = manifest.version if manifest else store_dir.name
+    started = time.perf_counter()
+    try:
+        complete_store(
+            store,
+            store_dir,
+            settings.with_overrides(base_iri=manifest.base_iri if manifest else None),
+            version=version,
+            records=[],
+            progress=progress or (lambda _line: None),
+            steps=[name for name in BUILD_STEPS if name in steps],
+        )
+        store.flush()
+    finally:
+        store.close()
+    return time.perf_counter() - started

@@ -147,8 +147,20 @@ def generate(triples: int, seed: int, output: Path) -> None:
     help="Folder for the new store (default: the global --var-dir).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary (steps, seconds).")
+@click.option(
+    "--skip",
+    multiple=True,
+    type=click.Choice(["derive", "metrics", "pages", "release"]),
+    help="Leave out a build step (benchmarks time it on its own); the store is incomplete.",
+)
 @click.pass_context
-def load(ctx: click.Context, file: Path, load_var_dir: Path | None, as_json: bool) -> None:
+def load(
+    ctx: click.Context,
+    file: Path,
+    load_var_dir: Path | None,
+    as_json: bool,
+    skip: tuple[str, ...],
+) -> None:
     """Bulk-load an N-Quads file + the ontology into a new store, derive, index, swap it in.
 
     For large files (a synthetic catalog, a dump): no SHACL/OWL validation, unlike build.
@@ -157,7 +169,7 @@ def load(ctx: click.Context, file: Path, load_var_dir: Path | None, as_json: boo
 
     settings = _settings(ctx).with_overrides(var_dir=load_var_dir)
     try:
-        result = load_catalog(file, settings, progress=_progress(time.perf_counter()))
+        result = load_catalog(file, settings, progress=_progress(time.perf_counter()), skip=skip)
     except ValueError as err:
         raise click.ClickException(str(err)) from err
     except SyntaxError as err:
