@@ -17,7 +17,7 @@ from flask.wrappers import Response
 from museumkg.catalog import open_current
 from museumkg.config import Settings
 from museumkg.store import Store
-from webapp import downloads, editor, health, home, network
+from webapp import downloads, editor, health, home, network, pages
 from webapp.errors import register_error_handlers
 from webapp.state import WebState, web_state
 
@@ -85,6 +85,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     app.register_blueprint(home.bp)
     app.register_blueprint(health.bp)
     downloads.init_app(app)  # /downloads/, /.well-known/void, /ns/context*.jsonld, /dataset
+    pages.init_app(app)  # /id/ entity pages and twins, /browse, /search, /ontology
     editor.init_app(app)  # /vendor/ (YASGUI from node_modules) and the editor_link() global
     network.init_app(app)  # /network (+ data, exports) and /why/<a>/<b>
 

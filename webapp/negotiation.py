@@ -18,6 +18,10 @@ from dataclasses import dataclass
 MEDIA_TYPES: dict[str, str] = {
     "html": "text/html",
     "json": "application/json",
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+    "rdf": "application/rdf+xml",
 }
 
 

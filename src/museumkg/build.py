@@ -23,6 +23,7 @@ from museumkg.config import PROJECT_DIR, Settings
 from museumkg.derive import derive
 from museumkg.metrics import add_network_metrics
 from museumkg.problems import Problem, ProblemsFound, errors_only
+from museumkg.publish import prepare_for_pages
 from museumkg.records import RecordFile, discover, inputs_hash, parse_record
 from museumkg.release import publish_release
 from museumkg.sparql import load_query
@@ -230,6 +231,7 @@ def complete_store(
     say = progress
     if "derive" in steps:
         for report in derive(
+    prepare_for_pages(store, work_dir, records, settings, say)  # quality graph, index
             store,
             base_iri=settings.base_iri,
             derived_graph=settings.derived_graph,

@@ -1,0 +1,284 @@
+"""Everything an entity page shows, as plain data (no Flask here).
+
+Built from explicit, bounded queries (``queries/entity_*.rq``), each bound to the entity's IRI:
+its statements with their graphs, the sources those graphs are, one page of incoming links and
+their count, the roles it plays or that are played in it, its derived partnerships and what the
+SHACL shapes said about it at build time. Labels follow the reader's language chain
+(:mod:`museumkg.lang`); properties and classes are labelled from the ontology
+(:mod:`museumkg.vocab`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+import pyoxigraph as ox
+
+from museumkg.catalog_index import CatalogIndex
+from museumkg.config import Settings
+from museumkg.iris import parse_entity_iri
+from museumkg.lang import Text, pick
+from museumkg.paging import decode_cursor, encode_cursor
+from museumkg.quality import Finding, entity_findings, quality_graph
+from museumkg.roles import PATTERNS, RoleFacts, lower_first, role_facts, role_name
+from museumkg.schema_org import schema_org
+from museumkg.sparql import load_query
+from museumkg.statements import (
+    Collected,
+    GraphKinds,
+    collect,
+    names,
+    preferred_label,
+    property_groups,
+    source_list,
+)
+from museumkg.store import Store, Term, select_rows
+from museumkg.vocab import Vocabulary, local_name, vocabulary
+
+#: Incoming links per page.
+INCOMING_PAGE = 25
+#: Most statements a page reads (``entity_statements.rq`` LIMIT).
+STATEMENT_CAP = 5000
+#: Characters allowed in an IRI written into an editor query (the IRI is ours, but check).
+_SAFE_IRI = re.compile(r"^[^\s<>\"{}|\\^`]+$")
+
+
+def _rows(store: Store, name: str, **bindings: Term) -> list[dict[str, Term]]:
+    return list(select_rows(store.query(load_query(name).text, bindings=bindings)))
+
+
+class Labeler:
+    """Names of IRIs for one page: from the page's own rows, the ontology, or one lookup each."""
+
+    def __init__(
+        self, store: Store, vocab: Vocabulary, chain: Sequence[str], found: Collected
+    ) -> None:
+        self.store, self.vocab, self.chain, self.found = store, vocab, chain, found
+        self._cache: dict[str, Text] = {}
+
+    def text(self, iri: str) -> Text:
+        """The name of ``iri`` in the reader's language (a slug-like fallback if it has none)."""
+        if iri not in self._cache:
+            self._cache[iri] = self._lookup(iri)
+        return self._cache[iri]
+
+    def _lookup(self, iri: str) -> Text:
+        chosen = pick(self.found.names.get(iri, []), self.chain)
+        if chosen is None and self.vocab.has(iri):
+            return self.vocab.label(iri, self.chain)
+        if chosen is None:
+            rows = _rows(self.store, "labels", term=ox.NamedNode(iri))
+            texts = [
+                Text(r["label"].value, r["label"].language or "")
+                for r in rows
+                if isinstance(r["label"], ox.Literal)
+            ]
+            chosen = pick(texts, self.chain)
+        return chosen if chosen else Text(local_name(iri).replace("-", " "))
+
+    def link(self, iri: str | None) -> dict[str, str] | None:
+        """``{"iri", "label", "label_lang"}`` for a template, or ``None``."""
+        if iri is None:
+            return None
+        text = self.text(iri)
+        return {"iri": iri, "label": text.value, "label_lang": text.lang}
+
+    def value(self, iri: str) -> str:
+        """The name alone (for plain-text sentences)."""
+        return self.text(iri).value
+
+
+def interface_language(chain: Sequence[str]) -> str:
+    """The first language of ``chain`` that sentences have patterns for (else ``en``)."""
+    return next((lang for lang in chain if lang in PATTERNS), "en")
+
+
+_CURSOR = (str, int, str)
+
+
+def incoming_links(
+    index: CatalogIndex, iri: str, labeler: Labeler, *, after: str = ""
+) -> dict[str, Any]:
+    """One page of the links pointing at ``iri``, by the linking things' names, and their count.
+
+    Read from the catalog index (``links``): a counted range scan, keyset-paged.
+
+    Args:
+        after: the ``next`` cursor of the previous page (``""`` for the first page).
+
+    Raises:
+        ValueError: for a malformed cursor.
+    """
+    key = decode_cursor(after, _CURSOR)
+    target = index.entity_id(iri)
+    empty = {"count": 0, "items": [], "after": after, "next": None}
+    if target is None:
+        return empty
+    count = int(index.rows("SELECT COUNT(*) AS n FROM links WHERE target = ?", [target])[0]["n"])
+    sql = "SELECT sort_key, source, prop FROM links WHERE target = ?"
+    params: list[Any] = [target]
+    if key is not None:
+        sql += " AND (sort_key, source, prop) > (?, ?, ?)"
+        params += key
+    rows = index.rows(
+        sql + " ORDER BY sort_key, source, prop LIMIT ?", [*params, INCOMING_PAGE + 1]
+    )
+    page, more = rows[:INCOMING_PAGE], len(rows) > INCOMING_PAGE
+    names = index.describe(sorted({r["source"] for r in page}), labeler.chain)
+    items = [
+        {
+            "subject": {k: names[r["source"]][k] for k in ("iri", "label", "label_lang")},
+            "property": labeler.link(r["prop"]),
+        }
+        for r in page
+        if r["source"] in names
+    ]
+    last = page[-1] if page else None
+    return {
+        "count": count,
+        "items": items,
+        "after": after,
+        "next": encode_cursor([last["sort_key"], last["source"], last["prop"]])
+        if more and last is not None
+        else None,
+    }
+
+
+def _role_dict(fact: RoleFacts, labeler: Labeler, lang: str) -> dict[str, Any]:
+    role_type = labeler.link(fact.role_type)
+    if role_type is not None:
+        role_type["label"] = lower_first(role_type["label"])
+    return {
+        "role": {"iri": fact.role},
+        "agent": labeler.link(fact.agent),
+        "role_type": role_type,
+        "program": labeler.link(fact.program),
+        "behalf": labeler.link(fact.behalf),
+        "year": fact.year,
+        "text": role_name(fact, labeler.value, lang),
+    }
+
+
+def roles(store: Store, iri: str, labeler: Labeler, *, is_role: bool) -> list[dict[str, Any]]:
+    """Roles played by, in or on behalf of ``iri`` (or, for a role, the role itself)."""
+    lang = interface_language(labeler.chain)
+    if is_role:
+        rows = _rows(store, "role_parts", role=ox.NamedNode(iri))
+    else:
+        rows = _rows(store, "entity_roles", entity=ox.NamedNode(iri))
+    return [_role_dict(fact, labeler, lang) for fact in role_facts(rows)]
+
+
+def partners(store: Store, iri: str, labeler: Labeler) -> list[dict[str, Any]]:
+    """The institution's derived partnerships, strongest first, with their evidence."""
+    merged: dict[str, dict[str, Any]] = {}
+    for row in _rows(store, "entity_partners", entity=ox.NamedNode(iri)):
+        key = row["partnership"].value
+        entry = merged.setdefault(
+            key,
+            {
+                "partnership": {"iri": key},
+                "other": labeler.link(row["other"].value),
+                "programs": [],
+                "sources": [],
+            },
+        )
+        for name in ("kind", "rule"):
+            if name in row and name not in entry:
+                entry[name] = labeler.link(row[name].value)
+        for name in ("strength", "first", "last"):
+            if name in row and name not in entry:
+                entry[name] = row[name].value
+        for name, bucket in (("program", "programs"), ("source", "sources")):
+            link = labeler.link(row[name].value) if name in row else None
+            if link is not None and link not in entry[bucket]:
+                entry[bucket].append(link)
+    return list(merged.values())
+
+
+def _finding(finding: Finding, labeler: Labeler) -> dict[str, Any]:
+    entry = asdict(finding)
+    if finding.path:
+        label = labeler.text(finding.path)
+        entry.update(path_label=label.value, path_label_lang=label.lang)
+    return entry
+
+
+def editor_query(iri: str) -> str | None:
+    """A SPARQL query listing the entity's statements per graph, to open in the editor."""
+    if not _SAFE_IRI.match(iri):
+        return None
+    return (
+        "SELECT ?property ?value ?graph\n"
+        f"WHERE {{ GRAPH ?graph {{ <{iri}> ?property ?value }} }}\n"
+        "ORDER BY ?property ?value\nLIMIT 1000\n"
+    )
+
+
+def entity_page(
+    store: Store,
+    index: CatalogIndex,
+    settings: Settings,
+    iri: str,
+    chain: Sequence[str],
+    *,
+    after: str = "",
+) -> dict[str, Any] | None:
+    """Everything the page of ``iri`` shows, or ``None`` when the catalog knows nothing of it.
+
+    Args:
+        store: the catalog.
+        index: its catalog index (incoming links).
+        settings: base IRI, graph names and languages.
+        iri: the entity.
+        chain: the reader's language chain (:func:`museumkg.lang.language_chain`).
+        after: cursor of the incoming-links page to show.
+
+    Raises:
+        ValueError: for a malformed ``after`` cursor.
+    """
+    node = ox.NamedNode(iri)
+    statement_rows = _rows(store, "entity_statements", entity=node)
+    found = collect(statement_rows)
+    vocab = vocabulary(store, settings.ontology_graph)
+    labeler = Labeler(store, vocab, chain, found)
+    incoming = incoming_links(index, iri, labeler, after=after)
+    if found.rows == 0 and incoming["count"] == 0:
+        return None
+    kinds = GraphKinds(
+        settings.ontology_graph, settings.derived_graph, quality_graph(settings.base_iri)
+    )
+    sources = source_list(_rows(store, "entity_sources", entity=node), found.graphs, kinds, chain)
+    types, groups = property_groups(
+        found, sources, vocab, chain, derived_graph=settings.derived_graph
+    )
+    ref = parse_entity_iri(settings.base_iri, iri)
+    kind, slug = (ref.kind, ref.slug) if ref else ("thing", local_name(iri))
+    role_list = roles(store, iri, labeler, is_role=kind == "role")
+    own_role = next((r for r in role_list if r["role"]["iri"] == iri), None)
+    label = preferred_label(found, chain)
+    if label is None:
+        label = Text(own_role["text"]) if own_role else Text(slug.replace("-", " "))
+    all_names = names(found, chain)
+    alternates = [n["text"] for n in all_names if n["text"] != label.value]
+    return {
+        "iri": iri,
+        "kind": kind,
+        "slug": slug,
+        "label": label.value,
+        "label_lang": label.lang,
+        "names": all_names,
+        "types": types,
+        "groups": groups,
+        "sources": sources,
+        "incoming": incoming,
+        "roles": role_list,
+        "partners": partners(store, iri, labeler) if kind == "org" else [],
+        "quality": [_finding(f, labeler) for f in entity_findings(store, iri, chain)],
+        "truncated": found.rows >= STATEMENT_CAP,
+        "schema_org": schema_org(iri, label.value, alternates, types, groups, vocab),
+        "editor_query": editor_query(iri),
+    }

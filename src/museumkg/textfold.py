@@ -1,0 +1,115 @@
+"""Folding text for search: case, accents and script (Cyrillic → Latin) made not to matter.
+
+Three forms of a label are indexed (see :mod:`museumkg.catalog_index`):
+
+- ``folded``: case-folded, accents stripped, punctuation turned into spaces; the script is kept
+  (``Алма-Ата`` → ``алма ата``);
+- ``latin``: ``folded`` with Cyrillic transliterated to Latin by :data:`CYRILLIC_TO_LATIN`
+  (``Алма-Ата`` → ``alma ata``, ``Алматы`` → ``almaty``), so one script finds the other;
+- ``loose``: ``latin`` with spelling variants merged by :data:`LOOSE_RULES` (``kh`` → ``k``,
+  ``y`` → ``i``, doubled letters once, ...), so ``Kazakhstan`` and ``Қазақстан`` (``kazakstan``)
+  meet. Matches on this form rank lowest.
+
+The transliteration table is deliberately small and one-way: it is a search key, not a
+romanisation standard. It follows the common English practice for Russian (BGN/PCGN without
+diacritics, ``ё`` → ``e``, ``й`` → ``i``) and adds the Kazakh letters (``ә ғ қ ң ө ұ ү һ і``),
+plus Ukrainian ``є ї ґ`` and Belarusian ``ў``. Accents are stripped before the table is
+applied, so ``й ё ї ў`` reach it as ``и е і у``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Cyrillic letter (lower case) → Latin; letters not listed are kept as they are.
+CYRILLIC_TO_LATIN: dict[str, str] = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+    "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya",
+    # Kazakh
+    "ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h", "і": "i",
+    # Ukrainian, Belarusian
+    "є": "ye", "ї": "yi", "ґ": "g", "ў": "u",
+}  # fmt: skip
+
+#: Spelling variants merged in the ``loose`` form, applied in this order to the ``latin`` form.
+LOOSE_RULES: tuple[tuple[str, str], ...] = (
+    ("shch", "sh"),
+    ("kh", "k"),
+    ("zh", "z"),
+    ("sh", "s"),
+    ("ch", "c"),
+    ("ts", "c"),
+    ("yu", "u"),
+    ("ya", "a"),
+    ("y", "i"),
+    ("j", "i"),
+    ("q", "k"),
+    ("w", "v"),
+    ("x", "ks"),
+)
+
+_TRANSLIT = str.maketrans(CYRILLIC_TO_LATIN)
+_DOUBLED = re.compile(r"(\w)\1+")
+_NOT_WORD = re.compile(r"[\W_]+")
+#: Combining marks of the Basic Multilingual Plane (accents after NFKD), deleted by translate.
+_MARKS = {cp: None for cp in range(0x10000) if unicodedata.combining(chr(cp))}
+
+
+def fold(text: str) -> str:
+    """Case-fold, strip accents and turn everything but letters and digits into single spaces.
+
+    >>> fold("  Alma-Ata  "), fold("Алма-Ата"), fold("Éçole  «Ōsaka»"), fold("snake_case")
+    ('alma ata', 'алма ата', 'ecole osaka', 'snake case')
+    """
+    if text.isascii():
+        return _NOT_WORD.sub(" ", text.lower()).strip()
+    decomposed = unicodedata.normalize("NFKD", text.casefold()).translate(_MARKS)
+    return _NOT_WORD.sub(" ", unicodedata.normalize("NFC", decomposed)).strip()
+
+
+def forms(text: str) -> tuple[str, str, str]:
+    """The ``folded``, ``latin`` and ``loose`` forms of ``text``, computed together.
+
+    >>> forms("Қазақстан")
+    ('қазақстан', 'kazakstan', 'kazakstan')
+    """
+    folded = fold(text)
+    latin_form = folded if folded.isascii() else folded.translate(_TRANSLIT)
+    return folded, latin_form, _loosen(latin_form)
+
+
+def _loosen(latin_form: str) -> str:
+    for old, new in LOOSE_RULES:
+        latin_form = latin_form.replace(old, new)
+    return _DOUBLED.sub(r"\1", latin_form)
+
+
+def latin(text: str) -> str:
+    """:func:`fold`, then transliterate Cyrillic to Latin.
+
+    >>> latin("Алматы"), latin("Almaty"), latin("Алма-Ата"), latin("Қазақстан")
+    ('almaty', 'almaty', 'alma ata', 'kazakstan')
+    """
+    return fold(text).translate(_TRANSLIT)
+
+
+def loose(text: str) -> str:
+    """:func:`latin` with spelling variants merged (the weakest match key).
+
+    >>> loose("Kazakhstan") == loose("Қазақстан"), loose("Kyrgyzstan") == loose("Кыргызстан")
+    (True, True)
+    """
+    return _loosen(latin(text))
+
+
+def tokens(text: str) -> list[str]:
+    """The words of the ``latin`` form (what the full-text index matches on).
+
+    >>> tokens("Museums in a Changing World")
+    ['museums', 'in', 'a', 'changing', 'world']
+    """
+    return latin(text).split()
