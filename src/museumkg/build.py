@@ -231,7 +231,6 @@ def complete_store(
     say = progress
     if "derive" in steps:
         for report in derive(
-    prepare_for_pages(store, work_dir, records, settings, say)  # quality graph, index
             store,
             base_iri=settings.base_iri,
             derived_graph=settings.derived_graph,
@@ -240,6 +239,8 @@ def complete_store(
             say(f"rule {report.rule}: {report.triples} triples in {report.seconds:.3f}s")
     if "metrics" in steps:
         add_network_metrics(store, work_dir, settings, version, say)  # networkx, into derived
+    if "pages" in steps:
+        prepare_for_pages(store, work_dir, records, settings, say)  # quality graph, index
     if "release" in steps:
         # last: the dumps, VoID and the diff from the serving release, in work_dir/dumps
         publish_release(store, work_dir, settings, version, built_at, say)
