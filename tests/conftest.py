@@ -1,7 +1,8 @@
 """Shared fixtures: a catalog built once per session, its store, the app, and a real server.
 
 - ``catalog_settings`` (session): Settings whose ``var_dir`` holds a catalog built from the
-  project's ``data/`` by ``build_catalog`` (OWL reasoner off, for speed).
+  seed catalog (the project's ``data/`` without the ingested catalog-sources tables, see
+  ``tests/seed.py``) by ``build_catalog`` (OWL reasoner off, for speed).
 - ``store`` (session): that catalog's store, opened read-only.
 - ``app`` / ``client``: the Flask app over ``store`` and its test client (quick unit checks).
 - ``live_server`` (session): base URL (``http://127.0.0.1:<port>``, no trailing slash) of a
@@ -23,6 +24,7 @@ import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
+from seed import seed_data
 
 from museumkg.build import build_catalog
 from museumkg.catalog import current_store_dir
@@ -36,8 +38,9 @@ SERVER_START_TIMEOUT_S = 30.0
 
 @pytest.fixture(scope="session")
 def catalog_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings with a catalog built from the project's ``data/`` into a temporary var_dir."""
-    settings = Settings(var_dir=tmp_path_factory.mktemp("var"), check_owl=False)
+    """Settings with a catalog built from the seed catalog into a temporary var_dir."""
+    data = seed_data(tmp_path_factory.mktemp("seed") / "data")
+    settings = Settings(data_dir=data, var_dir=tmp_path_factory.mktemp("var"), check_owl=False)
     build_catalog(settings)
     return settings
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from seed import seed_data
 
 from museumkg import catalog
 from museumkg.build import build_catalog, is_stale
-from museumkg.config import PROJECT_DIR, Settings
+from museumkg.config import Settings
 from museumkg.problems import ProblemsFound
 from museumkg.store import select_rows
 
@@ -19,9 +19,9 @@ SEED_FILE = f"sources/{SEED}.ttl"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """A catalog built from a copy of the real data (OWL check off; test_owl covers it)."""
+    """A catalog built from a copy of the seed catalog (OWL check off; test_owl covers it)."""
     root = tmp_path_factory.mktemp("catalog")
-    shutil.copytree(PROJECT_DIR / "data", root / "data")
+    seed_data(root / "data")
     settings = Settings(data_dir=root / "data", var_dir=root / "var", check_owl=False)
     build_catalog(settings)
     return settings

@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from museumkg.config import PROJECT_DIR
+from seed import seed_data
 
 PROGRAM = "https://w3id.org/museumkg/id/program/museums-in-a-changing-world-2005"
 ORGANISERS_QUERY = (
@@ -31,7 +30,7 @@ def museumkg(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str
 @pytest.fixture(scope="module")
 def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     root = tmp_path_factory.mktemp("cli")
-    shutil.copytree(PROJECT_DIR / "data", root / "data")
+    seed_data(root / "data")
     env = dict(os.environ)
     env.update(MUSEUMKG_VAR_DIR=str(root / "var"), MUSEUMKG_DATA_DIR=str(root / "data"))
     done = museumkg("build", "--no-owl", env=env)

@@ -28,6 +28,7 @@ from museumkg.records import RecordFile, discover, inputs_hash, parse_record
 from museumkg.release import publish_release
 from museumkg.sparql import load_query
 from museumkg.store import EmbeddedStore, select_rows
+from museumkg.testhooks import pause_point
 from museumkg.validate import validate_records
 
 Progress = Callable[[str], None]
@@ -189,6 +190,7 @@ def build_catalog(settings: Settings, *, progress: Progress | None = None) -> Ma
         store.flush()
         store.close()
         del store
+        pause_point("build:before-landing")
         final_dir = _land(settings, work_dir, manifest)
     except BaseException:
         shutil.rmtree(work_dir, ignore_errors=True)

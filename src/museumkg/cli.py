@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from museumkg import catalog
 from museumkg.build import build_catalog, check_catalog, is_stale
 from museumkg.config import Settings
+from museumkg.curation import check_files, import_files, recover
 from museumkg.namespaces import PREFIXES
 from museumkg.problems import ProblemsFound
 from museumkg.store import (
@@ -87,6 +88,7 @@ def build(ctx: click.Context, no_owl: bool) -> None:
     """Validate the records and build a new store; the previous one serves until it lands."""
     settings = _settings(ctx).with_overrides(check_owl=False if no_owl else None)
     started = time.perf_counter()
+    recover(settings, _progress(started))
     try:
         manifest = build_catalog(settings, progress=_progress(started))
     except ProblemsFound as err:
@@ -103,17 +105,59 @@ def build(ctx: click.Context, no_owl: bool) -> None:
 
 
 @main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--no-owl", is_flag=True, help="Skip the OWL reasoner (Java).")
+@click.option("--replace", is_flag=True, help="FILES may replace catalog sources of the same id.")
 @click.pass_context
-def validate(ctx: click.Context, no_owl: bool) -> None:
-    """Check every record (syntax, references, SHACL, OWL) without building anything."""
+def validate(ctx: click.Context, files: tuple[Path, ...], no_owl: bool, replace: bool) -> None:
+    """Check the catalog, or FILES together with it, without writing anything.
+
+    Checks: syntax, references, unknown terms, SHACL shapes, OWL consistency; with FILES also
+    likely duplicates (warnings). Every problem is reported at once; the exit code is 1 when
+    any is an error.
+    """
     settings = _settings(ctx).with_overrides(check_owl=False if no_owl else None)
+    say = _progress(time.perf_counter())
+    if files:
+        checked = check_files(files, settings, replace=replace, progress=say)
+        if not checked.ok:
+            _report_problems(ProblemsFound(checked.problems))
+            sys.exit(1)
+        for warning in checked.problems:
+            click.echo(str(warning), err=True)
+        click.echo(f"{len(checked.new)} file(s) valid with the catalog")
+        return
     try:
-        records = check_catalog(settings, _progress(time.perf_counter()))
+        records = check_catalog(settings, say)
     except ProblemsFound as err:
         _report_problems(err)
         sys.exit(1)
     click.echo(f"{len(records)} source file(s) valid")
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--no-owl", is_flag=True, help="Skip the OWL reasoner (Java).")
+@click.option("--replace", is_flag=True, help="FILES may replace catalog sources of the same id.")
+@click.pass_context
+def import_(ctx: click.Context, files: tuple[Path, ...], no_owl: bool, replace: bool) -> None:
+    """Validate FILES with the catalog, copy them into data/sources/ and rebuild, all or nothing.
+
+    A failed or interrupted import leaves the catalog (data/ and the serving store) as it was;
+    an import killed after its store landed is finished by the next build, import or serve.
+    """
+    settings = _settings(ctx).with_overrides(check_owl=False if no_owl else None)
+    try:
+        done = import_files(
+            files, settings, replace=replace, progress=_progress(time.perf_counter())
+        )
+    except ProblemsFound as err:
+        _report_problems(err)
+        sys.exit(1)
+    for warning in done.warnings:
+        click.echo(str(warning), err=True)
+    click.echo(f"imported {', '.join(done.files)} into {settings.data_dir}")
+    click.echo(f"catalog version {done.manifest.version}: {done.manifest.triples} triples")
 
 
 @main.command()
@@ -297,6 +341,8 @@ def push(
 def serve(ctx: click.Context, host: str, port: int, threads: int, no_build: bool) -> None:
     """Build the catalog if it is missing or older than the data, then serve it (waitress)."""
     settings = _settings(ctx)
+    if not no_build:
+        recover(settings, _progress(time.perf_counter()))
     if not no_build and is_stale(settings):
         click.echo("the catalog is missing or older than the data: building it first", err=True)
         try:

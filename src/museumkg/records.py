@@ -234,8 +234,9 @@ def locate(record: RecordFile, iri: str, base_iri: str) -> int | None:
     file's own ``@prefix`` declarations.
     """
     if record.entity_lines or record.value_lines:
+        # YAML: where the entity's entry starts, or else where it is first mentioned
         return record.entity_lines.get(iri) or next(
-            (line for (subject, _v), line in record.value_lines.items() if subject == iri), None
+            (line for (s, value), line in record.value_lines.items() if iri in (s, value)), None
         )
     if not record.text:
         return None

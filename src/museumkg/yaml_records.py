@@ -246,11 +246,16 @@ class _Reader:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as err:
             mark = err.problem_mark or err.context_mark
+            context = ""
+            if err.context:
+                started = err.context_mark
+                context = f" ({err.context}" + (
+                    f" started on line {started.line + 1})" if started else ")"
+                )
             self.out.problems.append(
                 Problem(
                     "syntax",
-                    f"the YAML does not parse: {err.problem or err}"
-                    + (f" ({err.context})" if err.context else ""),
+                    f"the YAML does not parse: {err.problem or err}{context}",
                     file=self.display,
                     line=mark.line + 1 if mark else None,
                     hint="check the indentation and the quotes on this line and the one before",
