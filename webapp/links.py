@@ -6,6 +6,7 @@ The request path ``/id/<kind>/<slug>`` names ``{base}id/<kind>/<slug>``; ontolog
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from flask import request
@@ -27,6 +28,12 @@ def with_lang(path: str, **params: str | None) -> str:
         path, fragment = path.split("#", 1)
         fragment = f"#{fragment}"
     return f"{path}?{urlencode(query)}{fragment}" if query else f"{path}{fragment}"
+
+
+def url_with(path: str, params: Mapping[str, str], **changes: str | None) -> str:
+    """``path`` with ``params`` updated by ``changes`` (``None`` removes one), and ``?lang=``."""
+    merged: dict[str, str | None] = {**params, **changes}
+    return with_lang(path, **merged)
 
 
 def local_path(iri: str) -> str | None:

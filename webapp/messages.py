@@ -97,6 +97,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "({count} subjects).",
         "topic_programs": "{count} programs",
         "country_cities": "Cities",
+        "place_institutions": "{count} institutions",
+        "place_programs": "{count} programs",
         # search
         "search_title": "Search",
         "search_results": "Results for “{q}”",
@@ -119,6 +121,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "domain": "Domain",
         "range": "Range",
         "inverse_of": "Inverse of",
+        "equivalent": "Equivalent to",
         "version": "Version",
         "license": "License",
         # errors
@@ -211,10 +214,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "class_parent": "Подкласс класса",
         "statements_count": "Утверждений: {count}",
         "facts": "Факты из этого источника",
-        "facts_intro": "Все утверждения графа этого источника по предметам "
-        "(предметов: {count}).",
+        "facts_intro": "Все утверждения графа этого источника по предметам (предметов: {count}).",
         "topic_programs": "Программ: {count}",
         "country_cities": "Города",
+        "place_institutions": "учреждений: {count}",
+        "place_programs": "программ: {count}",
         "search_title": "Поиск",
         "search_results": "Результаты по запросу «{q}»",
         "search_none": "По запросу «{q}» ничего не найдено.",
@@ -235,6 +239,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "domain": "Область определения",
         "range": "Область значений",
         "inverse_of": "Обратное к",
+        "equivalent": "Эквивалентен",
         "version": "Версия",
         "license": "Лицензия",
         "not_found": "Не найдено",

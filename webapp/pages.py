@@ -19,9 +19,9 @@ from urllib.parse import urlencode
 from flask import Flask, request
 from markupsafe import Markup
 
-from webapp import entities, indexes
+from webapp import browse, entities, indexes, ontology, search
 from webapp.i18n import LANGUAGE_NAMES, UI_LANGUAGES, explicit_language, t, tm, ui_language
-from webapp.links import href, is_web_iri, with_lang
+from webapp.links import href, is_web_iri, url_with, with_lang
 
 _SCRIPT_ESCAPES = {
     "<": "\\u003c",
@@ -63,10 +63,17 @@ def _template_context() -> dict[str, Any]:
 def init_app(app: Flask) -> None:
     """Register the page blueprints and the template helpers on ``app``."""
     indexes.init_app(app)
-    for blueprint in (entities.bp,):
+    for blueprint in (entities.bp, browse.bp, search.bp, ontology.bp):
         app.register_blueprint(blueprint)
+    ontology.init_app(app)
     app.jinja_env.globals.update(
-        t=t, tm=tm, href=href, with_lang=with_lang, lang_url=lang_url, is_web_iri=is_web_iri
+        t=t,
+        tm=tm,
+        href=href,
+        with_lang=with_lang,
+        url_with=url_with,
+        lang_url=lang_url,
+        is_web_iri=is_web_iri,
     )
     app.jinja_env.filters["script_json"] = script_json
     app.context_processor(_template_context)
