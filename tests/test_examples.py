@@ -12,6 +12,9 @@ from museumkg.sparql import NamedQuery, example_queries, parse_header, query_nam
 from museumkg.store import EmbeddedStore, select_rows
 
 EXAMPLES = example_queries()
+#: Examples about data only the ingested tables hold (claims): tests/test_ingest.py runs them
+#: on the full catalog; the shared fixture here is the seed catalog.
+FULL_CATALOG_ONLY = {"uncertain-and-disputed-facts"}
 
 
 def test_there_are_at_least_twelve_examples_with_distinct_questions() -> None:
@@ -33,6 +36,8 @@ def test_example_header(example: NamedQuery) -> None:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[q.name for q in EXAMPLES])
 def test_example_answers_on_the_catalog(example: NamedQuery, store: EmbeddedStore) -> None:
+    if example.name in FULL_CATALOG_ONLY:
+        pytest.skip("answers on the full catalog: tests/test_ingest.py runs it")
     result = store.query(example.text)
     assert isinstance(result, ox.QuerySolutions), "examples are SELECT queries (table results)"
     rows = list(select_rows(result))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -157,6 +158,51 @@ def import_(ctx: click.Context, files: tuple[Path, ...], no_owl: bool, replace: 
     for warning in done.warnings:
         click.echo(str(warning), err=True)
     click.echo(f"imported {', '.join(done.files)} into {settings.data_dir}")
+    click.echo(f"catalog version {done.manifest.version}: {done.manifest.triples} triples")
+
+
+@main.command("ingest-catalog-sources")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Only write the generated records under this folder (sources/, vocabularies/).",
+)
+@click.option("--no-owl", is_flag=True, help="Skip the OWL reasoner (Java).")
+@click.pass_context
+def ingest_catalog_sources(
+    ctx: click.Context, folder: Path, out: Path | None, no_owl: bool
+) -> None:
+    """Convert the CSV tables of FOLDER (catalog-sources/) into records and import them.
+
+    The records are written deterministically (same tables, same bytes) using the decisions in
+    data/ingest/catalog-sources.yaml, then imported like `museumkg import --replace`: validated
+    with the catalog and landed whole or not at all. With --out, they are only written there.
+    """
+    from museumkg.ingest_catalog_sources import OUTPUTS, generate, write
+
+    settings = _settings(ctx).with_overrides(check_owl=False if no_owl else None)
+    say = _progress(time.perf_counter())
+    try:
+        texts = generate(folder, settings.data_dir, settings.base_iri)
+    except ProblemsFound as err:
+        _report_problems(err)
+        sys.exit(1)
+    if out is not None:
+        for path in write(texts, out):
+            click.echo(str(path))
+        return
+    with tempfile.TemporaryDirectory(prefix="museumkg-ingest-") as tmp:
+        paths = write(texts, Path(tmp))
+        folders = {Path(rel).name: Path(rel).parent.name for rel in OUTPUTS.values()}
+        try:
+            done = import_files(paths, settings, replace=True, folders=folders, progress=say)
+        except ProblemsFound as err:
+            _report_problems(err)
+            sys.exit(1)
+    for warning in done.warnings:
+        click.echo(str(warning), err=True)
+    click.echo(f"ingested {len(done.files)} record(s): {', '.join(done.files)}")
     click.echo(f"catalog version {done.manifest.version}: {done.manifest.triples} triples")
 
 
