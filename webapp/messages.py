@@ -106,6 +106,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "search_empty": "Type a name in any language and script: Алматы, Almaty and Alma-Ata "
         "find the same city.",
         "search_type": "Type",
+        "search_refine": "Refine the search",
         "search_all_types": "All types",
         "search_matched": "matched “{text}”",
         "search_count": "{count} found",
@@ -225,6 +226,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "search_empty": "Введите название на любом языке и в любой письменности: Алматы, "
         "Almaty и Alma-Ata находят один и тот же город.",
         "search_type": "Тип",
+        "search_refine": "Уточнить поиск",
         "search_all_types": "Все типы",
         "search_matched": "совпадение: «{text}»",
         "search_count": "Найдено: {count}",

@@ -1,0 +1,206 @@
+"""The reader's pages in a real headless Chromium: a walk from the home page to a source, an
+accessibility audit (axe-core from npm), a phone-sized screen, keyboard use and no JavaScript.
+
+Playwright for Python drives Debian's Chromium (``/usr/bin/chromium``, installed by
+``scripts/system-deps.sh``); Playwright's own browser downloads are never used. axe-core comes
+from ``node_modules`` (``npm ci``, pinned by package-lock.json). Screenshots of every step go
+to ``test-artifacts/`` (kept by CI).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
+Browser = playwright_api.Browser
+Page = playwright_api.Page
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+ARTIFACTS = PROJECT_DIR / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT_MS = 20_000
+#: The axe-core rule sets the pages must pass without a single violation.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+pytestmark = pytest.mark.slow
+
+
+def _require(path: Path, what: str) -> None:
+    if not path.exists():
+        message = f"{path} is missing: {what}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, started once for this module."""
+    _require(CHROMIUM, "scripts/system-deps.sh installs it (as root)")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture()
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
+    opened = context.new_page()
+    opened.set_default_timeout(TIMEOUT_MS)
+    dialogs: list[str] = []
+    errors: list[str] = []
+    opened.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    opened.on("pageerror", lambda err: errors.append(str(err)))
+    yield opened
+    context.close()
+    assert not dialogs, f"a page opened a dialog (script ran): {dialogs}"
+    assert not errors, f"uncaught script errors: {errors}"
+
+
+def _shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"pages-{name}.png"), full_page=True)
+
+
+def _audit(page: Page, name: str) -> None:
+    """Run axe-core on the page; fail with every violation, named with its nodes."""
+    _require(AXE, "run `npm ci` (make setup) to install axe-core from package-lock.json")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+    assert not problems, f"axe-core on {name}:\n" + "\n".join(problems)
+
+
+def test_walk_home_search_training_organiser_person_source(page: Page, live_server: str) -> None:
+    page.goto(f"{live_server}/")
+    _shot(page, "01-home")
+    page.get_by_label("Search the catalog").fill("Almaty")
+    page.get_by_label("Search the catalog").press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q=Almaty"))
+    _shot(page, "02-search-almaty")
+    results = page.locator("ol.results > li > a")
+    assert results.first.inner_text() == "Almaty"
+    results.first.click()
+    page.wait_for_url(re.compile(r"/id/place/almaty$"))
+    assert page.locator("h1").inner_text() == "Almaty"
+    _shot(page, "03-almaty")
+
+    page.locator("#referred").get_by_role("link", name="Museums in a Changing World").click()
+    page.wait_for_url(re.compile(r"/id/program/museums-in-a-changing-world-2005$"))
+    assert page.locator("h1").inner_text() == "Museums in a Changing World"
+    _shot(page, "04-training")
+
+    organisers = page.locator("dl.statements .statement", has_text="organizer")
+    organisers.get_by_role("link", name="Laboratory of Museum Projects").click()
+    page.wait_for_url(re.compile(r"/id/org/lab-museum-design-rik$"))
+    _shot(page, "05-organiser")
+    role = page.locator("ul.roles li").first
+    assert "Dr. Lebedev — lead trainer of Museums in a Changing World (2005)" in role.inner_text()
+
+    role.get_by_role("link", name="Dr. Lebedev").click()
+    page.wait_for_url(re.compile(r"/id/person/dr-lebedev$"))
+    assert page.locator("h1").inner_text() == "Dr. Lebedev"
+    _shot(page, "06-dr-lebedev")
+
+    page.locator("ol.sources").get_by_role("link").first.click()
+    page.wait_for_url(re.compile(r"/id/source/unesco-almaty-2005-museum-management-training$"))
+    assert "Central Asian Museum Management Training" in page.locator("h1").inner_text()
+    assert page.locator("#facts section.subject").count() > 5
+    _shot(page, "07-source")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/search?q=Almaty",
+        "/id/program/museums-in-a-changing-world-2005",
+        "/id/person/dr-lebedev?lang=ru",
+        "/id/source/unesco-almaty-2005-museum-management-training",
+        "/id/place/almati",
+        "/browse",
+        "/browse/Institution",
+        "/browse/topics",
+        "/browse/places",
+        "/ontology",
+    ],
+)
+def test_pages_pass_the_accessibility_audit(page: Page, live_server: str, path: str) -> None:
+    response = page.goto(live_server + path)
+    assert response is not None and response.status in (200, 404)
+    _audit(page, path)
+
+
+def test_readable_on_a_phone(browser: Browser, live_server: str) -> None:
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True
+    )
+    phone = context.new_page()
+    try:
+        for name, path in [
+            ("phone-training", "/id/program/museums-in-a-changing-world-2005"),
+            ("phone-browse", "/browse/Institution"),
+            ("phone-search", "/search?q=%D0%90%D0%BB%D0%BC%D0%B0%D1%82%D1%8B"),
+        ]:
+            phone.goto(live_server + path)
+            overflow = phone.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 1, f"{path} scrolls sideways on a phone by {overflow}px"
+            _shot(phone, name)
+    finally:
+        context.close()
+
+
+def test_keyboard_skip_link_and_search(page: Page, live_server: str) -> None:
+    page.goto(f"{live_server}/id/person/dr-lebedev")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    page.focus("#site-search")
+    page.keyboard.type("Алматы")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q="))
+    assert page.locator("ol.results > li > a").first.inner_text() == "Almaty"
+
+
+def test_usable_without_javascript(browser: Browser, live_server: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    try:
+        plain.goto(f"{live_server}/browse/City")
+        plain.get_by_label("Search the catalog").fill("Alma-Ata")
+        plain.get_by_role("button", name="Search", exact=True).first.click()
+        plain.wait_for_url(re.compile(r"/search\?q=Alma-Ata"))
+        plain.locator("ol.results > li > a").first.click()
+        plain.wait_for_url(re.compile(r"/id/place/almaty$"))
+        plain.get_by_role("link", name="Русский").click()
+        assert plain.locator("h1").inner_text() == "Алматы"
+        assert plain.locator("html").get_attribute("lang") == "ru"
+        _shot(plain, "no-js-almaty-ru")
+    finally:
+        context.close()
