@@ -224,7 +224,11 @@ def test_result_literals_are_shown_as_text(watched: Watched, live_server: str) -
 
 def test_a_syntax_error_shows_the_parser_message(watched: Watched, live_server: str) -> None:
     page = watched.page
-    _open_editor(page, f"{live_server}/sparql?query={quote('SELECT * WHERE { ?s ?p }')}")
+    _open_editor(page, f"{live_server}/sparql")
+    page.evaluate(
+        "q => document.querySelector('.yasqe .CodeMirror').CodeMirror.setValue(q)",
+        "SELECT * WHERE { ?s ?p }",
+    )
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
         page.click(".yasqe_queryButton")
     assert answer.value.status == 400
