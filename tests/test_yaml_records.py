@@ -143,3 +143,8 @@ def test_claims_become_claim_nodes_with_certainty_and_sources() -> None:
     assert (f"{mkg}certainty", f"<{mkg}Disputed>") in found
     assert (f"{mkg}claimProperty", f"<{mkg}foundingDate>") in found
     assert ("http://purl.org/dc/terms/source", "<https://example.org/b>") in found
+
+
+def test_the_curation_guide_shows_the_example_as_it_is() -> None:
+    guide = (PROJECT_DIR / "docs" / "curation.md").read_text(encoding="utf-8")
+    assert "```yaml\n" + SEED_YAML.read_text(encoding="utf-8") + "```" in guide
