@@ -19,6 +19,7 @@ from museumkg.namespaces import MKG
 from museumkg.paging import decode_cursor, encode_cursor
 from museumkg.sparql import load_query
 from museumkg.store import Store, select_rows
+from museumkg.terms import lexical
 from museumkg.vocab import Vocabulary, local_name
 
 #: Entities per listing page.
@@ -108,14 +109,14 @@ def _facet_values(
         )
     by_facet: dict[str, list[tuple[str, int]]] = {f: [] for f in FACETS}
     for row in rows:
-        values = by_facet.get(row["facet"])
-        if values is not None and len(values) < FACET_VALUES:
-            values.append((row["value"], int(row["n"])))
+        counted = by_facet.get(row["facet"])
+        if counted is not None and len(counted) < FACET_VALUES:
+            counted.append((row["value"], int(row["n"])))
     entity_values = [v for f in ("country", "city", "topic") for v, _n in by_facet[f]]
     names = _names_by_iri(index, entity_values, chain)
     facets = []
     for facet in FACETS:
-        values = []
+        values: list[dict[str, Any]] = []
         for value, count in by_facet[facet]:
             if facet == "type":
                 label = vocab.label(value, chain)
@@ -250,7 +251,7 @@ def topic_tree(store: Store, index: CatalogIndex, chain: Sequence[str]) -> list[
     rows = list(select_rows(store.query(load_query("topic_tree").text)))
     topics: dict[str, dict[str, Any]] = {}
     for row in rows:
-        entry = topics.setdefault(row["topic"].value, {"schemes": set(), "broader": set()})
+        entry = topics.setdefault(lexical(row["topic"]), {"schemes": set(), "broader": set()})
         for name, bucket in (("scheme", "schemes"), ("topOf", "schemes"), ("broader", "broader")):
             term = row.get(name)
             if isinstance(term, ox.NamedNode):

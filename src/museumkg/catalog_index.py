@@ -44,6 +44,7 @@ from museumkg.namespaces import MKG
 from museumkg.roles import role_facts, role_name
 from museumkg.sparql import load_query
 from museumkg.store import Store, Term, select_rows
+from museumkg.terms import lexical
 from museumkg.textfold import fold, forms, latin
 from museumkg.vocab import Vocabulary, read_vocabulary
 
@@ -224,21 +225,21 @@ class _Builder:
         """Give roles without a label of their own their sentence as a name, per language."""
         parts: dict[str, dict[str, Term]] = defaultdict(dict)
         for row in _rows(self.store, "index_roles"):
-            name = _MKG_ROLE_LINKS.get(row["link"].value)
+            name = _MKG_ROLE_LINKS.get(lexical(row["link"]))
             if name is not None:
-                parts[row["role"].value].setdefault(name, row["value"])
-        rows: list[dict[str, Term]] = []
+                parts[lexical(row["role"])].setdefault(name, row["value"])
+        role_rows: list[dict[str, Term]] = []
         for role, found in parts.items():
             number = self.entity(role)
             if number is None or self.preferred(number):
                 continue
             program = found.get("program")
-            year = self.years.get(self.ids.get(program.value, 0)) if program else None
-            row: dict[str, Term] = {"role": ox.NamedNode(role), **found}
+            year = self.years.get(self.ids.get(lexical(program), 0)) if program else None
+            parts_row: dict[str, Term] = {"role": ox.NamedNode(role), **found}
             if year:
-                row["start"] = ox.Literal(year)
-            rows.append(row)
-        facts = role_facts(rows)
+                parts_row["start"] = ox.Literal(year)
+            role_rows.append(parts_row)
+        facts = role_facts(role_rows)
         for lang, chain in self.chains.items():
 
             def label(iri: str, chain: tuple[str, ...] = chain, lang: str = lang) -> str:

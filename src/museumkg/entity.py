@@ -36,6 +36,7 @@ from museumkg.statements import (
     source_list,
 )
 from museumkg.store import Store, Term, select_rows
+from museumkg.terms import lexical
 from museumkg.vocab import Vocabulary, local_name, vocabulary
 
 #: Incoming links per page.
@@ -176,24 +177,24 @@ def partners(store: Store, iri: str, labeler: Labeler) -> list[dict[str, Any]]:
     """The institution's derived partnerships, strongest first, with their evidence."""
     merged: dict[str, dict[str, Any]] = {}
     for row in _rows(store, "entity_partners", entity=ox.NamedNode(iri)):
-        key = row["partnership"].value
+        key = lexical(row["partnership"])
         entry = merged.setdefault(
             key,
             {
                 "partnership": {"iri": key},
-                "other": labeler.link(row["other"].value),
+                "other": labeler.link(lexical(row["other"])),
                 "programs": [],
                 "sources": [],
             },
         )
         for name in ("kind", "rule"):
             if name in row and name not in entry:
-                entry[name] = labeler.link(row[name].value)
+                entry[name] = labeler.link(lexical(row[name]))
         for name in ("strength", "first", "last"):
             if name in row and name not in entry:
-                entry[name] = row[name].value
+                entry[name] = lexical(row[name])
         for name, bucket in (("program", "programs"), ("source", "sources")):
-            link = labeler.link(row[name].value) if name in row else None
+            link = labeler.link(lexical(row[name])) if name in row else None
             if link is not None and link not in entry[bucket]:
                 entry[bucket].append(link)
     return list(merged.values())

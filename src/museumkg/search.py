@@ -169,7 +169,8 @@ def suggest(
     index: CatalogIndex, query: str, chain: Sequence[str], *, limit: int = 8
 ) -> list[dict[str, Any]]:
     """Autocomplete: the best few entities for a partly typed name."""
-    return search(index, query, chain, limit=limit)["hits"]
+    hits: list[dict[str, Any]] = search(index, query, chain, limit=limit)["hits"]
+    return hits
 
 
 def _slug_candidates(index: CatalogIndex, kind: str, words: Sequence[str]) -> set[int]:
@@ -210,11 +211,11 @@ def did_you_mean(
         rows = index.rows(
             f"SELECT id, iri, kind, slug FROM entities WHERE id IN ({marks})", sorted(ids)
         )
-        hits = [Hit(r["id"], 2, True, Text(r["slug"]), r["iri"], r["kind"]) for r in rows]
-        _describe(index, hits, chain)
-        for hit in hits:
-            candidates.setdefault(hit.iri, hit.as_dict())
-    ranked = []
+        slug_hits = [Hit(r["id"], 2, True, Text(r["slug"]), r["iri"], r["kind"]) for r in rows]
+        _describe(index, slug_hits, chain)
+        for slug_hit in slug_hits:
+            candidates.setdefault(slug_hit.iri, slug_hit.as_dict())
+    ranked: list[tuple[float, str, dict[str, Any]]] = []
     for iri, hit in candidates.items():
         tail = iri.split("/id/", 1)[-1]
         score = difflib.SequenceMatcher(None, wanted, tail).ratio()

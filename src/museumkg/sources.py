@@ -16,6 +16,7 @@ from museumkg.lang import Text, pick
 from museumkg.paging import decode_cursor, encode_cursor
 from museumkg.sparql import load_query
 from museumkg.store import Store, select_rows
+from museumkg.terms import lexical, text_of
 from museumkg.vocab import Vocabulary, local_name
 
 #: Subjects per page.
@@ -49,10 +50,10 @@ def subject_facts(
         obj = row["o"]
         if not isinstance(obj, ox.NamedNode | ox.Literal):
             continue
-        texts = facts.setdefault((row["p"].value, obj), [])
-        label = row.get("olabel")
-        if isinstance(label, ox.Literal):
-            texts.append(Text(label.value, label.language or ""))
+        texts = facts.setdefault((lexical(row["p"]), obj), [])
+        name = text_of(row.get("olabel"))
+        if name is not None:
+            texts.append(name)
     items = []
     for (prop, obj), texts in facts.items():
         label = vocab.label(prop, chain)

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from museumkg.lang import Text, order, pick
 from museumkg.namespaces import DCTERMS, RDF, RDFS, SKOS
 from museumkg.store import Term
+from museumkg.terms import lexical, text_of
 from museumkg.vocab import PROPERTY_ORDER, Vocabulary
 
 #: Properties that name the entity: shown as its names, not as property groups.
@@ -48,7 +49,7 @@ def collect(rows: Iterable[dict[str, Term]]) -> Collected:
     found = Collected()
     for row in rows:
         found.rows += 1
-        prop, value, graph = row["p"].value, row["o"], row["g"].value
+        prop, value, graph = lexical(row["p"]), row["o"], lexical(row["g"])
         graphs = found.values.setdefault((prop, value), [])
         if graph not in graphs:
             graphs.append(graph)
@@ -106,13 +107,13 @@ def source_list(
     """
     meta: dict[str, dict[str, Any]] = {g: {"titles": []} for g in graphs}
     for row in rows:
-        entry = meta.setdefault(row["g"].value, {"titles": []})
-        title = row.get("title")
-        if isinstance(title, ox.Literal):
-            entry["titles"].append(Text(title.value, title.language or ""))
+        entry = meta.setdefault(lexical(row["g"]), {"titles": []})
+        title_text = text_of(row.get("title"))
+        if title_text is not None:
+            entry["titles"].append(title_text)
         for key in ("issued", "link", "publisher"):
             if key in row and key not in entry:
-                entry[key] = row[key].value
+                entry[key] = lexical(row[key])
     sources: list[dict[str, Any]] = []
     for graph, entry in meta.items():
         title = pick(entry.pop("titles"), chain)
@@ -178,7 +179,7 @@ def property_groups(
         else:
             grouped.setdefault(prop, []).append(value)
     types.sort(key=lambda v: _value_key(v, chain))
-    groups = []
+    groups: list[dict[str, Any]] = []
     for prop, values in grouped.items():
         label = vocab.label(prop, chain)
         definition = vocab.definition(prop, chain)

@@ -30,6 +30,7 @@ from museumkg.namespaces import (
 )
 from museumkg.sparql import load_query
 from museumkg.store import Store, select_rows
+from museumkg.terms import lexical
 
 #: Labels (en, ru) of reused properties and classes that the ontology declares without a label.
 EXTERNAL_LABELS: dict[str, dict[str, str]] = {
@@ -204,7 +205,7 @@ def read_vocabulary(store: Store, ontology_graph: str) -> Vocabulary:
     links: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     query = load_query("vocab_terms").text
     for row in select_rows(store.query(query, bindings={"graph": ox.NamedNode(ontology_graph)})):
-        term, prop, value = row["term"].value, row["p"].value, row["value"]
+        term, prop, value = lexical(row["term"]), lexical(row["p"]), row["value"]
         if isinstance(value, ox.Literal):
             text = Text(value.value, value.language or "")
             if text not in texts[term][prop]:
