@@ -28,6 +28,11 @@ class Settings:
         max_rows: most result rows the endpoint returns before marking a result truncated.
         check_owl: run the OWL reasoner (Java) during builds.
         max_record_bytes: largest record file accepted by build, validate and import.
+        max_query_bytes: longest SPARQL text ``/sparql`` accepts (UTF-8 bytes).
+        max_query_depth: deepest bracket nesting ``/sparql`` accepts (deeper crashes the engine).
+        max_request_bytes: largest request body ``/sparql`` reads.
+        sparql_workers: query worker processes, so the most ``/sparql`` queries run at once.
+        sparql_queue_timeout_s: how long a query waits for a free worker before a 503.
 
     >>> Settings(base_iri="http://example.org/").base_iri
     'http://example.org/'
@@ -42,6 +47,11 @@ class Settings:
     max_rows: int = 10_000
     check_owl: bool = True
     max_record_bytes: int = 5 * 1024 * 1024
+    max_query_bytes: int = 64 * 1024
+    max_query_depth: int = 32
+    max_request_bytes: int = 256 * 1024
+    sparql_workers: int = 2
+    sparql_queue_timeout_s: float = 2.0
     dataset_title: str = "museumkg: museums of Central Asia and their partnerships"
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
