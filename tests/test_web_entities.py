@@ -26,6 +26,7 @@ KINDS = {
     "topic": "topic/museums-and-tourism",
     "place": "place/almaty",
     "source": f"source/{SEED}",
+    "partnership": "partnership/scca-almaty--unesco-almaty/co-organised",
 }
 RDF_TYPES = {
     "ttl": ("text/turtle", "turtle"),
@@ -242,3 +243,19 @@ def test_source_page_lists_every_fact_of_its_graph(
     assert facts == statements
     html = _get(f"{live_server}/id/source/{SEED}").text
     assert "Facts this source states" in html and "Lectures of key trainers" in html
+
+
+def test_derived_partnership_has_a_page_named_after_its_institutions(live_server: str) -> None:
+    path = "/id/partnership/scca-almaty--unesco-almaty/co-organised"
+    html = _get(live_server + path).text
+    assert _h1(html)[1] == (
+        "Soros Center of Contemporary Art, Almaty — UNESCO Almaty Cluster Office (co-organised)"
+    )
+    text = _text(html)
+    assert "inferred" in text and "Museums in a Changing World" in text
+    org = _get(f"{live_server}/id/org/unesco-almaty.json").json()
+    names = {i["subject"]["label"] for i in org["incoming"]["items"]}
+    assert (
+        "Soros Center of Contemporary Art, Almaty — UNESCO Almaty Cluster Office (co-organised)"
+        in names
+    )

@@ -21,6 +21,15 @@ from webapp.twins import render_twin
 
 bp = Blueprint("browse", __name__, url_prefix="/browse")
 FORMATS = ["html", "json"]
+
+
+@bp.after_request
+def _vary_on_language(response: Response) -> Response:
+    """Names and the interface follow ``Accept-Language``: caches must key on it."""
+    response.vary.add("Accept-Language")
+    return response
+
+
 #: Longest filter value or cursor accepted.
 MAX_PARAM = 2000
 

@@ -23,6 +23,15 @@ from webapp.twins import render_twin
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 FORMATS = ["html", "json"]
+
+
+@bp.after_request
+def _vary_on_language(response: Response) -> Response:
+    """Names and the interface follow ``Accept-Language``: caches must key on it."""
+    response.vary.add("Accept-Language")
+    return response
+
+
 PAGE = 20
 #: Deepest page offered (results are ranked among at most museumkg.search.CANDIDATES).
 MAX_PAGE = 10

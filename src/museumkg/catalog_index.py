@@ -41,7 +41,7 @@ import pyoxigraph as ox
 from museumkg.iris import entity_prefix, parse_entity_iri
 from museumkg.lang import Text, language_chain, pick
 from museumkg.namespaces import MKG
-from museumkg.roles import role_facts, role_name
+from museumkg.roles import lower_first, role_facts, role_name
 from museumkg.sparql import load_query
 from museumkg.store import Store, Term, select_rows
 from museumkg.terms import lexical
@@ -51,7 +51,7 @@ from museumkg.vocab import Vocabulary, read_vocabulary
 #: File name of the index inside a store folder.
 INDEX_FILE = "museumkg-index.sqlite"
 #: Version of the layout below; a reader refuses a file with another one.
-INDEX_LAYOUT = "2"
+INDEX_LAYOUT = "3"
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -251,6 +251,31 @@ class _Builder:
             for fact in facts:
                 number = self.ids[fact.role]
                 self.synthesized[number][lang] = Text(role_name(fact, label, lang), lang)
+
+    def partnership_names(self) -> None:
+        """Name derived partnerships (unlabelled) after their two institutions and kind."""
+        members: dict[str, list[str]] = defaultdict(list)
+        kinds: dict[str, str] = {}
+        for row in _rows(self.store, "index_partnerships"):
+            partnership = lexical(row["partnership"])
+            members[partnership].append(lexical(row["member"]))
+            if "kind" in row:
+                kinds[partnership] = lexical(row["kind"])
+        for partnership, found in members.items():
+            number = self.entity(partnership)
+            if number is None or self.preferred(number):
+                continue
+            ids = sorted({self.ids[m] for m in found if m in self.ids})
+            for lang, chain in self.chains.items():
+                names = sorted(self.display(m, lang).value for m in ids)
+                text = " — ".join(names)
+                if partnership in kinds:
+                    kind = self.vocab.label(kinds[partnership], chain).value
+                    text += f" ({lower_first(kind)})"
+                self.synthesized[number][lang] = Text(text, lang)
+
+    def name_synthesized(self) -> None:
+        """Index the synthesized names (roles, partnerships) as preferred names for search."""
         for number, by_lang in self.synthesized.items():
             for text in by_lang.values():
                 self.labels[number][(text, True)] = None
@@ -372,6 +397,8 @@ def build_index(
     builder = _Builder(store, base_iri, languages, vocab)
     builder.collect()
     builder.role_names()
+    builder.partnership_names()
+    builder.name_synthesized()
     return builder.write(path)
 
 

@@ -261,8 +261,12 @@ def entity_page(
     role_list = roles(store, iri, labeler, is_role=kind == "role")
     own_role = next((r for r in role_list if r["role"]["iri"] == iri), None)
     label = preferred_label(found, chain)
-    if label is None:
-        label = Text(own_role["text"]) if own_role else Text(slug.replace("-", " "))
+    if label is None and own_role is not None:
+        label = Text(own_role["text"])
+    if label is None:  # the index names what has no name of its own (partnerships)
+        number = index.entity_id(iri)
+        named = index.describe([number], chain).get(number) if number is not None else None
+        label = Text(named["label"], named["label_lang"]) if named else Text(slug)
     all_names = names(found, chain)
     alternates = [n["text"] for n in all_names if n["text"] != label.value]
     return {

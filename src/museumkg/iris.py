@@ -8,7 +8,8 @@ from dataclasses import dataclass
 #: Entity kinds, in the order pages list them.
 KINDS = ("org", "program", "person", "role", "topic", "place", "source", "partnership", "claim")
 
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$")
+#: Words joined by ``-``; ``--`` joins two slugs (derived partnerships: ``a--b/kind``).
+_SLUG = re.compile(r"^[a-z0-9]+(?:--?[a-z0-9]+)*(?:/[a-z0-9]+(?:--?[a-z0-9]+)*)*$")
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ def is_slug(text: str) -> bool:
 
     >>> is_slug("unesco-almaty"), is_slug("museums-2005/part/1"), is_slug("Bad Slug")
     (True, True, False)
+    >>> is_slug("scca-almaty--unesco-almaty/co-organised"), is_slug("a---b"), is_slug("a-")
+    (True, False, False)
     """
     return bool(_SLUG.match(text))
 
