@@ -1,4 +1,4 @@
-"""The worker pool: answers, real stops at the deadline, crashes contained, load shed, clean exit."""
+"""The worker pool: answers, real stops at deadlines, crashes contained, load shed, clean exit."""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ def test_the_query_form_is_the_first_form_keyword(text: str, form: str) -> None:
         "WITH <http://ex.org/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
         # a query followed by an update, and an update hidden after a string with a brace
         "ASK {} ; INSERT DATA { <http://ex.org/a> <http://ex.org/p> 1 }",
-        "SELECT * { ?s ?p \"}\" } INSERT DATA {}",
+        'SELECT * { ?s ?p "}" } INSERT DATA {}',
     ],
 )
 def test_updates_are_refused(text: str) -> None:
@@ -77,7 +77,7 @@ def test_service_is_refused_wherever_it_is(text: str) -> None:
         "PREFIX load: <http://ex.org/> SELECT * { ?s load:drop ?service }",
         "SELECT ?insert ?delete $load { ?insert ?delete $load }",
         "SELECT * { ?s ?p 'it\\'s SERVICE' }",
-        "SELECT * { ?s ?p \"a \\\" SERVICE \\\" b\" }",
+        'SELECT * { ?s ?p "a \\" SERVICE \\" b" }',
         "SELECT * { ?s ?p ?o FILTER(?o < 3 && ?o > 1) }",
     ],
 )
@@ -100,7 +100,7 @@ def test_tokens_keep_positions() -> None:
 
 def test_an_unclosed_string_is_a_syntax_error_with_its_position() -> None:
     with pytest.raises(QuerySyntaxError) as caught:
-        screen("SELECT * {\n ?s ?p \"open SERVICE <x> {} }")
+        screen('SELECT * {\n ?s ?p "open SERVICE <x> {} }')
     assert (caught.value.line, caught.value.column) == (2, 8)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -30,7 +30,14 @@ _KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "Location")
 
 
 def wants_json() -> bool:
-    """Tell whether the current request prefers a JSON error body over an HTML page."""
+    """Tell whether the current request prefers a JSON error body over an HTML page.
+
+    A blueprint may decide for its requests by setting ``g.museumkg_error_format`` to
+    ``"json"`` or ``"html"`` (``/sparql`` does: a client asking for CSV gets JSON errors).
+    """
+    decided = g.get("museumkg_error_format")
+    if decided in ("json", "html"):
+        return bool(decided == "json")
     explicit = request.args.get("format", "").strip().lower()
     if explicit in ("json", "html"):
         return explicit == "json"
