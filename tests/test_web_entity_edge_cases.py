@@ -164,3 +164,22 @@ def test_a_store_without_an_index_gets_one_and_404s_suggest(edge_client: FlaskCl
     response = edge_client.get("/id/org/evl", headers={"Accept": "application/json"})
     assert response.status_code == 404
     assert "/id/org/evil" in {e["href"] for e in response.get_json()["errors"]}
+
+
+def test_the_index_follows_a_swapped_store(edge_store: EmbeddedStore) -> None:
+    """A Graph Store update makes the app answer from a new store: search must follow it."""
+    settings = Settings(base_iri=BASE, languages=("en", "ru"))
+    app = create_app(store=edge_store, settings=settings)
+    client = app.test_client()
+    assert client.get("/search?q=Lighthouse&format=json").get_json()["hits"] == []
+    newer = EmbeddedStore()
+    newer.load(settings.ontology_dir / "museumkg.ttl", format="ttl", graph=settings.ontology_graph)
+    newer.load(
+        "<http://example.org/id/org/lighthouse> a <https://w3id.org/museumkg/ontology#Museum> ; "
+        '<http://www.w3.org/2004/02/skos/core#prefLabel> "Lighthouse Museum"@en .',
+        format="ttl",
+        graph=f"{BASE}id/source/newer",
+    )
+    app.extensions["museumkg"].store = newer
+    hits = client.get("/search?q=Lighthouse&format=json").get_json()["hits"]
+    assert [h["href"] for h in hits] == ["/id/org/lighthouse"]

@@ -27,52 +27,53 @@ _KEY = "museumkg.index"
 
 
 class IndexHolder:
-    """Opens (or builds) the index of one store once, on first use, thread-safely."""
+    """Opens (or builds) the index of the app's store on first use, thread-safely, and again
+    whenever the app starts answering from another store (a Graph Store update swaps it)."""
 
-    def __init__(self, store: Store, settings: Settings) -> None:
-        self.store = store
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._store: Store | None = None
         self._index: CatalogIndex | None = None
         self._lock = threading.Lock()
-        self._tmp: str | None = None
 
-    def get(self) -> CatalogIndex:
-        """The index, opened or built on the first call."""
-        if self._index is None:
+    def get(self, store: Store) -> CatalogIndex:
+        """The index of ``store``, opened or built on the first call for that store."""
+        if self._store is not store or self._index is None:
             with self._lock:
-                if self._index is None:
-                    self._index = self._open()
+                if self._store is not store or self._index is None:
+                    self._index = self._open(store)
+                    self._store = store
         return self._index
 
-    def _open(self) -> CatalogIndex:
-        folder = getattr(self.store, "path", None)
+    def _open(self, store: Store) -> CatalogIndex:
+        folder = getattr(store, "path", None)
         if isinstance(folder, Path):
             try:
                 return CatalogIndex(index_path(folder))
             except IndexUnavailable as err:
                 log.warning("%s; building a temporary index from the store", err)
-        self._tmp = tempfile.mkdtemp(prefix="museumkg-index-")
-        weakref.finalize(self, shutil.rmtree, self._tmp, True)
-        path = Path(self._tmp) / "index.sqlite"
+        tmp = tempfile.mkdtemp(prefix="museumkg-index-")
+        path = Path(tmp) / "index.sqlite"
         stats = build_index(
-            self.store,
+            store,
             path,
             base_iri=self.settings.base_iri,
             languages=self.settings.languages,
             ontology_graph=self.settings.ontology_graph,
         )
         log.info("built a temporary catalog index: %d entities", stats.entities)
-        return CatalogIndex(path)
+        index = CatalogIndex(path)
+        weakref.finalize(index, shutil.rmtree, tmp, True)
+        return index
 
 
 def init_app(app: Flask) -> None:
-    """Attach an :class:`IndexHolder` for the app's store (nothing is opened yet)."""
+    """Attach an :class:`IndexHolder` (nothing is opened until a page needs the index)."""
     with app.app_context():
-        state = web_state()
-        app.extensions[_KEY] = IndexHolder(state.store, state.settings)
+        app.extensions[_KEY] = IndexHolder(web_state().settings)
 
 
 def catalog_index() -> CatalogIndex:
-    """The index of the app handling the current request."""
+    """The index of the store the app is answering from now."""
     holder: IndexHolder = current_app.extensions[_KEY]
-    return holder.get()
+    return holder.get(web_state().store)
