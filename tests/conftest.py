@@ -56,9 +56,11 @@ def store(catalog_settings: Settings) -> Iterator[EmbeddedStore]:
 
 
 @pytest.fixture()
-def app(store: EmbeddedStore, catalog_settings: Settings) -> Flask:
-    """The web app over the session's store."""
-    return create_app(store=store, settings=catalog_settings)
+def app(store: EmbeddedStore, catalog_settings: Settings) -> Iterator[Flask]:
+    """The web app over the session's store; its /sparql worker processes stop afterwards."""
+    made = create_app(store=store, settings=catalog_settings)
+    yield made
+    made.extensions["museumkg.sparql"].close()
 
 
 @pytest.fixture()

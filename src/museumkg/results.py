@@ -178,15 +178,27 @@ def _json_term(term: Term) -> dict[str, Any]:
     }
 
 
-def _write_json(names: list[str], rows: list[list[Term | None]], truncated: bool) -> bytes:
-    bindings = [
-        {name: _json_term(term) for name, term in zip(names, row, strict=True) if term is not None}
-        for row in rows
-    ]
-    doc: dict[str, Any] = {"head": {"vars": names}, "results": {"bindings": bindings}}
-    if truncated:
-        doc["truncated"] = True
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def _write_json(names: list[str], rows: list[tuple[Term | None, ...]], truncated: bool) -> bytes:
+    # Written as text, each distinct term encoded once: IRIs repeat across rows, and this is
+    # ~2x faster than json.dumps over nested dicts.
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    keys = [encode(name) + ":" for name in names]
+    seen: dict[Term, str] = {}
+    parts = []
+    for row in rows:
+        fields = []
+        for key, term in zip(keys, row, strict=True):
+            if term is None:
+                continue
+            text = seen.get(term)
+            if text is None:
+                text = seen[term] = encode(_json_term(term))
+            fields.append(key + text)
+        parts.append("{" + ",".join(fields) + "}")
+    extra = ',"truncated":true' if truncated else ""
+    head = encode({"vars": names})
+    body = f'{{"head":{head},"results":{{"bindings":[{",".join(parts)}]}}{extra}}}'
+    return body.encode("utf-8")
 
 
 def _xml_term(term: Term) -> str:
@@ -208,7 +220,7 @@ def _xml_term(term: Term) -> str:
     )
 
 
-def _write_xml(names: list[str], rows: list[list[Term | None]], truncated: bool) -> bytes:
+def _write_xml(names: list[str], rows: list[tuple[Term | None, ...]], truncated: bool) -> bytes:
     out = io.StringIO()
     out.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{_SRX}">\n<head>')
     for name in names:
@@ -234,7 +246,7 @@ def _csv_term(term: Term | None) -> str:
     return str(term)
 
 
-def _write_csv(names: list[str], rows: list[list[Term | None]], truncated: bool) -> bytes:
+def _write_csv(names: list[str], rows: list[tuple[Term | None, ...]], truncated: bool) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(names)
@@ -242,14 +254,14 @@ def _write_csv(names: list[str], rows: list[list[Term | None]], truncated: bool)
     return out.getvalue().encode("utf-8")
 
 
-def _write_tsv(names: list[str], rows: list[list[Term | None]], truncated: bool) -> bytes:
+def _write_tsv(names: list[str], rows: list[tuple[Term | None, ...]], truncated: bool) -> bytes:
     # Terms in their N-Triples form, which escapes tabs and line breaks inside literals.
     lines = ["\t".join(f"?{name}" for name in names)]
     lines.extend("\t".join("" if t is None else str(t) for t in row) for row in rows)
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-_SOLUTION_WRITERS: dict[str, Callable[[list[str], list[list[Term | None]], bool], bytes]] = {
+_SOLUTION_WRITERS: dict[str, Callable[[list[str], list[tuple[Term | None, ...]], bool], bytes]] = {
     "json": _write_json,
     "xml": _write_xml,
     "csv": _write_csv,
@@ -337,7 +349,9 @@ def write_result(
         if fmt.kind != SOLUTIONS:
             raise StoreError(f"a SELECT answer cannot be written as {fmt.media_type}")
         names = [v.value for v in result.variables]
-        rows, truncated = _take(([s[n] for n in names] for s in result), max_rows)
+        # a solution iterates its values in variable order (None when unbound): faster than
+        # looking each variable up by name
+        rows, truncated = _take((tuple(solution) for solution in result), max_rows)
         return Written(_SOLUTION_WRITERS[fmt.name](names, rows, truncated), len(rows), truncated)
     if fmt.kind != GRAPH:
         raise StoreError(f"a CONSTRUCT or DESCRIBE answer cannot be written as {fmt.media_type}")
