@@ -17,7 +17,7 @@ from flask.wrappers import Response
 from museumkg.catalog import open_current
 from museumkg.config import Settings
 from museumkg.store import Store
-from webapp import downloads, editor, health, home, network, pages, sparql
+from webapp import downloads, editor, graph_store, health, home, network, pages, sparql
 from webapp.errors import register_error_handlers
 from webapp.state import WebState, web_state
 
@@ -89,6 +89,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     editor.init_app(app)  # /vendor/ (YASGUI from node_modules) and the editor_link() global
     network.init_app(app)  # /network (+ data, exports) and /why/<a>/<b>
     sparql.init_app(app)  # /sparql: the query endpoint and its pool of query worker processes
+    graph_store.register(app)  # /graph-store: GET a source graph; PUT/DELETE with a token
 
     # Autoescaping stops markup, not ``javascript:`` links: only http(s) IRIs become hrefs.
     app.jinja_env.tests["http_url"] = _is_http_url

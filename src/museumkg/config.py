@@ -28,6 +28,8 @@ class Settings:
         max_rows: most result rows the endpoint returns before marking a result truncated.
         check_owl: run the OWL reasoner (Java) during builds.
         max_record_bytes: largest record file accepted by build, validate and import.
+        update_token: enables authenticated updates (Graph Store PUT/DELETE on source graphs,
+            ``Authorization: Bearer <token>``); empty: the server is read-only.
         max_query_bytes: longest SPARQL text ``/sparql`` accepts (UTF-8 bytes).
         max_query_depth: deepest bracket nesting ``/sparql`` accepts (deeper crashes the engine).
         max_request_bytes: largest request body ``/sparql`` reads.
@@ -53,6 +55,7 @@ class Settings:
     sparql_workers: int = 2
     sparql_queue_timeout_s: float = 2.0
     dataset_title: str = "museumkg: museums of Central Asia and their partnerships"
+    update_token: str = field(default="", repr=False, compare=False)
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:

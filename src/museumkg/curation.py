@@ -85,6 +85,7 @@ def check_files(
     settings: Settings,
     *,
     replace: bool = False,
+    remove: Sequence[str] = (),
     progress: Progress = _quiet,
 ) -> Checked:
     """Validate new record files together with the catalog in ``settings.data_dir``.
@@ -100,10 +101,11 @@ def check_files(
         settings: the catalog (data, ontology, base IRI, size limit, OWL on/off).
         replace: allow a file to replace the catalog's source of the same id (an update).
             A file that *is* the catalog's file (same path) always replaces itself.
+        remove: IRIs of source graphs to take out of the catalog (their files are removed).
         progress: called with one line per step.
 
     Returns:
-        the parsed new records, the catalog records they replace, and every problem.
+        the parsed new records, the catalog records they replace or remove, and every problem.
     """
     base = settings.base_iri
     progress(f"reading the catalog under {settings.data_dir}")
@@ -159,6 +161,18 @@ def check_files(
                 )
             replaced.append(old)
         new.append(record)
+    for graph in remove:
+        if graph not in by_graph:
+            problems.append(
+                Problem(
+                    "not-found",
+                    f"the catalog has no source <{graph}>",
+                    record=graph,
+                    hint="name a source graph of the catalog: {base}id/source/<slug>",
+                )
+            )
+        elif by_graph[graph] not in replaced:
+            replaced.append(by_graph[graph])
     kept = [r for r in existing if r not in replaced]
     # the catalog's own parse problems matter only for files that stay in it
     problems += [p for p in catalog_problems if p.file not in {r.display for r in replaced}]
@@ -210,6 +224,7 @@ class Imported:
     files: list[str]
     manifest: Manifest
     warnings: list[Problem]
+    removed: list[str] = field(default_factory=list)
 
 
 def imports_dir(settings: Settings) -> Path:
@@ -270,6 +285,7 @@ def import_files(
     settings: Settings,
     *,
     replace: bool = False,
+    remove: Sequence[str] = (),
     folders: dict[str, str] | None = None,
     progress: Progress | None = None,
 ) -> Imported:
@@ -279,6 +295,7 @@ def import_files(
         paths: record files to add (``.ttl``, ``.jsonld``, ``.yaml``).
         settings: the catalog.
         replace: allow replacing the catalog's sources of the same ids.
+        remove: IRIs of source graphs to take out of the catalog in the same step.
         folders: file name → folder of ``data/`` it goes to (default ``sources``), e.g.
             ``{"topics.yaml": "vocabularies"}``.
         progress: called with one line per step.
@@ -292,7 +309,7 @@ def import_files(
     say = progress or _quiet
     with curation_lock(settings):
         recover(settings, say, locked=True)
-        checked = check_files(paths, settings, replace=replace, progress=say)
+        checked = check_files(paths, settings, replace=replace, remove=remove, progress=say)
         if not checked.ok:
             raise ProblemsFound(checked.problems)
         tx = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
@@ -311,7 +328,12 @@ def import_files(
         pause_point("import:landed")
         _roll_forward(settings, staging, journal, say)
     warnings = [p for p in checked.problems if p.severity != "error"]
-    return Imported(files=sorted(journal.adds), manifest=manifest, warnings=warnings)
+    return Imported(
+        files=sorted(journal.adds),
+        manifest=manifest,
+        warnings=warnings,
+        removed=sorted(journal.removes),
+    )
 
 
 def _stage(
