@@ -347,6 +347,9 @@ def test_pages_network_and_dumps_show_the_ingested_catalog(full: Settings) -> No
     assert person.status_code == 200 and "Алексей Валентинович Лебедев" in person.get_data(
         as_text=True
     )
+    for query, found in (("Kasteyev", "kasteyev-museum"), ("Лебедев", "lebedev-alexey")):
+        hits = client.get("/search", query_string={"q": query}, headers={"Accept": "text/html"})
+        assert hits.status_code == 200 and found in hits.get_data(as_text=True), query
     network = client.get("/network/data.json").get_data(as_text=True)
     assert "savitsky-museum" in network and "kasteyev-museum" in network
     store_dir = catalog.current_store_dir(full)
