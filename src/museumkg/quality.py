@@ -38,9 +38,9 @@ def shacl_results(records: Sequence[RecordFile], ontology_dir: Path) -> list[ox.
     import rdflib
     from pyshacl import validate
 
-    from museumkg.validate import _quiet_rdflib_terms, shacl_data_graph
+    from museumkg.validate import _quiet_rdflib_terms, shacl_data_graph, sparql_parsed_once
 
-    with _quiet_rdflib_terms():
+    with _quiet_rdflib_terms(), sparql_parsed_once():
         data = shacl_data_graph(records, ontology_dir / "museumkg.ttl")
         shapes = rdflib.Graph().parse(ontology_dir / "shapes.ttl", format="turtle")
         _conforms, report, _text = validate(
