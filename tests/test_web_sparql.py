@@ -557,9 +557,31 @@ def test_a_full_pool_sheds_load_with_503_and_retry_after(
 
 
 def test_pool_workers_open_the_store_read_only(app: Flask, catalog_settings: Settings) -> None:
-    pool = app.extensions["museumkg.sparql"]
+    pool = app.extensions["museumkg.sparql"].current()
     assert Path(pool.store_path) == current_store_dir(catalog_settings)
     response = app.test_client().get(
         "/sparql", query_string={"query": "ASK {}"}, headers={"Accept": JSON_RESULTS}
     )
     assert response.status_code == 200 and len(pool.pids()) == catalog_settings.sparql_workers
+
+
+def test_the_endpoint_follows_the_store_the_app_serves(
+    app: Flask, tmp_path: Path, catalog_settings: Settings
+) -> None:
+    """After an update makes a new store current (e.g. /graph-store), /sparql answers from it."""
+    client = app.test_client()
+    headers = {"Accept": JSON_RESULTS}
+    before = client.get("/sparql", query_string={"query": COUNT_GRAPHS}, headers=headers)
+    assert int(before.get_json()["results"]["bindings"][0]["n"]["value"]) > 1
+    writer = EmbeddedStore(tmp_path / "new")
+    writer.load('<http://ex.org/a> <http://ex.org/p> "1" .', format="nt", graph="http://ex.org/g")
+    writer.flush()
+    writer.close()
+    del writer
+    old_pool = app.extensions["museumkg.sparql"].current()
+    app.extensions["museumkg"].store = EmbeddedStore(tmp_path / "new", read_only=True)
+    after = client.get("/sparql", query_string={"query": COUNT_GRAPHS}, headers=headers)
+    assert after.get_json()["results"]["bindings"][0]["n"]["value"] == "1"
+    new_pool = app.extensions["museumkg.sparql"].current()
+    assert new_pool is not old_pool and Path(new_pool.store_path) == tmp_path / "new"
+    old_pool.close()  # the app would close it after the longest query could have ended

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import threading
 import weakref
 from dataclasses import dataclass
 
@@ -47,9 +48,10 @@ from museumkg.results import (
 )
 from museumkg.screen import QueryRefused, QueryTooLarge, screen_query
 from museumkg.service_description import SD_PREFIXES, service_description
+from museumkg.store import StoreUnavailable
 from webapp.errors import error_response
 from webapp.negotiation import best_match
-from webapp.state import web_state
+from webapp.state import WebState, web_state
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger("museumkg.web")
@@ -76,27 +78,68 @@ class ProtocolRequest:
     formats: tuple[str, ...]
 
 
+class Executors:
+    """The query executor for the store the app serves now.
+
+    The app may switch stores while it runs (``/graph-store`` updates make a new store folder
+    current), so the executor is made for the store it was made for, and a new one is made
+    (and started) when the app's store changes; the old one is closed once the queries it may
+    still be running have reached their time limit.
+    """
+
+    def __init__(self, state: WebState) -> None:
+        self._state = state
+        self._lock = threading.Lock()
+        self._store: object | None = None
+        self._current: QueryExecutor | None = None
+        self._closed = False
+
+    def current(self) -> QueryExecutor:
+        """The executor for ``state.store``, made and started if the store changed."""
+        store = self._state.store
+        with self._lock:
+            if self._closed:
+                raise StoreUnavailable("the app is shutting down")
+            if self._current is not None and self._store is store:
+                return self._current
+            settings = self._state.settings
+            made = make_executor(
+                store,
+                workers=settings.sparql_workers,
+                queue_timeout_s=settings.sparql_queue_timeout_s,
+                ontology_dir=settings.ontology_dir,
+            )
+            start = getattr(made, "start", None)
+            if start is not None:
+                start()
+            old, self._current, self._store = self._current, made, store
+        if old is not None:
+            grace = threading.Timer(settings.query_timeout_s + 1.0, old.close)
+            grace.daemon = True
+            grace.start()
+        return made
+
+    def close(self) -> None:
+        """Close the current executor. Idempotent."""
+        with self._lock:
+            self._closed = True
+            current, self._current = self._current, None
+        if current is not None:
+            current.close()
+
+
 def executor() -> QueryExecutor:
-    """The query executor of the current app."""
-    found: QueryExecutor = current_app.extensions[EXTENSION]
-    return found
+    """The query executor of the current app, for the store it serves now."""
+    found: Executors = current_app.extensions[EXTENSION]
+    return found.current()
 
 
 def init_app(app: Flask) -> None:
     """Register ``/sparql`` and start its executor; it is closed when the app goes away."""
-    state = app.extensions["museumkg"]
-    settings = state.settings
-    runner = make_executor(
-        state.store,
-        workers=settings.sparql_workers,
-        queue_timeout_s=settings.sparql_queue_timeout_s,
-        ontology_dir=settings.ontology_dir,
-    )
-    start = getattr(runner, "start", None)
-    if start is not None:
-        start()
-    app.extensions[EXTENSION] = runner
-    weakref.finalize(app, runner.close)  # also runs at interpreter exit
+    executors = Executors(app.extensions["museumkg"])
+    executors.current()  # the pool starts with the app
+    app.extensions[EXTENSION] = executors
+    weakref.finalize(app, executors.close)  # also runs at interpreter exit
     app.register_blueprint(bp)
 
 
