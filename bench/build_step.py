@@ -1,0 +1,84 @@
+"""Build steps timed on their own, in a child process (so they can be capped and measured).
+
+``python -m bench.build_step steps STORE_DIR VAR_DIR STEP...`` runs build steps left out of a
+``museumkg load --skip`` on the landed store (:func:`museumkg.bulk.run_steps`).
+
+``python -m bench.build_step rebuild STORE_DIR VAR_DIR PROGRAM PARTNER`` changes one source
+(the graph stating PROGRAM gets ``PROGRAM mkg:partner PARTNER``) and re-runs the rules: what a
+rebuild after one changed source costs while derivation is not incremental.
+
+Both print the seconds taken on their last line. The store must not be served meanwhile.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from museumkg.bulk import run_steps
+from museumkg.catalog import read_manifest
+from museumkg.config import Settings
+from museumkg.derive import derive
+from museumkg.namespaces import MKG
+from museumkg.store import EmbeddedStore
+
+
+def _settings(store_dir: Path, var_dir: Path) -> Settings:
+    manifest = read_manifest(store_dir)
+    base = manifest.base_iri if manifest else Settings().base_iri
+    return Settings(base_iri=base, var_dir=var_dir, check_owl=False)
+
+
+def rebuild(store_dir: Path, settings: Settings, program: str, partner: str) -> float:
+    """Replace the graph of ``program``'s source with one more partner; re-derive; seconds."""
+    store = EmbeddedStore(store_dir)
+    try:
+        found = store.native.query(
+            f"SELECT ?g WHERE {{ GRAPH ?g {{ <{program}> a ?type }} }} LIMIT 1"
+        )
+        graph = next(iter(found))["g"]
+        quads = list(store.native.quads_for_pattern(None, None, None, graph))
+        quads.append(
+            ox.Quad(
+                ox.NamedNode(program), ox.NamedNode(MKG + "partner"), ox.NamedNode(partner), graph
+            )
+        )
+        started = time.perf_counter()
+        store.native.remove_graph(graph)
+        store.add_quads(quads)
+        derive(
+            store,
+            base_iri=settings.base_iri,
+            derived_graph=settings.derived_graph,
+            rules_dir=settings.ontology_dir / "rules",
+        )
+        store.flush()
+        return time.perf_counter() - started
+    finally:
+        store.close()
+
+
+def main(argv: list[str]) -> int:
+    """See the module docstring."""
+    mode, store_dir, var_dir, *rest = argv
+    settings = _settings(Path(store_dir), Path(var_dir))
+    started = time.perf_counter()
+
+    def say(line: str) -> None:  # the progress format of the museumkg commands
+        print(f"[{time.perf_counter() - started:7.2f}s] {line}", file=sys.stderr, flush=True)
+
+    if mode == "steps":
+        seconds = run_steps(Path(store_dir), settings, rest, progress=say)
+    elif mode == "rebuild":
+        seconds = rebuild(Path(store_dir), settings, rest[0], rest[1])
+    else:
+        raise SystemExit(f"unknown mode {mode!r}: steps or rebuild")
+    print(f"{seconds:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,342 @@
+"""``python -m bench``: generate, load, serve and measure, size by size; one table, one JSON.
+
+For each size: generate the synthetic catalog (:mod:`museumkg.synth`), load it raw and with
+``museumkg load`` (:mod:`bench.build_load`), start ``museumkg serve`` and ``oxigraph serve`` on
+the loaded store (:mod:`bench.servers`), then run the measuring modules, stop the servers,
+measure exports and a rebuild, and remove the scratch folder. Growth ratios between sizes come
+last. Every figure is printed beside its reference and budget and written to
+``bench/results/latest.json`` (or ``--json PATH``) with the machine, versions and date.
+
+Measuring modules (plug-ins): a concern is measured by ``bench/<plug-in>.py`` when that module
+exists and exposes ``measure(context) -> list[Figure | dict]``, else by the built-in module:
+
+=========  ===========================  =====================
+concern    plug-in (colleagues)         built in
+=========  ===========================  =====================
+sparql     ``bench.sparql_latency``     ``bench.sparql_mix``
+engines    -                            ``bench.engines``
+pages      -                            ``bench.pages``
+load       -                            ``bench.load_test``
+export     ``bench.export_throughput``  -
+=========  ===========================  =====================
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import multiprocessing
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from bench import build_load
+from bench.context import BenchContext
+from bench.figures import FIGURE_KEYS, Figure, as_figure, growth, table
+from bench.queries import draw_samples, query_mix
+from bench.servers import PROJECT_DIR, museumkg_server, oxigraph_cli, oxigraph_server
+from museumkg.store import EmbeddedStore
+
+DEFAULT_SIZES = (100_000, 1_000_000)
+RESULTS = PROJECT_DIR / "bench" / "results" / "latest.json"
+#: Shares of a size's time budget the load and the metrics step may take (then: measuring).
+LOAD_SHARE = 0.45
+METRICS_SHARE = 0.2
+#: Concerns measured with the servers running, in order: (name, plug-in, built-in).
+SERVED: tuple[tuple[str, str | None, str | None], ...] = (
+    ("sparql", "bench.sparql_latency", "bench.sparql_mix"),
+    ("engines", None, "bench.engines"),
+    ("pages", None, "bench.pages"),
+    ("load", None, "bench.load_test"),
+)
+#: Longest each concern may run (seconds); the size's remaining budget caps it too.
+CONCERN_CAP_S = {"sparql": 480.0, "engines": 360.0, "pages": 420.0, "load": 180.0, "export": 480.0}
+AFTER: tuple[tuple[str, str | None, str | None], ...] = (
+    ("export", "bench.export_throughput", None),
+)
+
+
+def _module(
+    plugin: str | None, builtin: str | None
+) -> tuple[str, Callable[[BenchContext], list[Any]]] | None:
+    for name in (plugin, builtin):
+        if name and importlib.util.find_spec(name) is not None:
+            module = importlib.import_module(name)
+            if hasattr(module, "measure"):
+                return name, module.measure
+    return None
+
+
+def _measure_in_child(
+    measure: Callable[[BenchContext], list[Any]], ctx: BenchContext, pipe: Connection
+) -> None:
+    """Child side: measure, then send back the figures and what the context learned."""
+    try:
+        found = [as_figure(item, ctx.size) for item in measure(ctx)]
+        pipe.send(("ok", found, ctx.notes, ctx.oxigraph_ms, ctx.page_urls))
+    except Exception as err:  # a broken measurement must not lose the others
+        traceback.print_exc()
+        pipe.send(("failed", f"{type(err).__name__}: {err}", ctx.notes, {}, []))
+    finally:
+        pipe.close()
+
+
+def _run_concern(ctx: BenchContext, concern: tuple[str, str | None, str | None]) -> list[Figure]:
+    """Run one measuring module in a forked child, so that a time cap can stop it."""
+    name, plugin, builtin = concern
+    cap = min(CONCERN_CAP_S.get(name, 600.0), ctx.time_left())
+    if cap <= 0:
+        ctx.note(f"{name}: skipped, the time budget for this size was used up")
+        return []
+    found_module = _module(plugin, builtin)
+    if found_module is None:
+        ctx.note(f"{name}: no module measures it ({plugin} is missing)")
+        return []
+    module, measure = found_module
+    started = time.perf_counter()
+    print(f"  measuring {name} ({module}, at most {cap:.0f}s) ...", file=sys.stderr, flush=True)
+    forked = multiprocessing.get_context("fork")
+    receive, send = forked.Pipe(duplex=False)
+    child = forked.Process(target=_measure_in_child, args=(measure, ctx, send), daemon=True)
+    child.start()
+    send.close()
+    figures: list[Figure] = []
+    if receive.poll(cap):
+        status, payload, notes, oxigraph_ms, page_urls = receive.recv()
+        for note in notes:
+            if note not in ctx.notes:
+                ctx.notes.append(note)
+        ctx.oxigraph_ms.update(oxigraph_ms)
+        ctx.page_urls = page_urls or ctx.page_urls
+        if status == "ok":
+            figures = payload
+        else:
+            ctx.note(f"{name} ({module}) failed: {payload}")
+    else:
+        ctx.note(f"{name} ({module}) stopped after its {cap:.0f}s cap: no figures from it")
+    child.join(timeout=10)
+    if child.is_alive():
+        child.kill()
+        child.join()
+    receive.close()
+    print(f"  ... {name} done in {time.perf_counter() - started:.0f}s", file=sys.stderr)
+    return figures
+
+
+def run_size(size: int, args: argparse.Namespace, notes: list[str]) -> list[Figure]:
+    """Everything for one size; the scratch folder is removed whatever happens."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"museumkg-bench-{size}-", dir=args.workdir))
+    figures: list[Figure] = []
+    started = time.monotonic()
+    budget_s = args.minutes * 60
+    try:
+        print(f"[{size:,} triples] generating and loading in {workdir}", file=sys.stderr)
+        var_dir = workdir / "var"
+        loaded = build_load.generate_and_load(
+            size, workdir, var_dir, args.seed, timeout=budget_s * LOAD_SHARE
+        )
+        if not loaded.ok:
+            progress = build_load.parse_progress(loaded.load.stderr)
+            notes.append(
+                f"{size:,} triples: museumkg load {loaded.load.error}; its last progress: "
+                + " | ".join(line for _t, line in progress[-3:])
+                + "; nothing else could be measured at this size"
+            )
+            return build_load.figures(size, loaded)
+        ctx = _context(size, args, loaded, workdir, var_dir, started + budget_s)
+        print(f"  metrics step on its own ({ctx.time_left():.0f}s left)", file=sys.stderr)
+        build_load.run_deferred(ctx, loaded, "metrics", budget_s * METRICS_SHARE)
+        figures += _serve_and_measure(ctx)
+        print(f"  release step on its own ({ctx.time_left():.0f}s left)", file=sys.stderr)
+        build_load.run_deferred(ctx, loaded, "release", max(60.0, ctx.time_left() / 3))
+        ctx.whole_build_s = build_load.whole_build_seconds(loaded)
+        for concern in AFTER:
+            figures += _run_concern(ctx, concern)
+        if ctx.time_left() > 0:
+            figures += build_load.rebuild(ctx, cap=max(30.0, min(300.0, ctx.time_left())))
+        else:
+            ctx.note("rebuild: skipped, the time budget for this size was used up")
+        figures = build_load.figures(size, loaded) + figures
+        notes += ctx.notes
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"[{size:,} triples] done in {time.monotonic() - started:.0f}s", file=sys.stderr)
+    return figures
+
+
+def _context(
+    size: int,
+    args: argparse.Namespace,
+    loaded: build_load.Loaded,
+    workdir: Path,
+    var_dir: Path,
+    deadline: float,
+) -> BenchContext:
+    """The context of one size, with samples drawn from the loaded store."""
+    store_dir = Path(str(loaded.summary["store_dir"]))
+    store = EmbeddedStore(store_dir, read_only=True)
+    try:
+        samples = draw_samples(store)
+        store_triples = store.count()
+    finally:
+        store.close()
+    seconds = dict(loaded.summary["seconds"])  # type: ignore[call-overload]
+    ctx = BenchContext(
+        size=size,
+        triples=loaded.catalog.triples,
+        nquads=workdir / f"synthetic-{size}.nq",
+        var_dir=var_dir,
+        store_dir=store_dir,
+        store_triples=store_triples,
+        base_iri=str(loaded.summary["base_iri"]),
+        workdir=workdir,
+        samples=samples,
+        queries=query_mix(samples),
+        quick=args.quick,
+        load_seconds={k: float(v) for k, v in seconds.items()},
+        deadline=deadline,
+    )
+    ctx.note(
+        f"generated {loaded.catalog.triples:,} triples ({len(loaded.catalog.programs):,} "
+        f"programs, {loaded.catalog.graphs:,} graphs) in {loaded.generate_s:.1f}s; the store "
+        f"holds {store_triples:,} quads with the ontology and the derived graph"
+    )
+    return ctx
+
+
+def _serve_and_measure(ctx: BenchContext) -> list[Figure]:
+    """Start both servers on the store, run the served concerns, stop the servers."""
+    figures: list[Figure] = []
+    logs = ctx.workdir / "logs"
+    logs.mkdir(exist_ok=True)
+    ox_server = oxigraph_server(ctx.store_dir, logs / "oxigraph.log")
+    with museumkg_server(ctx.var_dir, ctx.base_iri, logs / "museumkg.log") as ours:
+        ctx.museumkg_url, ctx.museumkg_pid = ours.url, ours.pid
+        if ox_server is None:
+            ctx.note("the oxigraph CLI is missing (pip install oxigraph): HTTP references n/a")
+            for concern in SERVED:
+                figures += _run_concern(ctx, concern)
+        else:
+            with ox_server:
+                ctx.oxigraph_url, ctx.oxigraph_pid = ox_server.url, ox_server.pid
+                for concern in SERVED:
+                    figures += _run_concern(ctx, concern)
+    ctx.museumkg_url = ctx.oxigraph_url = None
+    ctx.museumkg_pid = ctx.oxigraph_pid = None
+    return figures
+
+
+def _version(command: list[str]) -> str | None:
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=30, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.decode().strip() or None
+
+
+def environment() -> dict[str, Any]:
+    """Machine and versions, for the record."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for package in ("museumkg", "pyoxigraph", "oxigraph", "rdflib", "flask", "waitress"):
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            versions[package] = None
+    cli = oxigraph_cli()
+    versions["oxigraph CLI"] = _version([cli, "--version"]) if cli else None
+    versions["museumkg commit"] = _version(["git", "-C", str(PROJECT_DIR), "rev-parse", "HEAD"])
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = None
+    try:
+        memory = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+    except (ValueError, OSError):
+        pass
+    return {
+        "machine": {
+            "cpu": cpu,
+            "cores": os.cpu_count(),
+            "memory_gb": memory,
+            "system": platform.platform(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        },
+        "versions": versions,
+    }
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--triples",
+        type=int,
+        nargs="+",
+        default=list(DEFAULT_SIZES),
+        metavar="N",
+        help="catalog sizes (default: 10^5 10^6; add 10000000 for 10^7)",
+    )
+    parser.add_argument("--quick", action="store_true", help="few repetitions, short load")
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    parser.add_argument(
+        "--json", type=Path, default=RESULTS, help=f"where the figures go (default {RESULTS})"
+    )
+    parser.add_argument(
+        "--minutes",
+        type=float,
+        default=25.0,
+        help="time budget per size; measurements past it are skipped (default 25)",
+    )
+    parser.add_argument("--workdir", type=Path, default=None, help="scratch parent folder")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; print the table; write the JSON."""
+    args = parse_args(argv)
+    started = time.monotonic()
+    when = datetime.now(UTC).replace(microsecond=0)
+    env = environment()
+    figures: list[Figure] = []
+    notes: list[str] = []
+    for size in args.triples:
+        figures += run_size(size, args, notes)
+    figures += growth(figures)
+    env["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    report = {
+        "date": when.isoformat(),
+        "command": "python -m bench " + " ".join(sys.argv[1:] if argv is None else argv),
+        **env,
+        "sizes": args.triples,
+        "seconds": round(time.monotonic() - started, 1),
+        "figures": [f.as_json() for f in figures],
+        "notes": notes,
+    }
+    assert all(tuple(f) == FIGURE_KEYS for f in report["figures"])
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(table(figures))
+    print()
+    for note in notes:
+        print(f"- {note}")
+    print(f"\n{len(figures)} figures in {report['seconds']}s, written to {args.json}")
+    return 0
