@@ -118,6 +118,7 @@ def get_graph() -> Response:
         return error_response(404, f"no source graph <{graph}>")
     query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
     result = state.store.query(query.replace("?g", f"<{graph}>"))
+    assert isinstance(result, ox.QueryTriples)
     body = ox.serialize(result, format=ox.RdfFormat.TURTLE) or b""
     return Response(body, mimetype="text/turtle")
 

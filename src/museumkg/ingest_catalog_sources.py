@@ -83,13 +83,13 @@ class Row:
     def id(self) -> str:
         return self.cells.get("id", "")
 
-    def list(self, column: str, sep: str = ";") -> list[str]:
+    def cells_of(self, column: str, sep: str = ";") -> list[str]:
         """A multi-valued cell, split and trimmed (empty parts dropped)."""
         return [part.strip() for part in self.cells.get(column, "").split(sep) if part.strip()]
 
     @property
     def urls(self) -> list[str]:
-        return self.list("source_urls", " ; ")
+        return self.cells_of("source_urls", " ; ")
 
 
 @dataclass
@@ -159,7 +159,7 @@ def read_table(ingest: Ingest, table: str) -> None:
             None,
             table=table,
             line=1,
-            column=(missing or extra or [None])[0],
+            column=(missing + extra)[0] if missing or extra else None,
             hint="the columns are: " + ",".join(expected) + " (catalog-sources/README.md)",
         )
         return
@@ -263,7 +263,7 @@ def _places(ingest: Ingest, row: Row) -> tuple[list[str], list[str]]:
     unplaced: list[str] = []
     for column in ("city", "country"):
         slugs = []
-        for cell in row.list(column):
+        for cell in row.cells_of(column):
             if cell not in table:
                 ingest.problem(
                     "unmapped-value",
@@ -430,11 +430,11 @@ def organisations(ingest: Ingest) -> dict[str, Any]:
         institutions[row.id] = entry
     rows = ingest.by_id("organisations")
     for slug, extra in decisions.get("extra_institutions", {}).items():
-        row = rows.get(extra["row"])
+        parent_row = rows.get(extra["row"])
         institutions[slug] = {
             "type": extra["type"],
             "prefLabel": {"en": extra["name"]},
-            "source": row.urls if row else [],
+            "source": parent_row.urls if parent_row else [],
             "comment": {"en": " ".join(extra["comment"].split())},
         }
     record: dict[str, Any] = {
@@ -480,7 +480,7 @@ def programs(ingest: Ingest) -> tuple[dict[str, Any], dict[str, Any]]:
         if places:
             entry["place"] = places
         for column, prop in (("organisers", "organizer"), ("partners", "partner")):
-            ids = row.list(column)
+            ids = row.cells_of(column)
             for org in ids:
                 if org not in org_ids:
                     ingest.problem(
@@ -492,10 +492,10 @@ def programs(ingest: Ingest) -> tuple[dict[str, Any], dict[str, Any]]:
                     )
             if ids:
                 entry[prop] = ids
-        if not row.list("organisers"):
+        if not row.cells_of("organisers"):
             entry["notStated"] = "organizer"
         topic_slugs = []
-        for text in row.list("topics"):
+        for text in row.cells_of("topics"):
             topic = topic_map.get(text) or _topic_slug(text)
             if topic not in topic_slugs:
                 topic_slugs.append(topic)
