@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from seed import seed_data
+from servers import free_port
 
 from museumkg.build import build_catalog
 from museumkg.catalog import current_store_dir
@@ -69,13 +69,6 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _server_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     paths = [str(PROJECT_DIR / "src"), str(PROJECT_DIR), env.get("PYTHONPATH", "")]
@@ -118,7 +111,7 @@ def live_server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def live_server(catalog_settings: Settings, live_server_log: Path) -> Iterator[str]:
     """Start a real server process on a free port; yield its base URL; stop it at the end."""
     for _attempt in range(3):  # a free port can be taken between probing and binding
-        port = _free_port()
+        port = free_port()
         url = f"http://127.0.0.1:{port}"
         command = [sys.executable, "-m", "museumkg.cli", "serve", "--no-build"]
         command += ["--host", "127.0.0.1", "--port", str(port), "--threads", "4"]
@@ -162,3 +155,16 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     with run_virtuoso(tmp_path_factory.mktemp("virtuoso")) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, headless, started once for the whole session (tests/browser.py)."""
+    from browser import CHROMIUM, CHROMIUM_ARGS, require
+
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
+    require(CHROMIUM, "scripts/system-deps.sh installs it (as root)")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

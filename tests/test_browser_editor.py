@@ -7,13 +7,13 @@ to ``test-artifacts/`` (kept by CI) so a person can see what the page showed.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import requests
+from browser import ARTIFACTS, TIMEOUT_MS
 
 from webapp.editor import STARTER_QUERY
 
@@ -21,19 +21,6 @@ playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install 
 Browser = playwright_api.Browser
 Page = playwright_api.Page
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-ARTIFACTS = PROJECT_DIR / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-TIMEOUT_MS = 20_000
 
 pytestmark = pytest.mark.slow
 
@@ -41,20 +28,6 @@ pytestmark = pytest.mark.slow
 CO_ORGANISERS = {"Soros Center of Contemporary Art, Almaty", "Laboratory of Museum Projects"}
 #: A literal that would run script if a result cell rendered it as HTML.
 HOSTILE_LITERAL = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless, started once for this module."""
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: scripts/system-deps.sh installs it (as root)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 class Watched:

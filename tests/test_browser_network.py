@@ -8,17 +8,17 @@ Playwright for Python drives Debian's Chromium (``/usr/bin/chromium``); screensh
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from conftest import PROJECT_DIR, _free_port, _server_env, _wait_until_ready
+from browser import ARTIFACTS, TIMEOUT_MS
+from conftest import PROJECT_DIR, _server_env, _wait_until_ready
 from network_catalog import write_catalog
+from servers import free_port
 
 from museumkg.build import build_catalog
 from museumkg.config import Settings
@@ -27,18 +27,6 @@ playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install 
 Browser = playwright_api.Browser
 Page = playwright_api.Page
 
-ARTIFACTS = PROJECT_DIR / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-TIMEOUT_MS = 20_000
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +39,7 @@ def network_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings(var_dir=root / "var", data_dir=root / "data", check_owl=False)
     build_catalog(settings)
     log_path = root / "server.log"
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "museumkg.cli", "serve", "--no-build"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--threads", "4"]
@@ -70,20 +58,6 @@ def network_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless, started once for this module."""
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: scripts/system-deps.sh installs it (as root)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture()
@@ -187,11 +161,17 @@ def _click_element(page: Page, selector_js: str) -> None:
     """Click where Cytoscape drew an element (its rendered position inside the canvas)."""
     box = page.locator("#network-graph").bounding_box()
     assert box is not None
-    point = page.evaluate(
-        f"""() => {{ const cy = window.museumkgNetwork.cy(); const el = {selector_js};
+    where = f"""() => {{ const cy = window.museumkgNetwork.cy(); const el = {selector_js};
                     const p = el.isNode() ? el.renderedPosition() : el.renderedMidpoint();
                     return {{x: p.x, y: p.y}}; }}"""
-    )
+    # wait until the layout has settled (a busy machine may still be animating it)
+    point = page.evaluate(where)
+    for _ in range(50):
+        page.wait_for_timeout(100)
+        settled = page.evaluate(where)
+        if settled == point:
+            break
+        point = settled
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
 
 

@@ -9,53 +9,21 @@ to ``test-artifacts/`` (kept by CI).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from browser import ARTIFACTS, PROJECT_DIR, TIMEOUT_MS, require
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
 Browser = playwright_api.Browser
 Page = playwright_api.Page
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-ARTIFACTS = PROJECT_DIR / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-TIMEOUT_MS = 20_000
 #: The axe-core rule sets the pages must pass without a single violation.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 pytestmark = pytest.mark.slow
-
-
-def _require(path: Path, what: str) -> None:
-    if not path.exists():
-        message = f"{path} is missing: {what}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless, started once for this module."""
-    _require(CHROMIUM, "scripts/system-deps.sh installs it (as root)")
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture()
@@ -80,7 +48,7 @@ def _shot(page: Page, name: str) -> None:
 
 def _audit(page: Page, name: str) -> None:
     """Run axe-core on the page; fail with every violation, named with its nodes."""
-    _require(AXE, "run `npm ci` (make setup) to install axe-core from package-lock.json")
+    require(AXE, "run `npm ci` (make setup) to install axe-core from package-lock.json")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
