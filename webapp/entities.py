@@ -24,6 +24,7 @@ from webapp.errors import error_response
 from webapp.i18n import request_chain, t
 from webapp.indexes import catalog_index
 from webapp.links import href
+from webapp.network import partner_panel
 from webapp.rdf_twins import RESOURCE_FORMATS, choose_format, finish, media_type, split_suffix
 from webapp.state import web_state
 
@@ -112,11 +113,17 @@ def entity(kind: str, slug: str) -> Response:
         page = _page(kind, iri)
         if page is None:
             return not_found(kind, slug)
+        # an institution's partners: the network's panel (partners, evidence, why pages)
+        panel = partner_panel(iri, request_chain()) if kind == "org" else None
         if fmt == "json":
-            response = jsonify({"ok": True, **page})
+            response = jsonify({"ok": True, **page, "partner_panel": panel})
         else:
             html = render_template(
-                [f"entity-{kind}.html", "entity.html"], data=page, path=path, kind=kind
+                [f"entity-{kind}.html", "entity.html"],
+                data=page,
+                path=path,
+                kind=kind,
+                partner_panel=panel,
             )
             response = Response(html, content_type=media_type("html"))
     return finish(response, path, fmt, negotiated, RESOURCE_FORMATS)
