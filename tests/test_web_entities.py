@@ -277,3 +277,27 @@ def test_institution_page_shows_the_partners_panel_once(live_server: str) -> Non
     }
     person = _get(f"{live_server}/id/person/dr-lebedev", Accept=BROWSER).text
     assert "partners-panel" not in person
+
+
+def test_entity_page_offers_the_downloads_and_the_licence(live_server: str) -> None:
+    path = "/id/program/museums-in-a-changing-world-2005"
+    html = _get(live_server + path, Accept=BROWSER).text
+    assert html.count('class="downloads"') == 1
+    section = html.split('class="downloads"', 1)[1].split("</section>", 1)[0]
+    for ext, media in (
+        ("ttl", "text/turtle"),
+        ("jsonld", "application/ld+json"),
+        ("nt", "application/n-triples"),
+        ("rdf", "application/rdf+xml"),
+        ("json", "application/json"),
+    ):
+        assert f'href="{path}.{ext}" type="{media}"' in section
+        assert _get(f"{live_server}{path}.{ext}").status_code == 200
+    assert 'href="/downloads/"' in section
+    assert 'rel="license" href="https://creativecommons.org/licenses/by/4.0/"' in section
+    assert "CC BY 4.0" in _text(section)
+    assert _get(f"{live_server}/downloads/", Accept=BROWSER).status_code == 200
+    russian = _get(f"{live_server}{path}?lang=ru", Accept=BROWSER).text
+    section = russian.split('class="downloads"', 1)[1].split("</section>", 1)[0]
+    assert "Скачать" in section and 'href="/downloads/?lang=ru"' in section
+    assert f'href="{path}.json?lang=ru"' in section
