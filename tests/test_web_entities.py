@@ -206,6 +206,56 @@ def test_derived_facts_are_marked_inferred_with_their_rule(live_server: str) -> 
     assert partner_of and all(v["inferred"] for v in partner_of[0]["values"])
     derived = [s for s in data["sources"] if s["kind"] == "derived"]
     assert derived and all(derived[0]["n"] in v["sources"] for v in partner_of[0]["values"])
+    assert all(v["derived_by"]["name"] == "partner-of" for v in partner_of[0]["values"])
+
+
+def _inferred_marks(html: str) -> list[str]:
+    return [_text(m) for m in re.findall(r'<span class="inferred" title=.*?</span>', html, re.S)]
+
+
+def test_derived_facts_name_the_rule_or_step_that_made_them(live_server: str) -> None:
+    html = _get(f"{live_server}/id/org/unesco-almaty", Accept=BROWSER).text
+    marks = _inferred_marks(html)
+    assert "inferred by rule partner-of" in marks
+    assert "inferred by the build step metrics" in marks  # mkg:degree and the other metrics
+    assert '<a href="/rules/partner-of">partner-of</a>' in html
+    assert '<a href="/rules/#metrics">metrics</a>' in html
+    partnership = "/id/partnership/scca-almaty--unesco-almaty/co-organised"
+    marks = _inferred_marks(_get(live_server + partnership, Accept=BROWSER).text)
+    assert "inferred by rule co-organised" in marks  # members, kind, evidence: its own rule
+    assert "inferred by rule strength-and-years" in marks
+    assert "inferred" not in marks  # every derived statement names what made it
+    russian = _get(f"{live_server}/id/org/unesco-almaty?lang=ru", Accept=BROWSER).text
+    assert "выведено правилом partner-of" in _inferred_marks(russian)
+
+
+def test_rule_pages_show_the_rule_files(live_server: str, catalog_settings: Settings) -> None:
+    rules = catalog_settings.ontology_dir / "rules"
+    index = _get(f"{live_server}/rules/", Accept=BROWSER)
+    assert index.status_code == 200
+    for path in rules.glob("*.rq"):
+        name = path.stem.split("-", 1)[1]
+        assert f'href="/rules/{name}"' in index.text
+    page = _get(f"{live_server}/rules/partner-of", Accept=BROWSER)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    text = _text(page.text)
+    assert "Rule partner-of" in text and "mkg:partnerOf both ways" in text
+    assert "CONSTRUCT { ?a mkg:partnerOf ?b . ?b mkg:partnerOf ?a . }" in text
+    original = (rules / "91-partner-of.rq").read_text(encoding="utf-8")
+    for url, headers in (
+        ("/rules/partner-of.rq", {}),
+        ("/rules/partner-of", {"Accept": "text/plain"}),
+        ("/rules/partner-of?format=text", {}),
+    ):
+        plain = _get(live_server + url, **headers)
+        assert plain.status_code == 200 and plain.headers["Content-Type"].startswith("text/plain")
+        assert plain.text == original
+    data = _get(f"{live_server}/rules/partner-of?format=json").json()
+    assert data["iri"] == f"{catalog_settings.base_iri}rule/partner-of"
+    assert data["header"][0] == {"key": "summary", "value": data["summary"]}
+    for bad in ("nope", "91-partner-of", "..%2F..%2Fpyproject.toml", "partner-of.rq.rq"):
+        assert _get(f"{live_server}/rules/{bad}", Accept=BROWSER).status_code == 404
+    assert _get(f"{live_server}/rules/../../pyproject.toml").status_code == 404
 
 
 def test_incoming_links_are_counted(live_server: str) -> None:

@@ -1,7 +1,8 @@
 """IRIs ↔ paths on this server, whatever host and port it runs on.
 
 The request path ``/id/<kind>/<slug>`` names ``{base}id/<kind>/<slug>``; ontology terms
-(``mkg:Museum``) link to their entry on ``/ontology``. Links carry an explicit ``?lang=`` along.
+(``mkg:Museum``) link to their entry on ``/ontology``, derivation rules (``{base}rule/<name>``) to
+``/rules/<name>``. Links carry an explicit ``?lang=`` along.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from urllib.parse import urlencode
 
 from flask import request
 
-from museumkg.iris import entity_prefix
+from museumkg.iris import entity_prefix, is_slug
 from museumkg.namespaces import MKG, ONTOLOGY_IRI
 from webapp.i18n import explicit_language
 from webapp.state import web_state
@@ -42,6 +43,9 @@ def local_path(iri: str) -> str | None:
     root = request.script_root
     if iri.startswith(entity_prefix(base)):
         return f"{root}/{iri[len(base) :]}"
+    rules = f"{base}rule/"
+    if iri.startswith(rules) and is_slug(iri[len(rules) :]):
+        return f"{root}/rules/{iri[len(rules) :]}"
     if iri.startswith(MKG):
         return f"{root}/ontology#{iri[len(MKG) :]}"
     if iri == ONTOLOGY_IRI:

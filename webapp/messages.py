@@ -58,6 +58,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "graph_other": "graph {graph}",
         "inferred": "inferred",
         "inferred_title": "not stated by a source: derived by the catalog's rules",
+        "inferred_by_rule": "inferred by rule {rule}",
+        "inferred_by_step": "inferred by the build step {step}",
+        "rules": "Derivation rules",
+        "rules_intro": "What the catalog infers from its sources, and how: each rule is a SPARQL "
+        "CONSTRUCT query run at build time into the derived graph.",
+        "rules_files": "Rules, in the order they run",
+        "rules_metrics": "Build step: network metrics",
+        "rules_metrics_text": "Degree, weighted degree, betweenness and community of each "
+        "institution, overall and per year, are computed with networkx over the strong "
+        "partnerships (museumkg.metrics), after the rules.",
+        "rules_network": "the partnership network",
+        "rule": "Rule",
+        "rule_header": "What it derives and why",
+        "rule_text": "The rule",
+        "rule_plain": "as plain text",
         "quality": "Data quality",
         "quality_none": "The SHACL shapes found nothing to report about this entity.",
         "quality_intro": "What the SHACL shapes said about this entity when the catalog was built:",
@@ -184,6 +199,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "graph_other": "граф {graph}",
         "inferred": "выведено",
         "inferred_title": "не указано источником: выведено правилами каталога",
+        "inferred_by_rule": "выведено правилом {rule}",
+        "inferred_by_step": "выведено на шаге сборки {step}",
+        "rules": "Правила вывода",
+        "rules_intro": "Что каталог выводит из источников и как: каждое правило — запрос SPARQL "
+        "CONSTRUCT, выполняемый при сборке; результаты попадают в граф выводов.",
+        "rules_files": "Правила в порядке выполнения",
+        "rules_metrics": "Шаг сборки: метрики сети",
+        "rules_metrics_text": "Степень, взвешенная степень, посредничество и сообщество каждого "
+        "учреждения, в целом и по годам, вычисляются с помощью networkx по сильным партнёрствам "
+        "(museumkg.metrics) после правил.",
+        "rules_network": "сеть партнёрств",
+        "rule": "Правило",
+        "rule_header": "Что выводит и почему",
+        "rule_text": "Текст правила",
+        "rule_plain": "простым текстом",
         "quality": "Качество данных",
         "quality_none": "Проверка по SHACL-схемам не выявила замечаний к этой записи.",
         "quality_intro": "Что сообщили SHACL-схемы об этой записи при сборке каталога:",

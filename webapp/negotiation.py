@@ -22,6 +22,7 @@ MEDIA_TYPES: dict[str, str] = {
     "jsonld": "application/ld+json",
     "nt": "application/n-triples",
     "rdf": "application/rdf+xml",
+    "text": "text/plain",
 }
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from flask import Flask, request
 from markupsafe import Markup
 
-from webapp import browse, entities, indexes, ontology, search
+from webapp import browse, entities, indexes, ontology, rules, search
 from webapp.i18n import LANGUAGE_NAMES, UI_LANGUAGES, explicit_language, t, tm, ui_language
 from webapp.links import href, is_web_iri, url_with, with_lang
 
@@ -63,7 +63,7 @@ def _template_context() -> dict[str, Any]:
 def init_app(app: Flask) -> None:
     """Register the page blueprints and the template helpers on ``app``."""
     indexes.init_app(app)
-    for blueprint in (entities.bp, browse.bp, search.bp, ontology.bp):
+    for blueprint in (entities.bp, browse.bp, search.bp, ontology.bp, rules.bp):
         app.register_blueprint(blueprint)
     ontology.init_app(app)
     app.jinja_env.globals.update(

@@ -14,8 +14,91 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from museumkg.namespaces import MKG, RDF
 from museumkg.sparql import parse_header
 from museumkg.store import Store, StoreError, is_graph_result
+
+#: The rule a partnership node names as its own (``mkg:derivedByRule``) made this statement.
+OWN_RULE = "own rule"
+#: The build step :mod:`museumkg.metrics` made this statement (not a rule file).
+METRICS_STEP = "metrics"
+
+#: What makes each statement of the derived graph, by predicate: a rule's name (the file
+#: ``ontology/rules/NN-<name>.rq``, IRI ``{base}rule/<name>``), :data:`OWN_RULE` or
+#: :data:`METRICS_STEP`. ``rdf:type`` is :data:`OWN_RULE` on partnership nodes, else the
+#: metrics step (``mkg:YearMetrics``). Keep in step with the rules' CONSTRUCT templates.
+DERIVED_BY: dict[str, str] = {
+    f"{MKG}partnerOf": "partner-of",
+    f"{MKG}strength": "strength-and-years",
+    f"{MKG}firstYear": "strength-and-years",
+    f"{MKG}lastYear": "strength-and-years",
+    f"{MKG}partnershipMember": OWN_RULE,
+    f"{MKG}partnershipKind": OWN_RULE,
+    f"{MKG}evidenceProgram": OWN_RULE,
+    f"{MKG}evidenceSource": OWN_RULE,
+    f"{MKG}derivedByRule": OWN_RULE,
+    f"{MKG}degree": METRICS_STEP,
+    f"{MKG}weightedDegree": METRICS_STEP,
+    f"{MKG}betweenness": METRICS_STEP,
+    f"{MKG}community": METRICS_STEP,
+    f"{MKG}metricsOf": METRICS_STEP,
+    f"{MKG}metricsYear": METRICS_STEP,
+}
+
+
+def rule_iri(base_iri: str, name: str) -> str:
+    """The IRI of a rule, as partnership nodes name it: ``{base}rule/<name>``."""
+    return f"{base_iri}rule/{name}"
+
+
+def derived_by(predicate: str, own_rule: str | None, base_iri: str) -> dict[str, str] | None:
+    """What made a derived statement with ``predicate``, or ``None`` when the table is silent.
+
+    Args:
+        predicate: the statement's predicate IRI.
+        own_rule: the subject's own ``mkg:derivedByRule`` IRI, if it has one.
+        base_iri: the dataset base.
+
+    Returns:
+        ``{"kind": "rule", "name": ..., "iri": ...}`` or ``{"kind": "step", "name": "metrics"}``.
+
+    >>> derived_by("https://w3id.org/museumkg/ontology#partnerOf", None, "http://x/")
+    {'kind': 'rule', 'name': 'partner-of', 'iri': 'http://x/rule/partner-of'}
+    """
+    made_by = DERIVED_BY.get(predicate)
+    if predicate == f"{RDF}type":
+        made_by = OWN_RULE if own_rule else METRICS_STEP
+    if made_by == METRICS_STEP:
+        return {"kind": "step", "name": METRICS_STEP}
+    if made_by == OWN_RULE:
+        prefix = rule_iri(base_iri, "")
+        if not own_rule or not own_rule.startswith(prefix):
+            return None
+        made_by = own_rule[len(prefix) :]
+    if made_by is None:
+        return None
+    return {"kind": "rule", "name": made_by, "iri": rule_iri(base_iri, made_by)}
+
+
+def rule_header(text: str) -> list[tuple[str, str]]:
+    """The ``# key: value`` header of a rule file, continuation lines (``#   ...``) joined.
+
+    >>> rule_header("# summary: a\\n# why: b\\n#   c\\nCONSTRUCT {}")
+    [('summary', 'a'), ('why', 'b c')]
+    """
+    fields: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("#"):
+            break
+        body = stripped.lstrip("#")
+        key, sep, value = body.partition(":")
+        if sep and not body.startswith("  ") and key.strip() and " " not in key.strip():
+            fields.append((key.strip().lower(), value.strip()))
+        elif fields and body.strip():
+            name, previous = fields[-1]
+            fields[-1] = (name, f"{previous} {body.strip()}")
+    return fields
 
 
 @dataclass(frozen=True)

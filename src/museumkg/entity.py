@@ -254,7 +254,12 @@ def entity_page(
     )
     sources = source_list(_rows(store, "entity_sources", entity=node), found.graphs, kinds, chain)
     types, groups = property_groups(
-        found, sources, vocab, chain, derived_graph=settings.derived_graph
+        found,
+        sources,
+        vocab,
+        chain,
+        derived_graph=settings.derived_graph,
+        base_iri=settings.base_iri,
     )
     ref = parse_entity_iri(settings.base_iri, iri)
     kind, slug = (ref.kind, ref.slug) if ref else ("thing", local_name(iri))

@@ -13,8 +13,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from museumkg.derive import derived_by
 from museumkg.lang import Text, order, pick
-from museumkg.namespaces import DCTERMS, RDF, RDFS, SKOS
+from museumkg.namespaces import DCTERMS, MKG, RDF, RDFS, SKOS
 from museumkg.store import Term
 from museumkg.terms import lexical, text_of
 from museumkg.vocab import PROPERTY_ORDER, Vocabulary
@@ -23,6 +24,7 @@ from museumkg.vocab import PROPERTY_ORDER, Vocabulary
 NAME_PROPERTIES = (f"{SKOS}prefLabel", f"{DCTERMS}title", f"{RDFS}label", f"{SKOS}altLabel")
 PREFERRED_NAMES = NAME_PROPERTIES[:3]
 TYPE = f"{RDF}type"
+RULE = f"{MKG}derivedByRule"
 
 
 @dataclass(frozen=True)
@@ -157,15 +159,20 @@ def property_groups(
     chain: Sequence[str],
     *,
     derived_graph: str,
+    base_iri: str = "",
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The types, and every other property with its values, labelled in the reader's language.
 
     Returns:
         ``(types, groups)``. A type: ``iri``, ``label``, ``sources``, ``inferred``. A group:
         ``property`` (``iri``, ``label``, ``label_lang``, ``definition``) and ``values``, each
-        value with ``sources`` (source numbers) and ``inferred`` (stated only by the rules).
+        value with ``sources`` (source numbers) and ``inferred`` (stated only by the rules);
+        an inferred value also has ``derived_by``, what made it
+        (:func:`museumkg.derive.derived_by`: a rule, or the metrics step), when known.
     """
     numbers = {s["graph"]: s["n"] for s in sources}
+    rules = [v.value for (p, v) in found.values if p == RULE and isinstance(v, ox.NamedNode)]
+    own_rule = rules[0] if rules else None
     grouped: dict[str, list[dict[str, Any]]] = {}
     types: list[dict[str, Any]] = []
     for (prop, term), graphs in found.values.items():
@@ -174,6 +181,8 @@ def property_groups(
         value = _value(term, found, vocab, chain)
         value["sources"] = sorted(numbers[g] for g in graphs if g in numbers)
         value["inferred"] = all(g == derived_graph for g in graphs)
+        if value["inferred"]:
+            value["derived_by"] = derived_by(prop, own_rule, base_iri)
         if prop == TYPE:
             types.append(value)
         else:
