@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,56 @@ def test_literals_are_escaped_on_the_home_page() -> None:
 
     twin = app.test_client().get("/?format=json").get_json()
     assert twin["sources"][0]["title"] == "<script>alert(1)</script>"
+
+
+def _headings(html: str) -> list[str]:
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", h).split())
+        for h in re.findall(r"<h[12][^>]*>(.*?)</h[12]>", html, re.S)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "headers", "lang"),
+    [
+        ({}, {}, "en"),
+        ({}, {"Accept-Language": "en-GB,en;q=0.9"}, "en"),
+        ({"lang": "ru"}, {}, "ru"),
+        ({}, {"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}, "ru"),
+        ({"lang": "en"}, {"Accept-Language": "ru"}, "en"),
+    ],
+)
+def test_home_and_error_pages_speak_the_readers_language(
+    live_server: str, params: dict[str, str], headers: dict[str, str], lang: str
+) -> None:
+    expected = {
+        "en": {
+            "home": ["What the catalog holds", "Sources", "Newest programs"],
+            400: "400 Bad Request",
+            406: "406 Not Acceptable",
+            "back": "Back to the home page",
+        },
+        "ru": {
+            "home": ["Что есть в каталоге", "Источники", "Новые программы"],
+            400: "400 Неверный запрос",
+            406: "406 Нет приемлемого формата",
+            "back": "На главную страницу",
+        },
+    }[lang]
+    home = requests.get(f"{live_server}/", params=params, headers=headers, timeout=10)
+    assert home.status_code == 200
+    assert f'<html lang="{lang}">' in home.text
+    assert _headings(home.text)[1:] == expected["home"]
+    browser = {"Accept": "text/html,*/*;q=0.8", **headers}
+    bad = requests.get(
+        f"{live_server}/", params={**params, "format": "xml"}, headers=browser, timeout=10
+    )
+    refused = requests.get(
+        f"{live_server}/", params=params, headers={**headers, "Accept": "image/png"}, timeout=10
+    )
+    for response, status in ((bad, 400), (refused, 406)):
+        assert response.status_code == status
+        assert response.headers["Content-Type"].startswith("text/html")
+        assert f'<html lang="{lang}">' in response.text
+        assert _headings(response.text) == [expected[status]]
+        assert expected["back"] in response.text

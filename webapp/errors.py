@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from museumkg.store import QuerySyntaxError, StoreError, StoreUnavailable
+from webapp.i18n import status_title
 from webapp.negotiation import best_match
 
 log = logging.getLogger("museumkg.web")
@@ -57,7 +58,10 @@ def error_response(
         body = {"ok": False, "status": status, "error": message, "errors": details}
         response = jsonify(body)
     else:
-        title = HTTP_STATUS_CODES.get(status, "Error")
+        try:
+            title = status_title(status)  # in the reader's language, as every page
+        except Exception:  # noqa: BLE001 - an error page must render even if the chain fails
+            title = HTTP_STATUS_CODES.get(status, "Error")
         page = render_template(
             [f"{status}.html", "error.html"],
             status=status,

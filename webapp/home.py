@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from museumkg.overview import catalog_overview
+from museumkg.vocab import vocabulary
+from webapp.i18n import request_chain
 from webapp.state import web_state
 from webapp.twins import render_twin
 
@@ -15,5 +17,8 @@ bp = Blueprint("home", __name__)
 def index() -> Response:
     """The home page: counts per class, sources, newest programs, size and version."""
     state = web_state()
-    overview = catalog_overview(state.store, state.manifest())
-    return render_twin(["html", "json"], "home.html", {"ok": True, **overview.as_dict()})
+    overview = catalog_overview(state.store, state.manifest()).as_dict()
+    vocab = vocabulary(state.store, state.settings.ontology_graph)
+    for row in overview["classes"]:  # class names in the reader's language
+        row["label"] = vocab.label(row["iri"], request_chain()).value
+    return render_twin(["html", "json"], "home.html", {"ok": True, **overview})

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import g, request
 from markupsafe import Markup, escape
+from werkzeug.http import HTTP_STATUS_CODES
 
 from museumkg.lang import language_chain, normal_tag, parse_accept_language
 from webapp.messages import MESSAGES
@@ -59,3 +60,10 @@ def tm(key: str, **parts: Any) -> Markup:
     """
     text = MESSAGES[ui_language()].get(key) or MESSAGES["en"][key]
     return Markup(escape(text)).format(**parts)
+
+
+def status_title(status: int) -> str:
+    """The name of an HTTP status in the interface language (the standard English name else)."""
+    if f"status_{status}" in MESSAGES["en"]:
+        return t(f"status_{status}")
+    return HTTP_STATUS_CODES.get(status, "Error")
