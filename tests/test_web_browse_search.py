@@ -115,7 +115,7 @@ def test_search_ranks_filters_by_type_and_suggests(live_server: str) -> None:
     hits = _json(f"{live_server}/search", q="Almaty")["hits"]
     assert hits[0]["label"] == "Almaty" and len(hits) > 1  # then names containing the word
     assert [h["match"] for h in hits] == sorted(
-        (h["match"] for h in hits), key=["exact", "prefix", "words", "loose"].index
+        (h["match"] for h in hits), key=["exact", "prefix", "words", "loose", "place"].index
     )
     cities = _json(f"{live_server}/search", q="Almaty", type="City")["hits"]
     assert [h["label"] for h in cities] == ["Almaty"]
@@ -130,6 +130,42 @@ def test_search_ranks_filters_by_type_and_suggests(live_server: str) -> None:
     assert empty["hits"] == [] and empty["total"] == 0
     odd = requests.get(f"{live_server}/search", params={"q": "<script>\"'"}, timeout=20)
     assert odd.status_code == 200 and "<script>\"'" not in odd.text
+
+
+@pytest.mark.parametrize("query", ["Almaty", "Алматы", "Alma-Ata"])
+def test_search_for_a_place_finds_what_is_there(
+    live_server: str, catalog_settings: Settings, query: str
+) -> None:
+    training = f"{catalog_settings.base_iri}id/program/museums-in-a-changing-world-2005"
+    hits = _json(f"{live_server}/search", q=query)["hits"]
+    assert hits[0]["iri"] == f"{catalog_settings.base_iri}id/place/almaty"  # names first
+    at_place = [h for h in hits if h["match"] == "place"]
+    assert training in [h["iri"] for h in at_place]  # held in Almaty (mkg:place)
+    assert hits.index(at_place[0]) > max(
+        i for i, h in enumerate(hits) if h["match"] != "place"
+    )  # ranked after every name match
+    programs = _json(f"{live_server}/search", q=query, type="Program")["hits"]
+    assert [h["iri"] for h in programs] == [training]
+    html = requests.get(f"{live_server}/search", params={"q": query}, timeout=20).text
+    assert 'href="/id/program/museums-in-a-changing-world-2005"' in html
+    assert "held or located in" in html
+
+
+def test_search_for_a_place_finds_institutions_located_there(
+    store: EmbeddedStore, live_server: str
+) -> None:
+    query = (
+        "PREFIX mkg: <https://w3id.org/museumkg/ontology#> PREFIX skos: "
+        "<http://www.w3.org/2004/02/skos/core#> SELECT ?org ?name ?place WHERE { "
+        "?org mkg:location ?city . ?city skos:prefLabel ?place FILTER(LANG(?place) = 'en') "
+        "?org skos:prefLabel ?name FILTER(LANG(?name) = 'en') }"
+    )
+    rows = [r for r in select_rows(store.query(query))]
+    # an institution whose name does not mention its city, to be found through its location
+    row = next(r for r in rows if fold(r["place"].value) not in fold(r["name"].value))
+    hits = _json(f"{live_server}/search", q=row["place"].value, type="Institution")["hits"]
+    found = {h["iri"]: h["match"] for h in hits}
+    assert found.get(row["org"].value) == "place"
 
 
 def test_one_search_box_on_every_page(live_server: str) -> None:

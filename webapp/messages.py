@@ -128,6 +128,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "search_refine": "Refine the search",
         "search_all_types": "All types",
         "search_matched": "matched “{text}”",
+        "search_at_place": "held or located in “{place}”",
         "search_count": "{count} found",
         "search_count_capped": "more than {count} found",
         # ontology
@@ -302,6 +303,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "search_refine": "Уточнить поиск",
         "search_all_types": "Все типы",
         "search_matched": "совпадение: «{text}»",
+        "search_at_place": "место проведения или нахождения: «{place}»",
         "search_count": "Найдено: {count}",
         "search_count_capped": "Найдено больше {count}",
         "ontology": "Онтология museumkg",

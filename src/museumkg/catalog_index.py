@@ -17,7 +17,9 @@ the index swaps atomically with the store it describes. It holds:
 - ``links``: who links to whom (target, source's sort key, source, property), so "referred to
   by" is a counted, keyset-paged range scan (a SPARQL ``ORDER BY`` over a hub's links costs a
   dictionary lookup per comparison);
-- ``graph_subjects``: which entities each source's graph describes, for its page.
+- ``graph_subjects``: which entities each source's graph describes, for its page;
+- ``located``: what is at a place (an institution's ``mkg:location``, a program's
+  ``mkg:place``), so a search for a place's name also finds them (:mod:`museumkg.search`).
 
 Sort keys are the folded display name in the first configured language.
 
@@ -51,7 +53,7 @@ from museumkg.vocab import Vocabulary, read_vocabulary
 #: File name of the index inside a store folder.
 INDEX_FILE = "museumkg-index.sqlite"
 #: Version of the layout below; a reader refuses a file with another one.
-INDEX_LAYOUT = "3"
+INDEX_LAYOUT = "4"
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -81,6 +83,8 @@ CREATE TABLE links(target INTEGER NOT NULL, sort_key TEXT NOT NULL, source INTEG
                    prop TEXT NOT NULL, PRIMARY KEY(target, sort_key, source, prop)) WITHOUT ROWID;
 CREATE TABLE graph_subjects(graph TEXT NOT NULL, sort_key TEXT NOT NULL, entity INTEGER NOT NULL,
                             PRIMARY KEY(graph, sort_key, entity)) WITHOUT ROWID;
+CREATE TABLE located(place INTEGER NOT NULL, entity INTEGER NOT NULL,
+                     PRIMARY KEY(place, entity)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE labels_fts USING fts5(latin, loose, tokenize = 'unicode61',
                                            prefix = '2 3');
 CREATE VIRTUAL TABLE slugs_fts USING fts5(words, tokenize = 'unicode61', prefix = '2 3');
@@ -137,6 +141,7 @@ class _Builder:
         self._display: dict[tuple[int, str], Text] = {}
         self.links: set[tuple[int, int, str]] = set()
         self.graph_subjects: set[tuple[str, int]] = set()
+        self.located: set[tuple[int, int]] = set()
 
     def entity(self, iri: str) -> int | None:
         if iri in self.ids:
@@ -186,6 +191,9 @@ class _Builder:
         for row in _rows(self.store, "index_where"):
             number = self.entity(row["entity"].value)
             where = row["where"].value
+            place = self.ids.get(where) if number is not None else None
+            if place is not None and row["via"].value in ("location", "place"):
+                self.located.add((place, number))
             if number is None or where not in places:
                 continue
             kind, country = places[where]
@@ -332,6 +340,7 @@ class _Builder:
             )
         self._write_types(db)
         db.executemany("INSERT INTO facets VALUES (?, ?, ?)", sorted(self.facets))
+        db.executemany("INSERT INTO located VALUES (?, ?)", sorted(self.located))
         db.execute(
             "INSERT INTO facet_counts SELECT t.class, f.facet, f.value, COUNT(*) "
             "FROM types t JOIN facets f ON f.entity = t.entity GROUP BY t.class, f.facet, f.value"

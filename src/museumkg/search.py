@@ -6,7 +6,9 @@ each one bounded SQL on the index (never a scan of the store):
 0. exact: the whole name equals the query (``latin`` form, B-tree lookup);
 1. prefix: the name starts with the query (B-tree range);
 2. words: every query word starts a word of the name (FTS5 on ``latin``);
-3. loose: the same on the ``loose`` form (spelling variants merged).
+3. loose: the same on the ``loose`` form (spelling variants merged);
+4. place: what is at a place found by tiers 0-3 (programs held there, institutions located
+   there: the index's ``located`` table, written at build time), after every name match.
 
 Within a tier preferred names beat other names, then names sort alphabetically. At most
 :data:`CANDIDATES` entities are ranked; a result says when there may be more.
@@ -28,7 +30,9 @@ CANDIDATES = 200
 #: Longest query accepted, in characters (longer input is cut).
 MAX_QUERY = 200
 #: Tier names, best first.
-TIERS = ("exact", "prefix", "words", "loose")
+TIERS = ("exact", "prefix", "words", "loose", "place")
+#: The tier of entities found through their place rather than their name.
+PLACE_TIER = 4
 _TOP = "\U0010ffff"
 
 
@@ -70,7 +74,9 @@ def _type_filter(type_iri: str | None) -> tuple[str, list[str]]:
     return " AND l.entity IN (SELECT entity FROM types WHERE class = ?)", [type_iri]
 
 
-def _candidates(index: CatalogIndex, query: str, type_iri: str | None) -> dict[int, Hit]:
+def _candidates(
+    index: CatalogIndex, query: str, type_iri: str | None, *, places: bool = True
+) -> dict[int, Hit]:
     key, words, loose_words = latin(query), latin(query).split(), loose(query).split()
     where, extra = _type_filter(type_iri)
     select = f"SELECT l.entity, l.pref, l.text, l.lang FROM labels l WHERE {{}}{where} LIMIT ?"
@@ -95,7 +101,30 @@ def _candidates(index: CatalogIndex, query: str, type_iri: str | None) -> dict[i
                 hits[hit.entity] = hit
         if len(hits) >= CANDIDATES:
             break
+    if places and len(hits) < CANDIDATES:
+        # a type filter would hide the places themselves: find them by name without it
+        named = _candidates(index, query, None, places=False) if type_iri else hits
+        _at_places(index, hits, named, type_iri)
     return hits
+
+
+def _at_places(
+    index: CatalogIndex, hits: dict[int, Hit], named: dict[int, Hit], type_iri: str | None
+) -> None:
+    """Add to ``hits`` what is at the places among ``named`` (tier :data:`PLACE_TIER`)."""
+    places = sorted(named, key=lambda n: (named[n].tier, n))
+    if not places:
+        return
+    marks = ",".join("?" * len(places))
+    where, extra = _type_filter(type_iri)
+    rows = index.rows(
+        f"SELECT l.place, l.entity FROM located l WHERE l.place IN ({marks}){where} LIMIT ?",
+        [*places, *extra, CANDIDATES - len(hits)],
+    )
+    for row in sorted(rows, key=lambda r: (named[r["place"]].tier, r["entity"])):
+        if row["entity"] not in hits:
+            place = named[row["place"]]
+            hits[row["entity"]] = Hit(row["entity"], PLACE_TIER, True, place.matched)
 
 
 def _describe(index: CatalogIndex, hits: list[Hit], chain: Sequence[str]) -> None:
