@@ -268,12 +268,13 @@ def figures(size: int, loaded: Loaded) -> list[Figure]:
     ]
     step_times = steps(progress)
     for step, run in loaded.deferred.items():
+        if run.error:  # stopped by its cap: its whole time so far, a lower bound
+            label = "network metrics" if step == "metrics" else "release dumps"
+            step_times[f"{label} (stopped: lower bound)"] = run.seconds
+            continue
         for name, value in steps([(0.0, "bulk-loaded"), *parse_progress(run.stderr)]).items():
             if name != "other":
                 step_times[name] = step_times.get(name, 0.0) + value
-        if run.error:
-            label = "network metrics" if step == "metrics" else "release dumps"
-            step_times[f"{label} (stopped: lower bound)"] = run.seconds
     for name, value in step_times.items():
         out.append(against_raw(f"build step: {name}", value))
     peaks = [loaded.load.peak_mb, *(run.peak_mb for run in loaded.deferred.values())]

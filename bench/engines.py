@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from bench.context import BenchContext
 from bench.figures import Figure, median
+from bench.http import MIN_RUNS
 from bench.servers import PROJECT_DIR
 from museumkg.store import EmbeddedStore
 
@@ -32,7 +33,7 @@ def _embedded(ctx: BenchContext) -> dict[str, list[float]]:
             times: list[float] = []
             began = time.perf_counter()
             for i in range(-1, ctx.reps):
-                if i >= 0 and time.perf_counter() - began > ctx.cap_s:
+                if i >= MIN_RUNS and time.perf_counter() - began > ctx.cap_s:
                     break
                 t0 = time.perf_counter()
                 for _row in store.query(query.text(max(i, 0))):
