@@ -36,7 +36,8 @@ class BenchContext:
     load_seconds: dict[str, float] = field(default_factory=dict)
     whole_build_s: float | None = None
     oxigraph_ms: dict[str, float] = field(default_factory=dict)  # median per query name
-    page_urls: list[str] = field(default_factory=list)  # pages found (for the load test)
+    page_urls: list[str] = field(default_factory=list)  # paths of the pages found (for load)
+    slow_pages: list[str] = field(default_factory=list)  # pages not answering within the limit
     notes: list[str] = field(default_factory=list)
     deadline: float = field(default_factory=lambda: time.monotonic() + 3600)
 
@@ -48,7 +49,7 @@ class BenchContext:
     @property
     def cap_s(self) -> float:
         """Longest time spent repeating one query or page on one target."""
-        return 3.0 if self.quick else 20.0
+        return 3.0 if self.quick else 10.0
 
     def note(self, text: str) -> None:
         """Record a note for the README (a skipped measurement, a cap hit, a missing route)."""

@@ -30,7 +30,7 @@ class Timings:
 
 def timed(request: Callable[[int], requests.Response], reps: int, cap_s: float) -> Timings:
     """Call ``request(i)`` once to warm up, then ``reps`` times (stopping after ``cap_s``,
-    but not before :data:`MIN_RUNS` timed runs).
+    but not before :data:`MIN_RUNS` timed runs; and at the first request that times out).
 
     A response counts when it is 2xx and its body was read completely.
     """
@@ -52,6 +52,10 @@ def timed(request: Callable[[int], requests.Response], reps: int, cap_s: float) 
         except requests.RequestException as err:
             ok, elapsed = False, 0.0
             out.last_error = str(err)[:200]
+            if isinstance(err, requests.Timeout):  # one is evidence enough; waiting costs
+                out.errors += 1
+                out.capped = True
+                break
         if i < 0:
             continue  # the warm-up is not counted
         if ok:
