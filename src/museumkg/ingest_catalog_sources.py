@@ -321,7 +321,7 @@ def _source(ingest: Ingest, table: str, vocabulary: bool = False) -> dict[str, A
 
 
 def _claims(ingest: Ingest, table: str) -> list[dict[str, Any]]:
-    from museumkg.yaml_records import vocabulary
+    from museumkg.yaml_fields import vocabulary
 
     fields, _classes = vocabulary()
     rows = ingest.by_id(table)

@@ -26,85 +26,33 @@ every problem carries the line it is on and no value is reinterpreted by YAML's 
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 import pyoxigraph as ox
 import yaml
 
-from museumkg.config import PROJECT_DIR
 from museumkg.iris import KINDS, is_slug, source_iri
-from museumkg.namespaces import MKG, PREFIXES, RDF, XSD
+from museumkg.namespaces import MKG, RDF, XSD
 from museumkg.problems import Problem
-
-#: Sections of a record and the kind of IRI their keys name (``{base}id/<kind>/<key>``).
-SECTIONS = {
-    "institutions": "org",
-    "people": "person",
-    "programs": "program",
-    "roles": "role",
-    "topics": "topic",
-    "places": "place",
-}
-#: Sections whose entries must say what they are (``type:``); topics may be described in a
-#: source without being typed there (the topic scheme types them).
-TYPED_SECTIONS = frozenset(SECTIONS) - {"topics"}
-#: The kind a bare slug stands for in a reference field (``organizer: unesco-almaty``);
-#: ``mkg`` means a term of the ontology (``roleType: LeadTrainer`` is ``mkg:LeadTrainer``).
-#: Fields not listed need ``kind/slug`` (``agent: person/dr-lebedev``) or a full IRI.
-REFERENCE_KINDS = {
-    "organizer": "org",
-    "partner": "org",
-    "affiliation": "org",
-    "unitOf": "org",
-    "onBehalfOf": "org",
-    "publisher": "org",
-    "statedPartner": "org",
-    "partnerOf": "org",
-    "partnershipMember": "org",
-    "place": "place",
-    "location": "place",
-    "country": "place",
-    "topic": "topic",
-    "inProgram": "program",
-    "partOf": "program",
-    "hasPart": "program",
-    "evidenceProgram": "program",
-    "evidenceSource": "source",
-    "permanentLink": "source",
-    "roleType": "mkg",
-    "format": "mkg",
-    "certainty": "mkg",
-    "partnershipKind": "mkg",
-    "claimProperty": "mkg",
-    "notStated": "mkg",
-}
-#: Fields of a claim (``claims:`` entries) → the ontology's claim properties.
-CLAIM_FIELDS = ("id", "about", "property", "value", "certainty", "source", "comment")
-CLAIM_REQUIRED = ("about", "property", "value", "certainty")
-
-_IRI = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|urn:|mailto:)\S+$", re.IGNORECASE)
-_LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
-_TERM = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_YEAR = re.compile(r"^-?\d{4}$")
-_YEAR_MONTH = re.compile(r"^-?\d{4}-(0[1-9]|1[0-2])$")
-_INTEGER = re.compile(r"^[+-]?\d+$")
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """How a field's values are read: which property, and as what kind of value."""
-
-    name: str
-    iri: str
-    kind: str  # "iri" | "lang" | "date" | "integer" | "string" | "typed"
-    datatype: str | None = None
+from museumkg.yaml_fields import (
+    CLAIM_FIELDS,
+    CLAIM_REQUIRED,
+    INTEGER_TEXT,
+    IRI_TEXT,
+    LANG_TAG,
+    REFERENCE_KINDS,
+    SECTIONS,
+    TERM_NAME,
+    TYPED_SECTIONS,
+    FieldSpec,
+    date_datatype,
+    expand_curie,
+    type_example,
+    vocabulary,
+)
 
 
 @dataclass
@@ -117,50 +65,6 @@ class Converted:
     entity_lines: dict[str, int] = field(default_factory=dict)
     #: (IRI, lexical value) → line of that value (for messages about one value).
     value_lines: dict[tuple[str, str], int] = field(default_factory=dict)
-
-
-def _expand(curie: str) -> str | None:
-    prefix, sep, local = curie.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        return PREFIXES[prefix] + local
-    return None
-
-
-@lru_cache(maxsize=4)
-def vocabulary(context_path: Path | None = None) -> tuple[dict[str, FieldSpec], dict[str, str]]:
-    """Read the JSON-LD context into field specs and class names.
-
-    Returns:
-        (fields by term, class IRI by term): ``"organizer"`` → an ``iri`` field for
-        ``mkg:organizer``; ``"Training"`` → ``mkg:Training``.
-    """
-    path = context_path or PROJECT_DIR / "ontology" / "context.jsonld"
-    context = json.loads(path.read_text(encoding="utf-8"))["@context"]
-    fields: dict[str, FieldSpec] = {}
-    classes: dict[str, str] = {}
-    for term, definition in context.items():
-        if term.startswith("@") or term in PREFIXES or term in ("id", "type"):
-            continue
-        if isinstance(definition, str):
-            expanded = _expand(definition)
-            if expanded:
-                classes[term] = expanded
-            continue
-        iri = _expand(definition.get("@id", "")) or definition.get("@id", "")
-        coerce = definition.get("@type")
-        if definition.get("@container") == "@language":
-            fields[term] = FieldSpec(term, iri, "lang")
-        elif coerce == "@id":
-            fields[term] = FieldSpec(term, iri, "iri")
-        elif coerce == "xsd:date":
-            fields[term] = FieldSpec(term, iri, "date")
-        elif coerce == "xsd:integer":
-            fields[term] = FieldSpec(term, iri, "integer")
-        elif isinstance(coerce, str):
-            fields[term] = FieldSpec(term, iri, "typed", _expand(coerce) or coerce)
-        else:
-            fields[term] = FieldSpec(term, iri, "string")
-    return fields, classes
 
 
 class _Reader:
@@ -345,7 +249,7 @@ class _Reader:
                     key_node,
                     record=f"id/{kind}/{key}",
                     field_name="type",
-                    hint=f"add `type:` (e.g. {_type_example(kind)})",
+                    hint=f"add `type:` (e.g. {type_example(kind)})",
                 )
             self.read_fields(subject, value, kind=kind)
 
@@ -356,7 +260,7 @@ class _Reader:
         ):
             if name == "type":
                 for item in self.scalars(value, record, name):
-                    cls = self.classes.get(item.value) or _expand(item.value)
+                    cls = self.classes.get(item.value) or expand_curie(item.value)
                     if cls is None:
                         self.problem(
                             "unknown-type",
@@ -455,8 +359,8 @@ class _Reader:
         spec = None
         if isinstance(prop_node, yaml.ScalarNode):
             spec = self.fields.get(prop_node.value)
-            if spec is None and _expand(prop_node.value):
-                spec = FieldSpec(prop_node.value, _expand(prop_node.value) or "", "iri")
+            if spec is None and expand_curie(prop_node.value):
+                spec = FieldSpec(prop_node.value, expand_curie(prop_node.value) or "", "iri")
         if spec is None:
             self.problem(
                 "unknown-field",
@@ -573,7 +477,7 @@ class _Reader:
         for lang, key_node, value in self.pairs(
             node, what="language of a text", duplicate_rule="duplicate-field", record=record
         ):
-            if not _LANG.match(lang):
+            if not LANG_TAG.match(lang):
                 self.problem(
                     "bad-value",
                     f"{lang!r} is not a language tag",
@@ -594,7 +498,7 @@ class _Reader:
             iri = self.reference(node, spec.name, record, spec.name)
             return ox.NamedNode(iri) if iri else None
         if spec.kind == "date":
-            datatype = _date_type(text)
+            datatype = date_datatype(text)
             if datatype is None:
                 self.problem(
                     "bad-value",
@@ -608,7 +512,7 @@ class _Reader:
                 return None
             return ox.Literal(text, datatype=ox.NamedNode(datatype))
         if spec.kind == "integer":
-            if not _INTEGER.match(text):
+            if not INTEGER_TEXT.match(text):
                 self.problem(
                     "bad-value",
                     f"{text!r} is not a whole number",
@@ -633,16 +537,16 @@ class _Reader:
             )
             return None
         text = node.value.strip()
-        if _IRI.match(text):
+        if IRI_TEXT.match(text):
             return text
-        expanded = _expand(text)
+        expanded = expand_curie(text)
         if expanded is not None:
             return expanded
         kind, sep, slug = text.partition("/")
         if sep and kind in KINDS and is_slug(slug):
             return f"{self.base}id/{kind}/{slug}"
         default = REFERENCE_KINDS.get(name or "")
-        if default == "mkg" and _TERM.match(text):
+        if default == "mkg" and TERM_NAME.match(text):
             return MKG + text
         if default in KINDS and is_slug(text):
             return f"{self.base}id/{default}/{text}"
@@ -676,37 +580,6 @@ def _empty(node: yaml.Node) -> bool:
 def _close(word: str, options: object) -> str:
     matches = difflib.get_close_matches(word, list(options), n=1)  # type: ignore[call-overload]
     return f"; did you mean {matches[0]!r}?" if matches else ""
-
-
-def _type_example(kind: str) -> str:
-    return {
-        "org": "Museum, Gallery, Foundation",
-        "person": "Person",
-        "program": "Training, Exhibition, Conference",
-        "role": "Role",
-        "place": "City, Country",
-    }.get(kind, "Museum")
-
-
-def _date_type(text: str) -> str | None:
-    """The XSD datatype of a date written as precisely as known, or None."""
-    if _YEAR.match(text):
-        return XSD + "gYear"
-    if _YEAR_MONTH.match(text):
-        return XSD + "gYearMonth"
-    try:
-        dt.date.fromisoformat(text)
-        if len(text) == 10:
-            return XSD + "date"
-    except ValueError:
-        pass
-    try:
-        if "T" in text:
-            dt.datetime.fromisoformat(text)
-            return XSD + "dateTime"
-    except ValueError:
-        pass
-    return None
 
 
 def convert(text: str, *, slug: str, base_iri: str, display: str = "<yaml>") -> Converted:
