@@ -206,3 +206,36 @@ def test_home_and_error_pages_speak_the_readers_language(
         assert f'<html lang="{lang}">' in response.text
         assert _headings(response.text) == [expected[status]]
         assert expected["back"] in response.text
+
+
+def test_home_page_lists_the_newest_sources_and_links_to_all() -> None:
+    """A catalog with more sources than the home page lists: the newest, then a link to all."""
+    base = "http://example.org/"
+    turtle = []
+    for n in range(1, 26):
+        turtle.append(
+            f"""
+            <{base}id/source/s{n:02d}> a mkg:SourceDocument ;
+                dcterms:title "Source {n:02d}"@en ;
+                dcterms:issued "2001-01-{n:02d}"^^xsd:date .
+            """
+        )
+    store = EmbeddedStore()
+    prefixes = """
+        @prefix mkg: <https://w3id.org/museumkg/ontology#> .
+        @prefix dcterms: <http://purl.org/dc/terms/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    """
+    for n, text in enumerate(turtle, start=1):
+        store.load(prefixes + text, format="ttl", graph=f"{base}id/source/s{n:02d}")
+    app = create_app(store=store, settings=Settings(base_iri=base))
+    client = app.test_client()
+    overview = client.get("/?format=json").get_json()
+    assert overview["sources_total"] == 25
+    assert [s["title"] for s in overview["sources"]] == [
+        f"Source {n:02d}" for n in range(25, 5, -1)
+    ]
+    assert all(s["statements"] == 3 for s in overview["sources"])
+    page = client.get("/").get_data(as_text=True)
+    assert "Source 25" in page and "Source 05" not in page
+    assert 'href="/browse/sources"' in page and "All 25 sources" in page

@@ -162,6 +162,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "home_empty": "The catalog is empty.",
         "home_source_link": "permanent link",
         "home_no_sources": "No sources yet.",
+        "home_newest_sources": "Newest sources",
+        "home_all_sources": "All {count} sources, by title",
         "home_programs": "Newest programs",
         "home_no_programs": "No programs yet.",
         # errors
@@ -335,6 +337,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "home_empty": "Каталог пуст.",
         "home_source_link": "постоянная ссылка",
         "home_no_sources": "Источников пока нет.",
+        "home_newest_sources": "Новые источники",
+        "home_all_sources": "Все источники ({count}), по названию",
         "home_programs": "Новые программы",
         "home_no_programs": "Программ пока нет.",
         "status_400": "Неверный запрос",

@@ -19,7 +19,9 @@ the index swaps atomically with the store it describes. It holds:
   dictionary lookup per comparison);
 - ``graph_subjects``: which entities each source's graph describes, for its page;
 - ``located``: what is at a place (an institution's ``mkg:location``, a program's
-  ``mkg:place``), so a search for a place's name also finds them (:mod:`museumkg.search`).
+  ``mkg:place``), so a search for a place's name also finds them (:mod:`museumkg.search`);
+- ``overview``: what the home page shows (entities per class, the newest sources and
+  programs, counts), computed once here (:mod:`museumkg.overview`) rather than per request.
 
 Sort keys are the folded display name in the first configured language.
 
@@ -29,6 +31,7 @@ The index is derived data: it is rebuilt by every build and can be rebuilt from 
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import threading
@@ -43,6 +46,7 @@ import pyoxigraph as ox
 from museumkg.iris import entity_prefix, parse_entity_iri
 from museumkg.lang import Text, language_chain, pick
 from museumkg.namespaces import MKG
+from museumkg.overview import build_overview
 from museumkg.roles import lower_first, role_facts, role_name
 from museumkg.sparql import load_query
 from museumkg.store import Store, Term, select_rows
@@ -53,10 +57,11 @@ from museumkg.vocab import Vocabulary, read_vocabulary
 #: File name of the index inside a store folder.
 INDEX_FILE = "museumkg-index.sqlite"
 #: Version of the layout below; a reader refuses a file with another one.
-INDEX_LAYOUT = "4"
+INDEX_LAYOUT = "5"
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE overview(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE entities(id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
                       slug TEXT NOT NULL);
 CREATE TABLE labels(id INTEGER PRIMARY KEY, entity INTEGER NOT NULL, text TEXT NOT NULL,
@@ -142,6 +147,8 @@ class _Builder:
         self.links: set[tuple[int, int, str]] = set()
         self.graph_subjects: set[tuple[str, int]] = set()
         self.located: set[tuple[int, int]] = set()
+        self.members: dict[str, set[str]] = defaultdict(set)
+        self.overview: dict[str, Any] = {}
 
     def entity(self, iri: str) -> int | None:
         if iri in self.ids:
@@ -158,6 +165,9 @@ class _Builder:
 
     def collect(self) -> None:
         for row in _rows(self.store, "index_entities"):
+            if isinstance(row["type"], ox.NamedNode) and row["type"].value.startswith(MKG):
+                # every typed thing counts on the home page, under the base or not
+                self.members[row["type"].value].add(str(row["entity"]))
             number = self.entity(row["entity"].value)
             if number is not None and isinstance(row["type"], ox.NamedNode):
                 self.asserted[number].add(row["type"].value)
@@ -288,6 +298,12 @@ class _Builder:
             for text in by_lang.values():
                 self.labels[number][(text, True)] = None
 
+    def summarise(self) -> None:
+        """The home page's overview (:func:`museumkg.overview.build_overview`)."""
+        counts = {cls: len(found) for cls, found in self.members.items()}
+        labels = {cls: self.vocab.label(cls, ("en",)).value for cls in counts}
+        self.overview = build_overview(self.store, counts, labels)
+
     def write(self, path: Path) -> IndexStats:
         if path.exists():
             path.unlink()
@@ -310,6 +326,10 @@ class _Builder:
         meta = {"layout": INDEX_LAYOUT, "base_iri": self.base_iri}
         meta["languages"] = ",".join(self.languages)
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+        db.executemany(
+            "INSERT INTO overview VALUES (?, ?)",
+            ((k, json.dumps(v, ensure_ascii=False)) for k, v in self.overview.items()),
+        )
         db.executemany(
             "INSERT INTO entities VALUES (?, ?, ?, ?)",
             ((n, iri, *self.kinds[n]) for iri, n in self.ids.items()),
@@ -408,6 +428,7 @@ def build_index(
     builder.role_names()
     builder.partnership_names()
     builder.name_synthesized()
+    builder.summarise()
     return builder.write(path)
 
 
@@ -450,6 +471,15 @@ class CatalogIndex:
     def meta(self) -> dict[str, str]:
         """The ``meta`` table (layout version, base IRI, languages)."""
         return {row["key"]: row["value"] for row in self.rows("SELECT key, value FROM meta")}
+
+    def overview(self) -> dict[str, Any]:
+        """What the home page shows, as the build computed it (:mod:`museumkg.overview`)."""
+        found: dict[str, Any] | None = getattr(self, "_overview", None)
+        if found is None:
+            rows = self.rows("SELECT key, value FROM overview")
+            found = {row["key"]: json.loads(row["value"]) for row in rows}
+            self._overview = found
+        return found
 
     def languages(self) -> tuple[str, ...]:
         """The languages the ``names`` table has a display name in."""

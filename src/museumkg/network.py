@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -39,6 +39,8 @@ from museumkg.iris import parse_entity_iri
 from museumkg.namespaces import MKG
 from museumkg.sparql import load_query
 from museumkg.store import Store, Term, select_rows
+
+T = TypeVar("T")
 
 #: Partnership kinds: the slug used in URLs and exports → the concept's local name in mkg:.
 KINDS: dict[str, str] = {
@@ -138,6 +140,32 @@ class Network:
     links: list[Link]
     program_topics: dict[str, frozenset[str]]
     names: dict[str, dict[str, str]]
+    #: What is computed once from the (unchanging) network and kept with it: the pair index,
+    #: the strong graph, the edge order of views (:meth:`memo`).
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def memo(self, key: str, make: Callable[[], T]) -> T:
+        """``make()``, computed on the first call for ``key`` and kept with the network.
+
+        A loaded network never changes (a new store version is a new network), so what is
+        derived from it is made once per version, not once per request.
+        """
+        if key not in self._memo:
+            self._memo[key] = make()
+        found: T = self._memo[key]
+        return found
+
+    def pair_links(self, a: str, b: str) -> list[Link]:
+        """The partnership nodes of one pair (any order), by an index made on first use."""
+
+        def index() -> dict[tuple[str, str], list[Link]]:
+            pairs: dict[tuple[str, str], list[Link]] = defaultdict(list)
+            for link in self.links:
+                pairs[(link.a, link.b)].append(link)
+            return dict(pairs)
+
+        pairs: dict[tuple[str, str], list[Link]] = self.memo("pairs", index)
+        return pairs.get((a, b) if a <= b else (b, a), [])
 
     def name(self, iri: str, languages: Sequence[str]) -> str:
         """The name of a vocabulary term (country, topic, class, kind), else its local name."""

@@ -146,7 +146,10 @@ def _evidence(store: Store, a: str, b: str, languages: Languages) -> dict[str, A
     # one involvement per program, member, way of taking part and source; its labels come in
     # one row per language
     involved: dict[tuple[str | None, ...], dict[str, Any]] = {}
-    for row in _rows(store, "why_involvement", a=a, b=b):
+    rows = [
+        r for member in (a, b) for r in _rows(store, "why_involvement", a=a, b=b, member=member)
+    ]
+    for row in rows:
         key = tuple(
             _text(row, name)
             for name in ("program", "member", "how", "roleType", "agent", "via", "source")
@@ -242,17 +245,22 @@ def _paths(found: dict[str, Any], a: str, b: str, languages: Languages) -> list[
 
 
 def strong_graph(network: Network) -> nx.Graph:
-    """The graph of strong partnerships (``mkg:partnerOf``) of a network."""
-    graph = nx.Graph()
-    for link in network.links:
-        if link.kind in STRONG_KINDS:
-            graph.add_edge(link.a, link.b)
+    """The graph of strong partnerships (``mkg:partnerOf``) of a network (made once per
+    network: it is read-only afterwards)."""
+
+    def make() -> nx.Graph:
+        graph = nx.Graph()
+        for link in network.links:
+            if link.kind in STRONG_KINDS:
+                graph.add_edge(link.a, link.b)
+        return graph
+
+    graph: nx.Graph = network.memo("strong_graph", make)
     return graph
 
 
 def _hop(network: Network, x: str, y: str, languages: Languages) -> dict[str, Any]:
-    a, b = sorted((x, y))
-    links = [link for link in network.links if (link.a, link.b) == (a, b)]
+    links = network.pair_links(x, y)
     strong = [link for link in links if link.kind in STRONG_KINDS]
     years = [e.year for link in strong for e in link.evidence if e.year]
 
