@@ -44,7 +44,7 @@ from museumkg.network import (
 from museumkg.network_export import CSV_COLUMNS, edges_csv, graphml, view_json
 from museumkg.sparql import load_query
 from museumkg.store import EmbeddedStore, select_rows
-from museumkg.why import explain_pair, network_position, partners_of
+from museumkg.why import explain_pair, network_position, partners_in_network, partners_of
 
 STRONG = {"CoOrganised", "ParticipatedInProgramOf", "StatedPartnership"}
 
@@ -155,6 +155,21 @@ def test_partners_of_ranks_by_summed_strength() -> None:
     for partner in found:
         assert {k["kind"] for k in partner["kinds"]} == kinds[partner["iri"]]
         assert partner["slug"].startswith("synthetic-") and partner["evidence"] >= 1
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_partners_from_the_network_are_those_from_the_store(seed: int) -> None:
+    """The institution panel reads the loaded network; it says what the store's queries say."""
+    store, _expected = synthetic_catalog(seed)
+    _derived(store)
+    network = load_network(store, SYNTH)
+    assert network.institutions
+    for org in sorted(network.institutions):
+        for langs in (["en"], ["ru", "en"]):
+            assert partners_in_network(network, org, langs) == partners_of(
+                store, org, langs, SYNTH
+            ), org
+    assert partners_in_network(network, f"{SYNTH}id/org/nobody") == []
 
 
 def test_why_lists_the_planted_evidence_of_a_pair() -> None:

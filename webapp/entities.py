@@ -70,12 +70,20 @@ def _cite(page: dict[str, Any]) -> str:
     )
 
 
-def _page(kind: str, iri: str) -> dict[str, Any] | None:
+def _page(kind: str, iri: str, fmt: str) -> dict[str, Any] | None:
     state = web_state()
     chain = request_chain()
     index = catalog_index()
     try:
-        page = entity_page(state.store, index, state.settings, iri, chain, after=_cursor("after"))
+        page = entity_page(
+            state.store,
+            index,
+            state.settings,
+            iri,
+            chain,
+            after=_cursor("after"),
+            with_partners=fmt == "json",  # the HTML page shows the partners panel instead
+        )
         if page is not None and kind == "source":
             vocab = vocabulary(state.store, state.settings.ontology_graph)
             page["facts"] = source_facts(
@@ -110,7 +118,7 @@ def entity(kind: str, slug: str) -> Response:
         )
         response = Response(body, content_type=media_type(fmt))
     else:
-        page = _page(kind, iri)
+        page = _page(kind, iri, fmt)
         if page is None:
             return not_found(kind, slug)
         # an institution's partners: the network's panel (partners, evidence, why pages)

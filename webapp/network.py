@@ -43,7 +43,12 @@ from museumkg.network import (
     select,
 )
 from museumkg.network_export import edges_csv, graphml, view_json
-from museumkg.why import describe_institution, explain_pair, network_position, partners_of
+from museumkg.why import (
+    describe_institution,
+    explain_pair,
+    network_position,
+    partners_in_network,
+)
 from webapp import vendor
 from webapp.state import WebState, web_state
 from webapp.twins import render_twin
@@ -262,9 +267,10 @@ def partner_panel(iri: str, langs: Sequence[str] | None = None) -> dict[str, Any
     the entity view passes it to its template as ``partner_panel``.
     """
     state = web_state()
-    base = state.settings.base_iri
     chain = list(langs) if langs else list(languages())
-    partners = partners_of(state.store, iri, chain, base)
+    # from the network loaded once per store version (the build's network file): a hub's
+    # thousands of partnership nodes are not re-read from the store on every page
+    partners = partners_in_network(current_network(), iri, chain)
     self_slug = iri.rsplit("/", 1)[-1]
     for partner in partners:
         partner["href"] = local_href(partner["iri"])

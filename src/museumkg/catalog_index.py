@@ -95,6 +95,9 @@ CREATE VIRTUAL TABLE labels_fts USING fts5(latin, loose, tokenize = 'unicode61',
 CREATE VIRTUAL TABLE slugs_fts USING fts5(words, tokenize = 'unicode61', prefix = '2 3');
 """
 
+#: Most values bound in one statement (SQLite's limit on parameters is 999 in old builds).
+_CHUNK = 500
+
 #: Facets offered on class pages, in display order.
 FACETS = ("type", "country", "city", "year", "topic")
 
@@ -489,6 +492,25 @@ class CatalogIndex:
         """The index's number for an entity IRI (``None`` when it is not indexed)."""
         rows = self.rows("SELECT id FROM entities WHERE iri = ?", [iri])
         return int(rows[0]["id"]) if rows else None
+
+    def name_texts(self, iris: Sequence[str]) -> dict[str, list[Text]]:
+        """Every preferred name, title and label (each language) of entities, by IRI.
+
+        IRIs the index does not hold are left out.
+        """
+        found: dict[str, list[Text]] = {}
+        for start in range(0, len(iris), _CHUNK):
+            chunk = list(iris[start : start + _CHUNK])
+            marks = ",".join("?" * len(chunk))
+            sql = (
+                "SELECT e.iri, l.text, l.lang FROM entities e "
+                f"LEFT JOIN labels l ON l.entity = e.id AND l.pref = 1 WHERE e.iri IN ({marks})"
+            )
+            for row in self.rows(sql, chunk):
+                texts = found.setdefault(row["iri"], [])
+                if row["text"] is not None:
+                    texts.append(Text(row["text"], row["lang"]))
+        return found
 
     def describe(self, ids: Sequence[int], chain: Sequence[str]) -> dict[int, dict[str, str]]:
         """IRI, kind and display name (in the reader's language chain) of entities by number."""

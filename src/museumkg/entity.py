@@ -11,7 +11,7 @@ SHACL shapes said about it at build time. Labels follow the reader's language ch
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -52,13 +52,42 @@ def _rows(store: Store, name: str, **bindings: Term) -> list[dict[str, Term]]:
 
 
 class Labeler:
-    """Names of IRIs for one page: from the page's own rows, the ontology, or one lookup each."""
+    """Names of IRIs for one page: from the page's own rows, the ontology, the catalog index
+    (many at once, :meth:`prefetch`), or one lookup each."""
 
     def __init__(
-        self, store: Store, vocab: Vocabulary, chain: Sequence[str], found: Collected
+        self,
+        store: Store,
+        vocab: Vocabulary,
+        chain: Sequence[str],
+        found: Collected,
+        index: CatalogIndex | None = None,
     ) -> None:
         self.store, self.vocab, self.chain, self.found = store, vocab, chain, found
+        self.index = index
         self._cache: dict[str, Text] = {}
+
+    def prefetch(self, iris: Iterable[str | None]) -> None:
+        """Name many IRIs with one index read instead of one store query each.
+
+        The index holds every dataset entity's preferred names, titles and labels (what
+        ``labels.rq`` reads); IRIs it does not know are looked up one by one as before.
+        """
+        wanted = {
+            iri
+            for iri in iris
+            if iri
+            and iri not in self._cache
+            and pick(self.found.names.get(iri, []), self.chain) is None
+            and not self.vocab.has(iri)
+        }
+        if self.index is None or not wanted:
+            return
+        for named in self.index.name_texts(sorted(wanted)).items():
+            iri, texts = named
+            chosen = pick(texts, self.chain)
+            if chosen is not None:
+                self._cache[iri] = chosen
 
     def text(self, iri: str) -> Text:
         """The name of ``iri`` in the reader's language (a slug-like fallback if it has none)."""
@@ -170,13 +199,18 @@ def roles(store: Store, iri: str, labeler: Labeler, *, is_role: bool) -> list[di
         rows = _rows(store, "role_parts", role=ox.NamedNode(iri))
     else:
         rows = _rows(store, "entity_roles", entity=ox.NamedNode(iri))
-    return [_role_dict(fact, labeler, lang) for fact in role_facts(rows)]
+    facts = role_facts(rows)
+    labeler.prefetch(part for f in facts for part in (f.agent, f.role_type, f.program, f.behalf))
+    return [_role_dict(fact, labeler, lang) for fact in facts]
 
 
 def partners(store: Store, iri: str, labeler: Labeler) -> list[dict[str, Any]]:
     """The institution's derived partnerships, strongest first, with their evidence."""
     merged: dict[str, dict[str, Any]] = {}
-    for row in _rows(store, "entity_partners", entity=ox.NamedNode(iri)):
+    rows = _rows(store, "entity_partners", entity=ox.NamedNode(iri))
+    named = ("other", "kind", "rule", "program", "source")
+    labeler.prefetch(lexical(row[name]) for row in rows for name in named if name in row)
+    for row in rows:
         key = lexical(row["partnership"])
         entry = merged.setdefault(
             key,
@@ -227,6 +261,7 @@ def entity_page(
     chain: Sequence[str],
     *,
     after: str = "",
+    with_partners: bool = True,
 ) -> dict[str, Any] | None:
     """Everything the page of ``iri`` shows, or ``None`` when the catalog knows nothing of it.
 
@@ -237,6 +272,9 @@ def entity_page(
         iri: the entity.
         chain: the reader's language chain (:func:`museumkg.lang.language_chain`).
         after: cursor of the incoming-links page to show.
+        with_partners: read an institution's partnership nodes (``partners``: each node with
+            its programs and sources, for the JSON twin; the HTML page shows the network's
+            partners panel instead, so it leaves them out and gets ``[]``).
 
     Raises:
         ValueError: for a malformed ``after`` cursor.
@@ -245,7 +283,7 @@ def entity_page(
     statement_rows = _rows(store, "entity_statements", entity=node)
     found = collect(statement_rows)
     vocab = vocabulary(store, settings.ontology_graph)
-    labeler = Labeler(store, vocab, chain, found)
+    labeler = Labeler(store, vocab, chain, found, index)
     incoming = incoming_links(index, iri, labeler, after=after)
     if found.rows == 0 and incoming["count"] == 0:
         return None
@@ -286,7 +324,7 @@ def entity_page(
         "sources": sources,
         "incoming": incoming,
         "roles": role_list,
-        "partners": partners(store, iri, labeler) if kind == "org" else [],
+        "partners": partners(store, iri, labeler) if kind == "org" and with_partners else [],
         "quality": [_finding(f, labeler) for f in entity_findings(store, iri, chain)],
         "truncated": found.rows >= STATEMENT_CAP,
         "schema_org": schema_org(iri, label.value, alternates, types, groups, vocab),

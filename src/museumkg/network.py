@@ -167,6 +167,19 @@ class Network:
         pairs: dict[tuple[str, str], list[Link]] = self.memo("pairs", index)
         return pairs.get((a, b) if a <= b else (b, a), [])
 
+    def member_links(self, iri: str) -> list[Link]:
+        """The partnership nodes ``iri`` is a member of, by an index made on first use."""
+
+        def index() -> dict[str, list[Link]]:
+            members: dict[str, list[Link]] = defaultdict(list)
+            for link in self.links:
+                members[link.a].append(link)
+                members[link.b].append(link)
+            return dict(members)
+
+        members: dict[str, list[Link]] = self.memo("members", index)
+        return members.get(iri, [])
+
     def name(self, iri: str, languages: Sequence[str]) -> str:
         """The name of a vocabulary term (country, topic, class, kind), else its local name."""
         local = iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]

@@ -22,6 +22,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from museumkg.iris import parse_entity_iri
+from museumkg.namespaces import MKG
 from museumkg.network import KINDS, STRONG_KINDS, Network, add_label, kind_slug, pick_label
 from museumkg.sparql import load_query
 from museumkg.store import Store, Term, select_rows
@@ -401,6 +402,59 @@ def partners_of(
                 "kinds": kinds,
                 "first": years[0] if years else None,
                 "last": years[-1] if years else None,
+                "evidence": len(partner["items"]),
+                "strong": any(k["kind"] in STRONG_KINDS for k in kinds),
+            }
+        )
+    result.sort(key=lambda p: (-p["strength"], p["label"].casefold(), p["iri"]))
+    return result
+
+
+def partners_in_network(
+    network: Network, iri: str, lang: str | Sequence[str] | None = "en"
+) -> list[dict[str, Any]]:
+    """An institution's partners read from a loaded network: what :func:`partners_of` answers
+    from the store, without a query (the network file is built with the store).
+
+    The partnership nodes of one institution come from an index made once per network
+    (:meth:`museumkg.network.Network.member_links`), so the cost follows the institution's
+    own partners, not the size of the catalog. Years are those of the evidence items (the
+    rules' ``mkg:firstYear``/``mkg:lastYear`` are made from the same dates).
+    """
+    languages = languages_of(lang)
+    order = list(KINDS)
+    partners: dict[str, dict[str, Any]] = {}
+    for link in network.member_links(iri):
+        other = link.b if link.a == iri else link.a
+        partner = partners.setdefault(other, {"kinds": {}, "items": set(), "years": set()})
+        partner["kinds"].setdefault(link.kind, link.strength)
+        years = [e.year for e in link.evidence if e.year is not None]
+        if years:
+            partner["years"].update((min(years), max(years)))
+        partner["items"].update(e.item for e in link.evidence)
+    result = []
+    for other, partner in partners.items():
+        org = network.institutions.get(other)
+        slug = org.slug if org else other.rsplit("/", 1)[-1]
+        kinds = [
+            {
+                "kind": kind,
+                "label": network.name(MKG + KINDS[kind], languages),
+                "strength": strength,
+            }
+            for kind, strength in partner["kinds"].items()
+        ]
+        kinds.sort(key=lambda k: (-k["strength"], order.index(k["kind"])))
+        years = sorted(partner["years"])
+        result.append(
+            {
+                "iri": other,
+                "slug": slug,
+                "label": pick_label(org.labels, languages, slug) if org else slug,
+                "strength": round(sum(partner["kinds"].values()), 3),
+                "kinds": kinds,
+                "first": str(years[0]) if years else None,
+                "last": str(years[-1]) if years else None,
                 "evidence": len(partner["items"]),
                 "strong": any(k["kind"] in STRONG_KINDS for k in kinds),
             }
