@@ -4,8 +4,9 @@
 ``museumkg load --skip`` on the landed store (:func:`museumkg.bulk.run_steps`).
 
 ``python -m bench.build_step rebuild STORE_DIR VAR_DIR PROGRAM PARTNER`` changes one source
-(the graph stating PROGRAM gets ``PROGRAM mkg:partner PARTNER``) and re-runs the rules: what a
-rebuild after one changed source costs while derivation is not incremental.
+(the graph stating PROGRAM gets ``PROGRAM mkg:partner PARTNER``) and brings the derived graph
+up to date incrementally (:func:`museumkg.rederive.rederive`): what a rebuild after one changed
+source costs. ``rebuild-full`` does the same with a full derivation, for comparison.
 
 Both print the seconds taken on their last line. The store must not be served meanwhile.
 """
@@ -23,6 +24,7 @@ from museumkg.catalog import read_manifest
 from museumkg.config import Settings
 from museumkg.derive import derive
 from museumkg.namespaces import MKG
+from museumkg.rederive import rederive
 from museumkg.store import EmbeddedStore
 
 
@@ -32,7 +34,9 @@ def _settings(store_dir: Path, var_dir: Path) -> Settings:
     return Settings(base_iri=base, var_dir=var_dir, check_owl=False)
 
 
-def rebuild(store_dir: Path, settings: Settings, program: str, partner: str) -> float:
+def rebuild(
+    store_dir: Path, settings: Settings, program: str, partner: str, *, full: bool = False
+) -> float:
     """Replace the graph of ``program``'s source with one more partner; re-derive; seconds."""
     store = EmbeddedStore(store_dir)
     try:
@@ -40,21 +44,33 @@ def rebuild(store_dir: Path, settings: Settings, program: str, partner: str) -> 
             f"SELECT ?g WHERE {{ GRAPH ?g {{ <{program}> a ?type }} }} LIMIT 1"
         )
         graph = next(iter(found))["g"]
-        quads = list(store.native.quads_for_pattern(None, None, None, graph))
-        quads.append(
+        old = list(store.native.quads_for_pattern(None, None, None, graph))
+        new = [
+            *old,
             ox.Quad(
                 ox.NamedNode(program), ox.NamedNode(MKG + "partner"), ox.NamedNode(partner), graph
-            )
-        )
+            ),
+        ]
+        rules_dir = settings.ontology_dir / "rules"
         started = time.perf_counter()
         store.native.remove_graph(graph)
-        store.add_quads(quads)
-        derive(
-            store,
-            base_iri=settings.base_iri,
-            derived_graph=settings.derived_graph,
-            rules_dir=settings.ontology_dir / "rules",
-        )
+        store.add_quads(new)
+        if full:
+            derive(
+                store,
+                base_iri=settings.base_iri,
+                derived_graph=settings.derived_graph,
+                rules_dir=rules_dir,
+            )
+        else:
+            report = rederive(
+                store,
+                old + new,
+                base_iri=settings.base_iri,
+                derived_graph=settings.derived_graph,
+                rules_dir=rules_dir,
+            )
+            print(report, file=sys.stderr)
         store.flush()
         return time.perf_counter() - started
     finally:
@@ -72,10 +88,11 @@ def main(argv: list[str]) -> int:
 
     if mode == "steps":
         seconds = run_steps(Path(store_dir), settings, rest, progress=say)
-    elif mode == "rebuild":
-        seconds = rebuild(Path(store_dir), settings, rest[0], rest[1])
+    elif mode in ("rebuild", "rebuild-full"):
+        full = mode == "rebuild-full"
+        seconds = rebuild(Path(store_dir), settings, rest[0], rest[1], full=full)
     else:
-        raise SystemExit(f"unknown mode {mode!r}: steps or rebuild")
+        raise SystemExit(f"unknown mode {mode!r}: steps, rebuild or rebuild-full")
     print(f"{seconds:.3f}")
     return 0
 

@@ -7,9 +7,13 @@ import random
 
 import pyoxigraph as ox
 import pytest
+import rdflib
+from rdflib.paths import Path as PropertyPath
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from museumkg.config import PROJECT_DIR, Settings
-from museumkg.derive import derive, load_rules
+from museumkg.derive import derive, load_rules, rule_predicates
 from museumkg.namespaces import MKG, RDF, SKOS
 from museumkg.store import EmbeddedStore, Store, select_rows
 
@@ -48,6 +52,47 @@ def test_every_rule_has_a_header_and_is_a_construct() -> None:
     ]
     for rule in rules:
         assert "CONSTRUCT" in rule.text and "# derives:" in rule.text and "# why:" in rule.text
+
+
+def _predicates(algebra: object) -> set[object]:
+    """Every predicate of a parsed query's triple patterns (paths taken apart), by rdflib."""
+    found: set[object] = set()
+    stack, seen = [algebra], set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen or isinstance(item, str | int | float):
+            continue
+        seen.add(id(item))
+        if isinstance(item, CompValue) and item.name == "BGP":
+            for _s, predicate, _o in item["triples"]:
+                stack.append(predicate) if isinstance(predicate, PropertyPath) else found.add(
+                    predicate
+                )
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set):
+            stack.extend(item)
+        elif isinstance(item, PropertyPath):
+            for part in vars(item).values():
+                parts = part if isinstance(part, list | tuple) else [part]
+                for one in parts:
+                    if isinstance(one, PropertyPath):
+                        stack.append(one)
+                    elif isinstance(one, rdflib.term.Identifier):
+                        found.add(one)
+    return found
+
+
+def test_the_rules_read_only_statements_of_the_predicates_they_name() -> None:
+    """Derivation copies only those statements (rule_predicates): a SPARQL parser agrees."""
+    rules = load_rules(RULES)
+    named = rule_predicates(rules)
+    for rule in rules:
+        predicates = _predicates(prepareQuery(f"BASE <{SYNTH}>\n{rule.text}").algebra)
+        assert predicates, rule.name
+        for predicate in predicates:
+            assert isinstance(predicate, rdflib.URIRef), f"{rule.name}: variable {predicate}"
+            assert str(predicate) in named, (rule.name, predicate)
 
 
 def test_seed_organisers_are_pairwise_co_organisers(

@@ -2,13 +2,23 @@
 
 Rules run in file-name order against the union of all graphs; each rule's output is added to
 ``{base}graph/derived`` before the next runs, so later rules (strength, ``partnerOf``) read
-earlier ones. The derived graph is dropped first, so a derivation always starts from the
-sources as they are. Rules mint IRIs relative to the dataset base, given as a SPARQL ``BASE``.
+earlier ones. Rules mint IRIs relative to the dataset base, given as a SPARQL ``BASE``.
+
+The rules do not run on the store itself but on a *scratch* store in memory holding only what
+they read: the statements (outside the derived graph) whose predicate is an IRI named in a
+rule (:func:`rule_predicates`). On the store on disk every join step of a rule is a RocksDB
+seek, several times slower than in memory, and the rules that read the derived graph right
+after it was bulk-written were slower still; in memory each rule's output goes in as one
+native N-Triples load, without a Python object per triple. The finished derived graph then
+replaces the store's in one bulk load (:func:`derive`). The same scratch serves an incremental
+re-derivation over part of the sources (:mod:`museumkg.rederive`).
 """
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +26,7 @@ import pyoxigraph as ox
 
 from museumkg.namespaces import MKG, RDF
 from museumkg.sparql import parse_header
-from museumkg.store import Store, StoreError, is_graph_result
+from museumkg.store import EmbeddedStore, StoreError
 
 #: The rule a partnership node names as its own (``mkg:derivedByRule``) made this statement.
 OWN_RULE = "own rule"
@@ -138,50 +148,132 @@ def load_rules(rules_dir: Path) -> list[Rule]:
     return rules
 
 
-def derive(store: Store, *, base_iri: str, derived_graph: str, rules_dir: Path) -> list[RuleReport]:
-    """Rebuild the derived graph from the rules.
+#: The pseudo-rules of a derivation's reports: reading the sources, landing the result.
+READ_STEP = "(read sources)"
+LAND_STEP = "(land derived graph)"
 
-    Args:
-        store: a writable store holding the sources.
-        base_iri: the dataset base (rules' relative IRIs resolve against it).
-        derived_graph: the graph the results go into (dropped first).
-        rules_dir: the folder of ``NN-name.rq`` CONSTRUCT rules.
 
-    Returns:
-        one report per rule: how many triples it added, and its time.
+_PREFIX = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", re.IGNORECASE)
+_TOKEN = re.compile(
+    r"#[^\n]*"  # a comment
+    r"|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'"  # a string
+    r"|<([^<>\"{}|^`\\\s]*)>"  # an IRI
+    r"|(?<![\w?$])([A-Za-z][\w-]*)?:((?:[\w-]|\.(?=[\w-]))*)"  # a prefixed name
+)
+
+
+def rule_predicates(rules: Iterable[Rule]) -> frozenset[str]:
+    r"""The IRIs the rules name (and ``rdf:type``): the predicates a derivation must read.
+
+    A lexical scan (comments and strings skipped, prefixed names expanded), so it may name a
+    few IRIs that are no predicate, which costs nothing. A rule with a variable predicate
+    would need every statement; ``tests/test_derive.py`` checks with a SPARQL parser that no
+    rule has one and that every predicate of every rule is in this set.
+
+    >>> text = "PREFIX x: <http://x/>\n# y:z\nCONSTRUCT { ?s x:p ?o } { ?s <http://y/q> 'x:r' }"
+    >>> sorted(rule_predicates([Rule("t", Path("t.rq"), "t", text)]))
+    ['http://www.w3.org/1999/02/22-rdf-syntax-ns#type', 'http://x/p', 'http://y/q']
+    """
+    iris = {f"{RDF}type"}
+    for rule in rules:
+        prefixes = {name or "": iri for name, iri in _PREFIX.findall(rule.text)}
+        for match in _TOKEN.finditer(_PREFIX.sub(" ", rule.text)):
+            iri, prefix, local = match.groups()
+            if iri and ":" in iri:  # relative IRIs (the rules' graphs, minted IRIs) skipped
+                iris.add(iri)
+            elif local is not None and (prefix or "") in prefixes:
+                iris.add(prefixes[prefix or ""] + local)
+    return frozenset(iris)
+
+
+def source_quads(
+    store: EmbeddedStore, predicates: Iterable[str], derived_graph: str
+) -> Iterator[ox.Quad]:
+    """The store's statements with these predicates, outside the derived graph."""
+    derived = ox.NamedNode(derived_graph)
+    for predicate in sorted(predicates):
+        for quad in store.native.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
+            if quad.graph_name != derived:
+                yield quad
+
+
+def run_rules(
+    scratch: ox.Store, rules: list[Rule], *, base_iri: str, derived_graph: str
+) -> list[RuleReport]:
+    """Run the rules in order on a scratch store, each one's output into ``derived_graph``.
 
     Raises:
         StoreError: naming the rule that failed.
     """
-    store.drop_graph(derived_graph)
     target = ox.NamedNode(derived_graph)
     reports = []
-    for rule in load_rules(rules_dir):
+    for rule in rules:
         started = time.perf_counter()
         try:
-            result = store.query(f"BASE <{base_iri}>\n{rule.text}")
-        except StoreError as err:
+            result = scratch.query(
+                f"BASE <{base_iri}>\n{rule.text}", use_default_graph_as_union=True
+            )
+            if not isinstance(result, ox.QueryTriples):
+                raise StoreError("it must be a CONSTRUCT query")
+            data = result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+        except (SyntaxError, OSError, RuntimeError, StoreError) as err:
             raise StoreError(f"rule {rule.path.name} failed: {err}") from err
-        if not is_graph_result(result):
-            raise StoreError(f"rule {rule.path.name} must be a CONSTRUCT query")
-        quads = [ox.Quad(t.subject, t.predicate, t.object, target) for t in result]
-        _insert(store, quads)
+        scratch.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
         reports.append(
-            RuleReport(rule.name, rule.summary, len(quads), round(time.perf_counter() - started, 4))
+            RuleReport(
+                rule.name,
+                rule.summary,
+                data.count(b"\n"),
+                round(time.perf_counter() - started, 4),
+            )
         )
     return reports
 
 
-def _insert(store: Store, quads: list[ox.Quad]) -> None:
-    """Add one rule's output to the store.
+def derive(
+    store: EmbeddedStore, *, base_iri: str, derived_graph: str, rules_dir: Path
+) -> list[RuleReport]:
+    """Rebuild the derived graph from the rules (all of it: see :mod:`museumkg.rederive`).
 
-    On the embedded store this is pyoxigraph's bulk loader, not a transaction: rules only run
-    on a store being built, whose folder lands whole or is thrown away, so a transaction buys
-    nothing, and at 10^6 triples it made derivation about three times slower (the inserts, and
-    the rules reading the derived graph after them; see bench/README.md).
+    Args:
+        store: a writable store holding the sources.
+        base_iri: the dataset base (rules' relative IRIs resolve against it).
+        derived_graph: the graph the results go into (replaced whole, metrics included).
+        rules_dir: the folder of ``NN-name.rq`` CONSTRUCT rules.
+
+    Returns:
+        one report per rule (how many triples it constructed, and its time), between one for
+        reading the sources into the scratch store and one for landing the derived graph.
+
+    Raises:
+        StoreError: naming the rule that failed; the store's derived graph is then untouched.
     """
-    native = getattr(store, "native", None)
-    if isinstance(native, ox.Store):
-        native.bulk_extend(quads)
-    else:
-        store.add_quads(quads)
+    rules = load_rules(rules_dir)
+    started = time.perf_counter()
+    scratch = ox.Store()
+    quads = list(source_quads(store, rule_predicates(rules), derived_graph))
+    scratch.bulk_extend(quads)
+    read = RuleReport(READ_STEP, "the statements the rules read", len(quads), _since(started))
+    del quads
+    reports = run_rules(scratch, rules, base_iri=base_iri, derived_graph=derived_graph)
+    started = time.perf_counter()
+    data = scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(derived_graph))
+    del scratch
+    store.drop_graph(derived_graph)
+    _land(store, data, derived_graph)
+    landed = RuleReport(LAND_STEP, "the derived graph", data.count(b"\n"), _since(started))
+    return [read, *reports, landed]
+
+
+def _since(started: float) -> float:
+    return round(time.perf_counter() - started, 4)
+
+
+def _land(store: EmbeddedStore, data: bytes, derived_graph: str) -> None:
+    """Add N-Triples to the derived graph with pyoxigraph's bulk loader.
+
+    Not a transaction: a full derivation only runs on a store being built, whose folder lands
+    whole or is thrown away, so a transaction buys nothing (and at 10^6 triples made the
+    inserts several times slower; see bench/README.md).
+    """
+    store.native.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(derived_graph))

@@ -1,0 +1,274 @@
+"""Incremental derivation: after some source graphs changed, redo only the links they touch.
+
+A partnership node (a pair of institutions and a kind) and the pair's ``mkg:partnerOf`` links
+are made from statements about the pair's programs (organisers, partners, roles, topic, start
+date), the sources stating them and the two institutions (their types, ``mkg:statedPartner``).
+A changed source graph can therefore only change the links of pairs with a member that is
+*touched*:
+
+- every IRI the changed graphs mention, in their old or their new version (an institution
+  named in them, a program, a role, the source itself);
+- the institutions that organise or take part in a program so mentioned (read in the store
+  as it is now: a link stated in an unchanged graph is the same before and after);
+- the members of the derived graph's nodes (as they were before) that cite a mentioned IRI as
+  evidence program or source.
+
+:func:`rederive` collects the touched institutions, copies into a scratch store the source
+graphs a derivation of their pairs reads (every graph that mentions one of their programs or
+one of the programs sharing a topic and year with those, and their stated partnerships; see
+:func:`_neighbourhood`), runs every rule there (:func:`museumkg.derive.run_rules`, the same
+files as a full derivation) and replaces, in the store's derived graph, the nodes and
+``partnerOf`` links of every pair with a touched member by the ones the scratch derived. Pairs
+with no touched member keep their statements; nodes of other pairs the scratch derived from
+partial evidence are thrown away. The result is the derived graph a full derivation gives
+(``tests/test_rederive.py`` checks it statement by statement), at the cost of the touched
+institutions' neighbourhood rather than of the whole store.
+
+Metrics statements (:mod:`museumkg.metrics`) in the derived graph are left alone: the metrics
+step recomputes them. A change of the ontology or of the rules needs a full derivation.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from museumkg.derive import load_rules, rule_predicates, run_rules
+from museumkg.namespaces import MKG, RDF, RDFS
+from museumkg.store import EmbeddedStore
+
+_ORGANIZER = ox.NamedNode(f"{MKG}organizer")
+_PARTNER = ox.NamedNode(f"{MKG}partner")
+_IN_PROGRAM = ox.NamedNode(f"{MKG}inProgram")
+_ROLE_LINKS = (ox.NamedNode(f"{MKG}agent"), ox.NamedNode(f"{MKG}onBehalfOf"))
+_STATED = ox.NamedNode(f"{MKG}statedPartner")
+_TOPIC = ox.NamedNode(f"{MKG}topic")
+_START = ox.NamedNode(f"{MKG}startDate")
+_MEMBER = ox.NamedNode(f"{MKG}partnershipMember")
+_EVIDENCE = (ox.NamedNode(f"{MKG}evidenceProgram"), ox.NamedNode(f"{MKG}evidenceSource"))
+_PARTNER_OF = ox.NamedNode(f"{MKG}partnerOf")
+_TYPE = ox.NamedNode(f"{RDF}type")
+_SUBCLASS = ox.NamedNode(f"{RDFS}subClassOf")
+
+
+@dataclass(frozen=True)
+class Rederived:
+    """What an incremental derivation did."""
+
+    touched: int  # institutions (and other IRIs) whose pairs were redone
+    graphs: int  # source graphs copied into the scratch store
+    scratch: int  # statements copied into it
+    removed: int  # derived statements taken out
+    added: int  # derived statements put in
+    seconds: float
+
+
+def touched_iris(quads: Iterable[ox.Quad]) -> set[ox.NamedNode]:
+    """The IRIs a set of statements mentions: subjects, objects (not classes) and graphs."""
+    found: set[ox.NamedNode] = set()
+    for quad in quads:
+        for term in (quad.subject, quad.graph_name):
+            if isinstance(term, ox.NamedNode):
+                found.add(term)
+        if isinstance(quad.object, ox.NamedNode) and quad.predicate != _TYPE:
+            found.add(quad.object)
+    return found
+
+
+def rederive(
+    store: EmbeddedStore,
+    changed: Iterable[ox.Quad],
+    *,
+    base_iri: str,
+    derived_graph: str,
+    rules_dir: Path,
+) -> Rederived:
+    """Bring the derived graph up to date after a change of some source graphs.
+
+    Args:
+        store: a writable store holding the sources as they are now and the derived graph as
+            it was before the change (at least the rules' statements; metrics may be there).
+        changed: the statements of the changed graphs, old versions and new ones (a removed
+            graph: its old statements; an added one: its new statements).
+        base_iri: the dataset base (rules' relative IRIs resolve against it).
+        derived_graph: the derived graph's IRI.
+        rules_dir: the folder of ``NN-name.rq`` CONSTRUCT rules.
+
+    Returns:
+        counts and time (see :class:`Rederived`).
+
+    Raises:
+        StoreError: naming a rule that failed; the store is then unchanged.
+    """
+    started = time.perf_counter()
+    native = store.native
+    derived = ox.NamedNode(derived_graph)
+    rules = load_rules(rules_dir)
+    mentioned = touched_iris(changed)
+    members = _touched_members(native, mentioned, derived)
+    graphs = _neighbourhood(native, members, derived)
+    quads = _scratch_quads(native, graphs, rule_predicates(rules), derived)
+    scratch = ox.Store()
+    scratch.bulk_extend(quads)
+    run_rules(scratch, rules, base_iri=base_iri, derived_graph=derived_graph)
+    new = _pair_statements(scratch, members, derived)
+    old = _pair_statements(native, members, derived)
+    removed, added = old - new, new - old
+    for quad in removed:
+        native.remove(quad)
+    native.extend(added)
+    return Rederived(
+        touched=len(members),
+        graphs=len(graphs),
+        scratch=len(quads),
+        removed=len(removed),
+        added=len(added),
+        seconds=round(time.perf_counter() - started, 4),
+    )
+
+
+def _touched_members(
+    native: ox.Store, mentioned: set[ox.NamedNode], derived: ox.NamedNode
+) -> set[ox.NamedNode]:
+    """The mentioned IRIs, the institutions of mentioned programs, old nodes' members."""
+    members = set(mentioned)
+    for iri in mentioned:
+        for link in (_ORGANIZER, _PARTNER):
+            members |= _objects(native, iri, link, derived)
+        for role in _subjects(native, _IN_PROGRAM, iri, derived):
+            for link in _ROLE_LINKS:
+                members |= _objects(native, role, link, derived)
+        nodes: set[ox.NamedNode] = set()
+        for evidence in _EVIDENCE:
+            nodes |= _subjects(native, evidence, iri, derived, graph=derived)
+        for node in nodes:
+            members |= _objects(native, node, _MEMBER, derived, graph=derived)
+    return members
+
+
+def _neighbourhood(
+    native: ox.Store, members: set[ox.NamedNode], derived: ox.NamedNode
+) -> set[ox.NamedNode]:
+    """The source graphs a derivation of every pair with a touched member reads.
+
+    Those that mention a program the members organise or take part in (named partner, role
+    agent, on whose behalf), or a program on the same topic starting the same year as one
+    they organise (the shared-topic rule), and those stating a partnership of a member.
+    """
+    programs: set[ox.NamedNode] = set()
+    organised: set[ox.NamedNode] = set()
+    graphs: set[ox.NamedNode] = set()
+    for member in members:
+        organised |= _subjects(native, _ORGANIZER, member, derived)
+        programs |= _subjects(native, _PARTNER, member, derived)
+        for link in _ROLE_LINKS:
+            for role in _subjects(native, link, member, derived):
+                programs |= _objects(native, role, _IN_PROGRAM, derived)
+        for quad in native.quads_for_pattern(member, _STATED, None, None):
+            graphs.add(quad.graph_name)
+        for quad in native.quads_for_pattern(None, _STATED, member, None):
+            graphs.add(quad.graph_name)
+    programs |= organised
+    by_topic: dict[ox.NamedNode, set[ox.NamedNode]] = {}
+    years: dict[ox.NamedNode, set[str]] = {}
+    for program in organised:
+        for topic in _objects(native, program, _TOPIC, derived):
+            if topic not in by_topic:
+                by_topic[topic] = _subjects(native, _TOPIC, topic, derived)
+            for other in by_topic[topic]:
+                if _years(native, other, years, derived) & _years(native, program, years, derived):
+                    programs.add(other)
+    for program in programs:
+        for quad in native.quads_for_pattern(program, None, None, None):
+            graphs.add(quad.graph_name)
+        for quad in native.quads_for_pattern(None, None, program, None):
+            graphs.add(quad.graph_name)
+    graphs.discard(derived)
+    return {g for g in graphs if isinstance(g, ox.NamedNode)}
+
+
+def _scratch_quads(
+    native: ox.Store,
+    graphs: set[ox.NamedNode],
+    predicates: frozenset[str],
+    derived: ox.NamedNode,
+) -> list[ox.Quad]:
+    """The rule-read statements of the graphs, about them, and the types of what they name."""
+    wanted = {ox.NamedNode(p) for p in predicates}
+    quads: set[ox.Quad] = set()
+    for graph in graphs:
+        quads.update(q for q in native.quads_for_pattern(None, None, None, graph))
+        quads.update(q for q in native.quads_for_pattern(graph, None, None, None))
+    named = {q.object for q in quads if isinstance(q.object, ox.NamedNode)}
+    for iri in named - graphs:
+        quads.update(native.quads_for_pattern(iri, _TYPE, None, None))
+    quads.update(native.quads_for_pattern(None, _SUBCLASS, None, None))
+    return [q for q in quads if q.predicate in wanted and q.graph_name != derived]
+
+
+def _pair_statements(
+    native: ox.Store, members: set[ox.NamedNode], derived: ox.NamedNode
+) -> set[ox.Quad]:
+    """Derived statements of the nodes with a touched member, and their ``partnerOf`` links."""
+    found: set[ox.Quad] = set()
+    nodes: set[ox.NamedNode | ox.BlankNode] = set()
+    for member in members:
+        for quad in native.quads_for_pattern(None, _MEMBER, member, derived):
+            nodes.add(quad.subject)
+        found.update(native.quads_for_pattern(member, _PARTNER_OF, None, derived))
+        found.update(native.quads_for_pattern(None, _PARTNER_OF, member, derived))
+    for node in nodes:
+        found.update(native.quads_for_pattern(node, None, None, derived))
+    return found
+
+
+def _subjects(
+    native: ox.Store,
+    predicate: ox.NamedNode,
+    obj: ox.NamedNode,
+    derived: ox.NamedNode,
+    *,
+    graph: ox.NamedNode | None = None,
+) -> set[ox.NamedNode]:
+    """Subjects of ``? predicate obj`` in ``graph``, or in any graph but the derived one."""
+    return {
+        q.subject
+        for q in native.quads_for_pattern(None, predicate, obj, graph)
+        if isinstance(q.subject, ox.NamedNode) and (graph is not None or q.graph_name != derived)
+    }
+
+
+def _objects(
+    native: ox.Store,
+    subject: ox.NamedNode,
+    predicate: ox.NamedNode,
+    derived: ox.NamedNode,
+    *,
+    graph: ox.NamedNode | None = None,
+) -> set[ox.NamedNode]:
+    """IRI objects of ``subject predicate ?`` in ``graph``, or in any graph but the derived."""
+    return {
+        q.object
+        for q in native.quads_for_pattern(subject, predicate, None, graph)
+        if isinstance(q.object, ox.NamedNode) and (graph is not None or q.graph_name != derived)
+    }
+
+
+def _years(
+    native: ox.Store,
+    program: ox.NamedNode,
+    cache: dict[ox.NamedNode, set[str]],
+    derived: ox.NamedNode,
+) -> set[str]:
+    """The years (first four characters) of a program's start dates, cached."""
+    if program not in cache:
+        cache[program] = {
+            q.object.value[:4]
+            for q in native.quads_for_pattern(program, _START, None, None)
+            if q.graph_name != derived
+        }
+    return cache[program]
