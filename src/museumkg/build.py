@@ -20,11 +20,11 @@ import pyoxigraph as ox
 from museumkg import catalog
 from museumkg.catalog import Manifest
 from museumkg.config import PROJECT_DIR, Settings
-from museumkg.derive import derive
 from museumkg.metrics import add_network_metrics
 from museumkg.problems import Problem, ProblemsFound, errors_only
 from museumkg.publish import prepare_for_pages
 from museumkg.records import RecordFile, discover, inputs_hash, parse_record
+from museumkg.rederive import ChangedSources, derive_step
 from museumkg.release import publish_release
 from museumkg.sparql import load_query
 from museumkg.store import EmbeddedStore, select_rows
@@ -138,12 +138,19 @@ def is_stale(settings: Settings) -> bool:
     return manifest is None or manifest.inputs_hash != current_inputs_hash(settings)
 
 
-def build_catalog(settings: Settings, *, progress: Progress | None = None) -> Manifest:
+def build_catalog(
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+    changed: ChangedSources | None = None,
+) -> Manifest:
     """Validate the records and build a new store, then make it the serving one.
 
     Args:
         settings: where the data, ontology and var folders are, and the base IRI.
         progress: called with one line per step (the CLI prints them).
+        changed: the source graphs changed since a built store (an import): derivation is
+            then incremental (:mod:`museumkg.rederive`).
 
     Returns:
         the manifest of the new store (version, triples per graph, entities per class, time).
@@ -177,6 +184,7 @@ def build_catalog(settings: Settings, *, progress: Progress | None = None) -> Ma
             records=records,
             progress=say,
             built_at=built_at.isoformat(),
+            changed=changed,
         )
         manifest = Manifest(
             version=version,
@@ -212,6 +220,7 @@ def complete_store(
     progress: Progress = _quiet,
     built_at: str | None = None,
     steps: Collection[str] = BUILD_STEPS,
+    changed: ChangedSources | None = None,
 ) -> None:
     """The build steps after loading, shared by ``build`` and ``load`` (:mod:`museumkg.bulk`).
 
@@ -229,16 +238,11 @@ def complete_store(
         built_at: when the build started (ISO 8601), stamped on the release; default now.
         steps: which of :data:`BUILD_STEPS` to run (all, except when a benchmark times one
             step on its own: ``museumkg load --skip``).
+        changed: source graphs changed since a built store: derive incrementally from it.
     """
     say = progress
     if "derive" in steps:
-        for report in derive(
-            store,
-            base_iri=settings.base_iri,
-            derived_graph=settings.derived_graph,
-            rules_dir=settings.ontology_dir / "rules",
-        ):
-            say(f"rule {report.rule}: {report.triples} triples in {report.seconds:.3f}s")
+        derive_step(store, settings, changed, say)  # incremental when sources changed
     if "metrics" in steps:
         add_network_metrics(store, work_dir, settings, version, say)  # networkx, into derived
     if "pages" in steps:

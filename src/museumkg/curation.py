@@ -50,6 +50,7 @@ from museumkg.config import Settings
 from museumkg.duplicates import likely_duplicates
 from museumkg.problems import Problem, ProblemsFound, errors_only
 from museumkg.records import RECORD_FORMATS, RecordFile, parse_record, record_file
+from museumkg.rederive import ChangedSources
 from museumkg.testhooks import pause_point
 from museumkg.validate import validate_records
 
@@ -320,7 +321,9 @@ def import_files(
             say(f"staged {len(journal.adds)} file(s) in {staging}; journal written")
             pause_point("import:staged")
             manifest = build_catalog(
-                settings.with_overrides(data_dir=staged_data), progress=progress
+                settings.with_overrides(data_dir=staged_data),
+                progress=progress,
+                changed=changed_sources(settings, checked),
             )
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)  # roll back: data/ was never touched
@@ -334,6 +337,22 @@ def import_files(
         warnings=warnings,
         removed=sorted(journal.removes),
     )
+
+
+def changed_sources(settings: Settings, checked: Checked) -> ChangedSources | None:
+    """What an import changes, so that the build derives incrementally from the serving store.
+
+    ``None`` (derive in full) when nothing is built yet, or the serving store does not match
+    data/, the ontology and the rules as they are (then more than the imported files changed).
+    """
+    manifest = catalog.current_manifest(settings)
+    previous = catalog.current_store_dir(settings)
+    if manifest is None or previous is None or manifest.base_iri != settings.base_iri:
+        return None
+    if manifest.inputs_hash != current_inputs_hash(settings):
+        return None
+    quads = tuple(q for record in (*checked.replaced, *checked.new) for q in record.quads)
+    return ChangedSources(previous=previous, quads=quads)
 
 
 def _stage(

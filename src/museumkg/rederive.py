@@ -31,15 +31,17 @@ step recomputes them. A change of the ontology or of the rules needs a full deri
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from museumkg.derive import load_rules, rule_predicates, run_rules
+from museumkg.config import Settings
+from museumkg.derive import derive, load_rules, rule_predicates, run_rules
 from museumkg.namespaces import MKG, RDF, RDFS
-from museumkg.store import EmbeddedStore
+from museumkg.sparql import load_query
+from museumkg.store import EmbeddedStore, StoreUnavailable
 
 _ORGANIZER = ox.NamedNode(f"{MKG}organizer")
 _PARTNER = ox.NamedNode(f"{MKG}partner")
@@ -65,6 +67,80 @@ class Rederived:
     removed: int  # derived statements taken out
     added: int  # derived statements put in
     seconds: float
+
+
+@dataclass(frozen=True)
+class ChangedSources:
+    """Source graphs changed since a built store: what a build needs to derive incrementally."""
+
+    #: a store folder whose derived graph was derived from the sources before the change
+    previous: Path
+    #: the statements of the changed graphs, old versions and new ones
+    quads: tuple[ox.Quad, ...]
+
+
+def rederive_from(
+    store: EmbeddedStore,
+    changed: ChangedSources,
+    *,
+    base_iri: str,
+    derived_graph: str,
+    rules_dir: Path,
+) -> Rederived:
+    """Derive a new store's derived graph from a previous store's, after changed sources.
+
+    Copies the rules' statements of the previous store's derived graph (not the metrics:
+    their step recomputes them) into ``store``, then runs :func:`rederive`.
+
+    Raises:
+        StoreUnavailable: when the previous store cannot be opened (derive in full then).
+        StoreError: naming a rule that failed.
+    """
+    previous = EmbeddedStore(changed.previous, read_only=True)
+    try:
+        result = previous.query(
+            load_query("derived_rule_statements").text,
+            bindings={"derived": ox.NamedNode(derived_graph)},
+        )
+        if not isinstance(result, ox.QueryTriples):
+            raise StoreUnavailable(f"{changed.previous}: no derived graph to start from")
+        data = result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+    finally:
+        previous.close()
+    store.drop_graph(derived_graph)
+    store.native.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(derived_graph))
+    return rederive(
+        store, changed.quads, base_iri=base_iri, derived_graph=derived_graph, rules_dir=rules_dir
+    )
+
+
+def derive_step(
+    store: EmbeddedStore,
+    settings: Settings,
+    changed: ChangedSources | None,
+    say: Callable[[str], None],
+) -> None:
+    """The build's derivation step: incremental after changed sources, else in full.
+
+    Falls back to a full derivation when the previous store cannot be read.
+    """
+    base, derived, rules_dir = settings.base_iri, settings.derived_graph, settings.ontology_dir
+    rules_dir = rules_dir / "rules"
+    if changed is not None:
+        try:
+            done = rederive_from(
+                store, changed, base_iri=base, derived_graph=derived, rules_dir=rules_dir
+            )
+        except StoreUnavailable as err:
+            say(f"incremental derivation impossible ({err}): deriving in full")
+        else:
+            say(
+                f"rule (incremental): {done.touched} touched, {done.graphs} graphs read, "
+                f"{done.removed} statements out, {done.added} in, in {done.seconds:.3f}s"
+            )
+            return
+    for report in derive(store, base_iri=base, derived_graph=derived, rules_dir=rules_dir):
+        say(f"rule {report.rule}: {report.triples} triples in {report.seconds:.3f}s")
 
 
 def touched_iris(quads: Iterable[ox.Quad]) -> set[ox.NamedNode]:
