@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -10,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -28,35 +31,81 @@ def oxigraph_binary() -> str:
     return found
 
 
-@contextmanager
-def oxigraph_server(folder: Path, timeout_s: float = 30) -> Iterator[str]:
-    """Run ``oxigraph serve`` with its own data folder; yield its base URL, polled until ready."""
-    port = free_port()
-    process = subprocess.Popen(
-        [oxigraph_binary(), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
+@dataclass
+class ServerProcess:
+    """A server process on 127.0.0.1 that a test may kill, stall or restart on the same port."""
+
+    command: list[str]
+    port: int
+    url: str
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self, ready_path: str, timeout_s: float = 30) -> None:
+        """Start the process and poll ``url + ready_path`` until it answers."""
+        self.process = subprocess.Popen(
+            self.command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         deadline = time.monotonic() + timeout_s
         while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"oxigraph serve exited: {process.stderr.read()[:500]!r}")
+            if self.process.poll() is not None:
+                error = self.process.stderr.read()[:500] if self.process.stderr else b""
+                raise RuntimeError(f"{self.command[0]} exited: {error!r}")
             try:
-                with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1):
-                    break
+                with urllib.request.urlopen(self.url + ready_path, timeout=1):
+                    return
             except OSError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"oxigraph serve did not answer in {timeout_s} s") from None
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
+                    raise RuntimeError(f"{self.url} did not answer in {timeout_s} s") from None
+                time.sleep(0.1)  # the pause between polls, not a wait for readiness
+
+    def kill(self) -> None:
+        """Kill the process at once (SIGKILL), as a crash would, and reap it."""
+        if self.process is not None and self.process.poll() is None:
+            if self.process.pid:
+                os.kill(self.process.pid, signal.SIGCONT)  # in case a test stalled it
+            self.process.kill()
+            self.process.wait()
+
+    def stop(self) -> None:
+        """Stop the process politely, killing it if it does not end in 10 s."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.kill(self.process.pid, signal.SIGCONT)
+        self.process.terminate()
         try:
-            process.wait(timeout=10)
+            self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            process.kill()
+            self.process.kill()
+            self.process.wait()
+
+
+def oxigraph_command(folder: Path, port: int, timeout_s: float | None = None) -> list[str]:
+    """``oxigraph serve`` on ``folder``; with ``timeout_s`` the server stops longer queries."""
+    command = [oxigraph_binary(), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"]
+    if timeout_s is not None:
+        command += ["--timeout-s", f"{timeout_s:g}"]
+    return command
+
+
+@contextmanager
+def oxigraph_process(folder: Path, timeout_s: float | None = None) -> Iterator[ServerProcess]:
+    """Run ``oxigraph serve`` with its own data folder; yield it (started), stop it after."""
+    port = free_port()
+    server = ServerProcess(
+        oxigraph_command(folder, port, timeout_s), port, f"http://127.0.0.1:{port}"
+    )
+    try:
+        server.start("/query?query=ASK%7B%7D")
+        yield server
+    finally:
+        server.stop()
+
+
+@contextmanager
+def oxigraph_server(folder: Path, timeout_s: float | None = None) -> Iterator[str]:
+    """Run ``oxigraph serve`` with its own data folder; yield its base URL, polled until ready."""
+    with oxigraph_process(folder, timeout_s) as server:
+        yield server.url
 
 
 VIRTUOSO_INI = """\
@@ -129,3 +178,56 @@ def virtuoso_server(folder: Path, timeout_s: float = 90) -> Iterator[str]:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+def museumkg_env(settings: object, **extra: str) -> dict[str, str]:
+    """The environment of a ``museumkg`` process serving ``settings``' catalog."""
+    env = dict(os.environ)
+    paths = [str(PROJECT_DIR / "src"), str(PROJECT_DIR), env.get("PYTHONPATH", "")]
+    env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
+    env["PYTHONUNBUFFERED"] = "1"
+    for name in ("var_dir", "base_iri", "data_dir", "ontology_dir"):
+        env[f"MUSEUMKG_{name.upper()}"] = str(getattr(settings, name))
+    env.update(extra)
+    return env
+
+
+@contextmanager
+def museumkg_server(
+    settings: object, *args: str, log: Path, timeout_s: float = 60, **env: str
+) -> Iterator[ServerProcess]:
+    """Run ``museumkg serve --no-build ARGS`` (waitress) on a free port until ``/health`` is OK;
+    its stderr (the request log) goes to ``log``; it is stopped after."""
+    port = free_port()
+    command = [sys.executable, "-m", "museumkg.cli", "serve", "--no-build", "--threads", "8"]
+    command += ["--host", "127.0.0.1", "--port", str(port), *args]
+    server = ServerProcess(command, port, f"http://127.0.0.1:{port}")
+    with log.open("ab") as stderr:
+        server.process = subprocess.Popen(
+            command,
+            cwd=PROJECT_DIR,
+            env=museumkg_env(settings, **env),
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if server.process.poll() is not None:
+                raise RuntimeError(f"museumkg serve exited:\n{log.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(server.url + "/health", timeout=5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    text = log.read_text(errors="replace")
+                    raise RuntimeError(
+                        f"museumkg serve not ready in {timeout_s} s:\n{text}"
+                    ) from None
+                time.sleep(0.1)  # the pause between polls, not a wait for readiness
+        yield server
+    finally:
+        server.stop()

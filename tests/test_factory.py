@@ -30,6 +30,7 @@ def test_injected_store_and_settings(tmp_path: Path) -> None:
         "store": "embedded",
         "path": None,
         "read_only": False,
+        "endpoint": None,
         "version": None,
         "triples": 0,
         "built_at": None,

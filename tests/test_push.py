@@ -34,6 +34,8 @@ def test_push_copies_every_graph_and_replaces_old_versions(
     endpoint = request.getfixturevalue(server) + path
     user, password = credentials or (None, None)
     remote = open_store(endpoint, read_only=False, user=user, password=password)
+    for graph in remote.graphs():  # other tests share this server
+        remote.drop_graph(graph)
     stale = catalog_settings.ontology_graph
     remote.load(b'<http://x.example/old> <http://x.example/p> "1" .', format="nt", graph=stale)
     env = dict(os.environ, MUSEUMKG_VAR_DIR=str(catalog_settings.var_dir))

@@ -1,8 +1,10 @@
 """The museumkg web app: ``create_app(store=None, settings=None)`` builds a Flask app.
 
 Every page is answered by SPARQL through the :class:`~museumkg.store.Store` interface, so the
-same app serves the embedded store or a remote SPARQL server. The library never imports this
-package.
+same app serves the embedded store or a remote SPARQL server (``MUSEUMKG_ENDPOINT``, ``museumkg
+serve --endpoint``): then every query goes to the server, while the build-time files (catalog
+index, network files, release dumps, manifest) are read from the local build folder. The
+library never imports this package.
 """
 
 from __future__ import annotations
@@ -10,13 +12,15 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from dataclasses import replace
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask.wrappers import Response
 
-from museumkg.catalog import open_current
+from museumkg.catalog import open_serving, read_manifest
 from museumkg.config import Settings
-from museumkg.store import Store
+from museumkg.store import Store, StoreError
+from museumkg.store.remote import request_deadline
 from webapp import downloads, editor, graph_store, health, home, network, pages, sparql
 from webapp.errors import register_error_handlers
 from webapp.state import WebState, web_state
@@ -51,6 +55,18 @@ def _is_http_url(value: object) -> bool:
 
 def _start_timer() -> None:
     g.museumkg_started = time.perf_counter()
+    state: WebState = current_app.extensions["museumkg"]
+    if state.store_kind == "remote":
+        # every query of this request shares one time limit (a page makes several)
+        bound = request_deadline(state.settings.query_timeout_s)
+        bound.__enter__()
+        g.museumkg_deadline = bound
+
+
+def _end_deadline(_error: BaseException | None) -> None:
+    bound = g.pop("museumkg_deadline", None)
+    if bound is not None:
+        bound.__exit__(None, None, None)
 
 
 def _log_request(response: Response) -> Response:
@@ -61,11 +77,42 @@ def _log_request(response: Response) -> Response:
     return response
 
 
+def _remote_settings(store: Store, settings: Settings) -> Settings:
+    """Check a remote store against the local build and make the app read-only over it.
+
+    Updates through ``/graph-store`` rebuild the local store, which would not reach the server:
+    with a remote store they are refused (update the records, ``build``, then ``push``).
+    """
+    _configure_logging()
+    endpoint = getattr(store, "query_url", "")
+    path = getattr(store, "path", None)
+    manifest = read_manifest(path) if path is not None else None
+    try:
+        on_server = set(store.graphs())
+    except StoreError as err:
+        log.warning("the SPARQL server is not answering yet (%s); serving anyway", err)
+    else:
+        if manifest is not None and set(manifest.graphs) - on_server:
+            missing = sorted(set(manifest.graphs) - on_server)
+            log.warning(
+                "%d graph(s) of the local build %s are not on %s (e.g. %s): run `museumkg push`",
+                len(missing),
+                manifest.version,
+                endpoint,
+                missing[0],
+            )
+    log.info("answering SPARQL from %s; index, network and downloads from %s", endpoint, path)
+    if settings.update_token:
+        log.warning("updates through /graph-store are off: the catalog is on a SPARQL server")
+    return replace(settings, update_token="")
+
+
 def create_app(store: Store | None = None, settings: Settings | None = None) -> Flask:
     """Build the web app.
 
     Args:
-        store: the store to answer from; by default the serving catalog, opened read-only.
+        store: the store to answer from; by default the serving catalog, opened read-only
+            (on the SPARQL server of ``settings.endpoint`` when it is set).
         settings: by default read from ``MUSEUMKG_*`` environment variables.
 
     Raises:
@@ -73,7 +120,9 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     """
     settings = settings if settings is not None else Settings.from_env()
     if store is None:
-        store = open_current(settings)
+        store = open_serving(settings)
+    if getattr(store, "query_url", None):
+        settings = _remote_settings(store, settings)
     app = Flask(__name__)
     app.debug = False
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -81,6 +130,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     _configure_logging()
     app.before_request(_start_timer)
     app.after_request(_log_request)
+    app.teardown_request(_end_deadline)
     register_error_handlers(app)
     app.register_blueprint(home.bp)
     app.register_blueprint(health.bp)

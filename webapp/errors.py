@@ -14,11 +14,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from museumkg.store import QuerySyntaxError, StoreError, StoreUnavailable
+from museumkg.store import QuerySyntaxError, StoreError, StoreTimeout, StoreUnavailable
 from webapp.i18n import status_title
 from webapp.negotiation import best_match
 
@@ -91,14 +91,26 @@ def handle_error(err: Exception) -> Response | HTTPException:
     if isinstance(err, QuerySyntaxError):
         detail = {"message": str(err), "line": err.line, "column": err.column}
         return error_response(400, f"The query does not parse: {err}", [detail])
-    if isinstance(err, StoreUnavailable):
-        log.error("store unavailable on %s %s: %s", request.method, request.path, err)
-        return error_response(503, _UNAVAILABLE, headers={"Retry-After": "30"})
+    if isinstance(err, StoreTimeout | StoreUnavailable):
+        return _store_fault(err)
     if isinstance(err, StoreError):
         log.error("store error on %s %s", request.method, request.path, exc_info=err)
         return error_response(500, _GENERIC_500)
     log.error("unexpected error on %s %s", request.method, request.path, exc_info=err)
     return error_response(500, _GENERIC_500)
+
+
+def _store_fault(err: StoreError) -> Response:
+    """503 (unreachable) or 504 (too slow); a remote store's message names its server."""
+    log.error("store fault on %s %s: %s", request.method, request.path, err)
+    endpoint = getattr(current_app.extensions.get("museumkg"), "endpoint", None)
+    if isinstance(err, StoreTimeout):
+        where = f"The SPARQL server at {endpoint}" if endpoint else "The catalog store"
+        return error_response(504, f"{where} did not answer within {err.timeout_s:g} s.")
+    message = _UNAVAILABLE
+    if endpoint:
+        message = f"The SPARQL server at {endpoint} cannot be reached right now; try again later."
+    return error_response(503, message, headers={"Retry-After": "30"})
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -25,6 +25,7 @@ def health() -> Response:
     path = getattr(store, "path", None)
     body: dict[str, Any] = {
         "store": state.store_kind,
+        "endpoint": state.endpoint,
         "path": str(path) if path is not None else None,
         "read_only": store.capabilities.read_only,
     }
@@ -33,6 +34,8 @@ def health() -> Response:
     except Exception as err:  # any failure of the probe means "unhealthy", not a crash
         log.error("health check failed: %s", err, exc_info=not isinstance(err, StoreError))
         message = "the store cannot answer a trivial query"
+        if state.endpoint:
+            message = f"the SPARQL server at {state.endpoint} cannot answer a trivial query"
         body.update(ok=False, status=503, error=message, errors=[{"message": str(err)}])
         return _no_store(jsonify(body), 503)
     manifest = state.manifest()

@@ -37,6 +37,7 @@ from museumkg.guarded import (
     WorkerCrashed,
     make_executor,
 )
+from museumkg.remote_executor import RemoteExecutor
 from museumkg.results import (
     GRAPH,
     RESULT_FORMATS,
@@ -103,7 +104,7 @@ class Executors:
             if self._current is not None and self._store is store:
                 return self._current
             settings = self._state.settings
-            made = make_executor(
+            made = (RemoteExecutor if self._state.store_kind == "remote" else make_executor)(
                 store,
                 workers=settings.sparql_workers,
                 queue_timeout_s=settings.sparql_queue_timeout_s,

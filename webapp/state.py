@@ -8,20 +8,30 @@ from flask import current_app
 
 from museumkg.catalog import Manifest, read_manifest
 from museumkg.config import Settings
-from museumkg.store import EmbeddedStore, Store
+from museumkg.store import Store
+from museumkg.store.remote import RemoteStore
 
 
 @dataclass
 class WebState:
-    """The store the app answers from and the settings it runs with."""
+    """The store the app answers from and the settings it runs with.
+
+    With a remote store (``serve --endpoint``), SPARQL goes to the server while the build-time
+    files (index, network, dumps, manifest) are read from ``store.path``, the local build folder.
+    """
 
     store: Store
     settings: Settings
 
     @property
     def store_kind(self) -> str:
-        """``embedded`` or ``remote``."""
-        return "embedded" if isinstance(self.store, EmbeddedStore) else "remote"
+        """``remote`` for a SPARQL server, else ``embedded``."""
+        return "remote" if isinstance(self.store, RemoteStore) else "embedded"
+
+    @property
+    def endpoint(self) -> str | None:
+        """The SPARQL server's query URL when the store is remote."""
+        return self.store.query_url if isinstance(self.store, RemoteStore) else None
 
     def manifest(self) -> Manifest | None:
         """The build manifest beside the served store, when it is a built store on disk.

@@ -8,6 +8,10 @@ Layout under ``settings.var_dir``::
 
 A build writes a new folder and only then moves ``current``; a failed or killed build leaves
 ``current`` pointing at the previous, complete store.
+
+:func:`open_serving` opens what the app and the CLI answer from: that embedded store, or, when
+``settings.endpoint`` names a SPARQL server, a remote store over it paired with the local build
+folder (whose index, network files and dumps go with the catalog pushed to the server).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from museumkg.config import Settings
-from museumkg.store import EmbeddedStore, StoreUnavailable
+from museumkg.store import EmbeddedStore, Store, StoreUnavailable, open_store
 
 
 @dataclass
@@ -78,6 +82,49 @@ def open_current(settings: Settings) -> EmbeddedStore:
     if store_dir is None:
         raise StoreUnavailable(f"no catalog built under {settings.var_dir}: run `museumkg build`")
     return EmbeddedStore(store_dir, read_only=True)
+
+
+def open_remote(
+    settings: Settings, *, read_only: bool = True, timeout_s: float | None = None
+) -> Store:
+    """A store over the SPARQL server of ``settings.endpoint`` (credentials from settings).
+
+    Its ``path`` is the local build folder when there is one (``None`` otherwise).
+
+    Raises:
+        StoreUnavailable: when no endpoint is configured.
+    """
+    if not settings.endpoint:
+        raise StoreUnavailable("no SPARQL server configured (MUSEUMKG_ENDPOINT or --endpoint)")
+    return open_store(
+        settings.endpoint,
+        read_only=read_only,
+        update_url=settings.update_endpoint or None,
+        store_url=settings.store_endpoint or None,
+        user=settings.endpoint_user or None,
+        password=settings.endpoint_password or None,
+        timeout_s=settings.query_timeout_s if timeout_s is None else timeout_s,
+        dialect=settings.endpoint_dialect or None,
+        path=current_store_dir(settings),
+    )
+
+
+def open_serving(settings: Settings) -> Store:
+    """The store to answer from: the SPARQL server of ``settings.endpoint`` if set, else the
+    embedded ``current`` store, read-only.
+
+    Raises:
+        StoreUnavailable: when nothing was built (remote mode needs the local build folder too:
+            search, listings, the network and the downloads are read from it).
+    """
+    if not settings.endpoint:
+        return open_current(settings)
+    if current_store_dir(settings) is None:
+        raise StoreUnavailable(
+            f"serving from {settings.endpoint} needs the catalog's local build folder under "
+            f"{settings.var_dir} (index, network, downloads): run `museumkg build` first"
+        )
+    return open_remote(settings)
 
 
 def point_current_at(settings: Settings, store_dir: Path) -> None:

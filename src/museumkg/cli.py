@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 import time
@@ -18,13 +17,7 @@ from museumkg.config import Settings
 from museumkg.curation import check_files, import_files, recover
 from museumkg.namespaces import PREFIXES
 from museumkg.problems import ProblemsFound
-from museumkg.store import (
-    QuerySyntaxError,
-    StoreError,
-    StoreUnavailable,
-    is_graph_result,
-    open_store,
-)
+from museumkg.store import QuerySyntaxError, StoreError, is_graph_result
 
 #: ``museumkg query --format`` choices → pyoxigraph result formats.
 RESULT_FORMATS = {
@@ -281,20 +274,26 @@ def load(
     show_default=True,
     help="SELECT/ASK: table, json (SPARQL 1.1 JSON), xml, csv, tsv; CONSTRUCT: ttl, nt.",
 )
+@click.option(
+    "--endpoint", help="Ask this SPARQL server (query URL) instead of the embedded store."
+)
 @click.pass_context
-def query(ctx: click.Context, query_or_file: str, fmt: str) -> None:
-    """Run a SPARQL query (text, or a path to a .rq file) on the built catalog."""
-    settings = _settings(ctx)
+def query(ctx: click.Context, query_or_file: str, fmt: str, endpoint: str | None) -> None:
+    """Run a SPARQL query (text, or a path to a .rq file) on the built catalog.
+
+    With --endpoint (or MUSEUMKG_ENDPOINT) the query goes to that SPARQL server.
+    """
+    settings = _endpoint_settings(ctx, endpoint)
     path = Path(query_or_file)
     text = path.read_text(encoding="utf-8") if path.suffix == ".rq" and path.is_file() else None
     try:
-        store = catalog.open_current(settings)
+        store = (
+            catalog.open_remote(settings) if settings.endpoint else catalog.open_current(settings)
+        )
         result = store.query(text or query_or_file)
     except QuerySyntaxError as err:
         raise click.ClickException(f"the query does not parse: {err}") from err
-    except StoreUnavailable as err:
-        raise click.ClickException(str(err)) from err
-    except StoreError as err:
+    except StoreError as err:  # unreachable, too slow, or failed: the message says which
         raise click.ClickException(str(err)) from err
     out = click.get_binary_stream("stdout")
     if is_graph_result(result):
@@ -307,6 +306,22 @@ def query(ctx: click.Context, query_or_file: str, fmt: str) -> None:
         out.write(result.serialize(format=RESULT_FORMATS[fmt]) or b"")
     else:
         raise click.UsageError(f"--format {fmt} is for CONSTRUCT queries; use table/json/csv/tsv")
+
+
+def _endpoint_settings(
+    ctx: click.Context,
+    endpoint: str | None,
+    update_endpoint: str | None = None,
+    store_endpoint: str | None = None,
+) -> Settings:
+    """The settings with the SPARQL server URLs given on the command line (never credentials:
+    those come from MUSEUMKG_ENDPOINT_USER / MUSEUMKG_ENDPOINT_PASSWORD)."""
+    try:
+        return _settings(ctx).with_overrides(
+            endpoint=endpoint, update_endpoint=update_endpoint, store_endpoint=store_endpoint
+        )
+    except ValueError as err:
+        raise click.UsageError(str(err)) from err
 
 
 def _prefixed(iri: str) -> str:
@@ -339,15 +354,20 @@ def _table(result: ox.QuerySolutions | ox.QueryBoolean) -> str:
     return "\n".join([line, rule, *body, f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
 
 
+_ENDPOINT_HELP = "The SPARQL server's query endpoint URL (default: MUSEUMKG_ENDPOINT)."
+_UPDATE_HELP = "SPARQL Update URL (default: MUSEUMKG_UPDATE_ENDPOINT, else by convention)."
+_STORE_HELP = "Graph Store Protocol URL (default: MUSEUMKG_STORE_ENDPOINT, else by convention)."
+
+
 @main.command()
-@click.option("--endpoint", required=True, help="The server's SPARQL query endpoint URL.")
-@click.option("--update-endpoint", help="SPARQL Update URL (default: the server's convention).")
-@click.option("--store-endpoint", help="Graph Store Protocol URL (default: by convention).")
+@click.option("--endpoint", help=_ENDPOINT_HELP)
+@click.option("--update-endpoint", help=_UPDATE_HELP)
+@click.option("--store-endpoint", help=_STORE_HELP)
 @click.option("--timeout", "timeout_s", default=120.0, show_default=True, help="Per request, s.")
 @click.pass_context
 def push(
     ctx: click.Context,
-    endpoint: str,
+    endpoint: str | None,
     update_endpoint: str | None,
     store_endpoint: str | None,
     timeout_s: float,
@@ -359,23 +379,17 @@ def push(
     """
     from museumkg.publish_remote import push_catalog
 
-    settings = _settings(ctx)
+    settings = _endpoint_settings(ctx, endpoint, update_endpoint, store_endpoint)
+    if not settings.endpoint:
+        raise click.UsageError("give the server's query URL: --endpoint URL or MUSEUMKG_ENDPOINT")
     try:
         source = catalog.open_current(settings)
-        target = open_store(
-            endpoint,
-            read_only=False,
-            update_url=update_endpoint,
-            store_url=store_endpoint,
-            user=os.environ.get("MUSEUMKG_ENDPOINT_USER"),
-            password=os.environ.get("MUSEUMKG_ENDPOINT_PASSWORD"),
-            timeout_s=timeout_s,
-        )
+        target = catalog.open_remote(settings, read_only=False, timeout_s=timeout_s)
         for graph, count in push_catalog(source, target):
             click.echo(f"{count:>8}  {graph}")
     except StoreError as err:
         raise click.ClickException(str(err)) from err
-    click.echo(f"pushed {len(source.graphs())} graphs to {endpoint}")
+    click.echo(f"pushed {len(source.graphs())} graphs to {settings.endpoint}")
 
 
 @main.command()
@@ -383,14 +397,41 @@ def push(
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
 @click.option("--no-build", is_flag=True, help="Serve what is built; never build first.")
+@click.option("--endpoint", help="Answer SPARQL from this server (query URL) instead.")
+@click.option("--update-endpoint", help=_UPDATE_HELP)
+@click.option("--store-endpoint", help=_STORE_HELP)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int, no_build: bool) -> None:
-    """Build the catalog if it is missing or older than the data, then serve it (waitress)."""
-    settings = _settings(ctx)
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    threads: int,
+    no_build: bool,
+    endpoint: str | None,
+    update_endpoint: str | None,
+    store_endpoint: str | None,
+) -> None:
+    """Build the catalog if it is missing or older than the data, then serve it (waitress).
+
+    With --endpoint (or MUSEUMKG_ENDPOINT) every SPARQL query goes to that server, which must
+    hold the catalog (`museumkg push`); search, listings, the network and the downloads are
+    read from the local build, which is built first only if it is missing.
+    """
+    settings = _endpoint_settings(ctx, endpoint, update_endpoint, store_endpoint)
     if not no_build:
         recover(settings, _progress(time.perf_counter()))
-    if not no_build and is_stale(settings):
-        click.echo("the catalog is missing or older than the data: building it first", err=True)
+    remote = bool(settings.endpoint)
+    missing = catalog.current_store_dir(settings) is None
+    if not no_build and (missing if remote else is_stale(settings)):
+        if remote:
+            click.echo(
+                f"no local build under {settings.var_dir}: building it first (its index, "
+                f"network and downloads go with the catalog on {settings.endpoint}; "
+                "`museumkg push` sends the same build to the server)",
+                err=True,
+            )
+        else:
+            click.echo("the catalog is missing or older than the data: building it first", err=True)
         try:
             build_catalog(settings, progress=_progress(time.perf_counter()))
         except ProblemsFound as err:
@@ -404,9 +445,10 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, no_build: bool
 
     try:
         app = create_app(settings=settings)
-    except StoreUnavailable as err:
+    except StoreError as err:
         raise click.ClickException(str(err)) from err
-    click.echo(f"serving the catalog on http://{host}:{port}/", err=True)
+    source = f" from {settings.endpoint}" if remote else ""
+    click.echo(f"serving the catalog{source} on http://{host}:{port}/", err=True)
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="museumkg")
     except OSError as err:

@@ -35,6 +35,14 @@ class Settings:
         max_request_bytes: largest request body ``/sparql`` reads.
         sparql_workers: query worker processes, so the most ``/sparql`` queries run at once.
         sparql_queue_timeout_s: how long a query waits for a free worker before a 503.
+        endpoint: a SPARQL server's query endpoint URL; when set, ``serve``, ``query`` and
+            ``push`` use that server instead of the embedded store (docs/deploy.md).
+        update_endpoint: its SPARQL Update URL (empty: by the server's convention).
+        store_endpoint: its Graph Store Protocol URL (empty: by the server's convention).
+        endpoint_dialect: ``oxigraph``, ``virtuoso``, ``fuseki`` or ``generic`` (empty: guessed
+            from the endpoint URL).
+        endpoint_user, endpoint_password: HTTP Basic/Digest credentials for the server (never
+            given on the command line).
 
     >>> Settings(base_iri="http://example.org/").base_iri
     'http://example.org/'
@@ -56,11 +64,21 @@ class Settings:
     sparql_queue_timeout_s: float = 2.0
     dataset_title: str = "museumkg: museums of Central Asia and their partnerships"
     update_token: str = field(default="", repr=False, compare=False)
+    endpoint: str = ""
+    update_endpoint: str = ""
+    store_endpoint: str = ""
+    endpoint_dialect: str = ""
+    endpoint_user: str = ""
+    endpoint_password: str = field(default="", repr=False, compare=False)
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):
             raise ValueError(f"base_iri must end with '/' or '#': {self.base_iri!r}")
+        for name in ("endpoint", "update_endpoint", "store_endpoint"):
+            url = getattr(self, name)
+            if url and not url.startswith(("http://", "https://")):
+                raise ValueError(f"{name} must be an http(s) URL: {url!r}")
 
     @property
     def stores_dir(self) -> Path:

@@ -231,7 +231,21 @@ def partners(store: Store, iri: str, labeler: Labeler) -> list[dict[str, Any]]:
             link = labeler.link(lexical(row[name])) if name in row else None
             if link is not None and link not in entry[bucket]:
                 entry[bucket].append(link)
-    return list(merged.values())
+    # strongest first, then by the partner's IRI: the same order whatever engine answered
+    return sorted(merged.values(), key=_partner_order)
+
+
+def _partner_order(entry: dict[str, Any]) -> tuple[float, str, str]:
+    try:
+        strength = float(entry.get("strength") or 0)
+    except ValueError:
+        strength = 0.0
+    other = entry["other"]
+    return (
+        -strength,
+        str(other.get("iri", "")) if isinstance(other, dict) else str(other),
+        entry["partnership"]["iri"],
+    )
 
 
 def _finding(finding: Finding, labeler: Labeler) -> dict[str, Any]:

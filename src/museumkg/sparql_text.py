@@ -66,7 +66,13 @@ def query_form(text: str) -> str:
 
 
 def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """Bind variables by a ``VALUES`` block at the start of the WHERE group.
+    """Bind variables by a ``VALUES`` block at the start of the WHERE group, and of every
+    subquery that mentions them.
+
+    A subquery is evaluated on its own before it is joined, so a binding given only outside
+    it would come too late (a ``LIMIT`` inside would cut before the binding applies): each
+    subquery gets the block for the bound variables it mentions, which is what binding them
+    before evaluation (pyoxigraph's ``substitutions``) means.
 
     Args:
         text: a SELECT, ASK, CONSTRUCT or DESCRIBE query.
@@ -77,6 +83,9 @@ def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) 
 
     >>> inject_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": ox.Literal("a\\"b")})
     'SELECT ?s WHERE { VALUES (?o) { ("a\\\\"b") } ?s ?p ?o }'
+    >>> sub = inject_values("SELECT * {{SELECT ?s {?s ?p 1} LIMIT 1}}", {"s": ox.Literal("a")})
+    >>> sub.replace(' VALUES (?s) { ("a") }', "V")
+    'SELECT * {V{SELECT ?s {V?s ?p 1} LIMIT 1}}'
     """
     if not bindings:
         return text
@@ -84,24 +93,48 @@ def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) 
     for name in names:
         if not _VARIABLE.match(name):
             raise ValueError(f"not a variable name: {name!r}")
-    block = " VALUES ({}) {{ ({}) }}".format(
-        " ".join(f"?{name}" for name in names), " ".join(str(bindings[n]) for n in names)
-    )
     form = query_form(text)
     if form == "CONSTRUCT" and _construct_where_shorthand(text):
         raise ValueError("CONSTRUCT WHERE shorthand cannot take bindings: write the template")
     groups_to_skip = 1 if form == "CONSTRUCT" else 0
     depth = 0
+    top: int | None = None
+    pending: list[int] = []  # depths of subquery SELECTs whose WHERE group is still to come
+    opened: dict[int, int] = {}  # depth of an open subquery group → position after its "{"
+    inserts: list[tuple[int, list[str]]] = []
     for pos, token in _code(text):
         if token == "{":
-            if depth == 0:
+            if depth == 0 and top is None:
                 if groups_to_skip == 0:
-                    return text[: pos + 1] + block + text[pos + 1 :]
-                groups_to_skip -= 1
+                    top = pos + 1
+                else:
+                    groups_to_skip -= 1
+            elif pending and pending[-1] == depth:
+                pending.pop()
+                opened[depth + 1] = pos + 1
             depth += 1
         elif token == "}":
+            start = opened.pop(depth, None)
+            if start is not None:
+                inner = text[start:pos]
+                mentioned = [n for n in names if re.search(rf"[?$]{n}(?![A-Za-z_0-9])", inner)]
+                if mentioned:
+                    inserts.append((start, mentioned))
             depth -= 1
-    raise ValueError("no WHERE group found to bind values in")
+        elif token.upper() == "SELECT" and depth > 0:
+            pending.append(depth)
+    if top is None:
+        raise ValueError("no WHERE group found to bind values in")
+    inserts.append((top, names))
+    for at, chosen in sorted(inserts, reverse=True):
+        text = text[:at] + _values_block(chosen, bindings) + text[at:]
+    return text
+
+
+def _values_block(names: list[str], bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    return " VALUES ({}) {{ ({}) }}".format(
+        " ".join(f"?{name}" for name in names), " ".join(str(bindings[n]) for n in names)
+    )
 
 
 def _construct_where_shorthand(text: str) -> bool:

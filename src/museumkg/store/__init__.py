@@ -11,6 +11,7 @@ from museumkg.store.base import (
     QuerySyntaxError,
     Store,
     StoreError,
+    StoreTimeout,
     StoreUnavailable,
     Term,
     is_graph_result,
@@ -27,6 +28,7 @@ __all__ = [
     "QuerySyntaxError",
     "Store",
     "StoreError",
+    "StoreTimeout",
     "StoreUnavailable",
     "Term",
     "is_graph_result",
@@ -45,6 +47,8 @@ def open_store(
     user: str | None = None,
     password: str | None = None,
     timeout_s: float = 10.0,
+    dialect: str | None = None,
+    path: Path | None = None,
 ) -> Store:
     """Open the store at ``location``: a directory means embedded; an http(s) URL means remote.
 
@@ -54,6 +58,8 @@ def open_store(
         update_url, store_url: remote only; default to the server's conventions.
         user, password: remote only; HTTP basic credentials.
         timeout_s: remote only; the limit for one request.
+        dialect: remote only; a key of ``museumkg.store.remote.DIALECTS`` (default: guessed).
+        path: remote only; the local build folder of the catalog on the server.
 
     Raises:
         StoreUnavailable: when the store cannot be opened.
@@ -70,5 +76,7 @@ def open_store(
             password=password,
             timeout_s=timeout_s,
             read_only=read_only,
+            dialect=dialect or None,
+            path=path,
         )
     return EmbeddedStore(Path(text), read_only=read_only)

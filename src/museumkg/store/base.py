@@ -58,6 +58,14 @@ class StoreUnavailable(StoreError):
     """The store cannot be reached or opened (missing, locked, server down)."""
 
 
+class StoreTimeout(StoreError):
+    """The store did not answer within the time limit (``timeout_s``); nothing was answered."""
+
+    def __init__(self, message: str, timeout_s: float) -> None:
+        super().__init__(message)
+        self.timeout_s = timeout_s
+
+
 class QuerySyntaxError(StoreError):
     """The query text does not parse; ``line`` and ``column`` locate the problem when known."""
 
@@ -86,6 +94,10 @@ class Store(Protocol):
     """A SPARQL 1.1 quad store holding the catalog: one named graph per source.
 
     Queries see the union of all named graphs as their default graph unless told otherwise.
+
+    A store may also have ``path``: the folder of the built catalog it serves (for the embedded
+    store, its own folder; for a remote store, the local build folder of the catalog pushed to
+    the server), where the build's catalog index, network files and release dumps are read.
     """
 
     capabilities: Capabilities

@@ -1,24 +1,51 @@
 """A store on a SPARQL 1.1 server over HTTP: queries by SPARQLWrapper, loads by the Graph Store
 Protocol. Imported only when a remote store is asked for (SPARQLWrapper is an optional extra).
 
-Results are parsed into pyoxigraph's result objects (SELECT/ASK) or an iterator of
-``pyoxigraph.Triple`` (CONSTRUCT/DESCRIBE), so callers never branch on the backend.
+Results are parsed into pyoxigraph's result objects (``QuerySolutions``, ``QueryBoolean``,
+``QueryTriples``), so callers never branch on the backend.
 
 Servers differ; every difference is handled here, in :data:`DIALECTS`, and nowhere else:
 
 - how to see the union of the named graphs as the default graph (Oxigraph: a request parameter;
-  Virtuoso: it is already the default);
-- where the update and Graph Store endpoints are, relative to the query endpoint.
+  Virtuoso: it is already the default). Virtuoso's union also holds its own system graphs
+  (RDF views, LDP, ...): :meth:`RemoteStore.graphs` leaves them out, but a query scanning
+  every triple or ``GRAPH ?g`` sees them. That is reported, not hidden (docs/deploy.md): the
+  ``DEFINE input:named-graph-exclude`` pragma that would hide them makes Virtuoso 7.2 hang on
+  queries with ``GRAPH ?g`` inside a ``UNION``, and ``input:default-graph-exclude`` changes
+  the answers of some of the catalog's queries;
+- where the update and Graph Store endpoints are, relative to the query endpoint;
+- the format to ask graph answers in (Virtuoso: N-Triples, since its Turtle writer prints a
+  whole-number ``xsd:decimal`` as a bare ``0``, which reads back as ``xsd:integer``);
+- how to give one query a time limit on the server (Virtuoso: the ``timeout`` parameter, in
+  milliseconds; Oxigraph server: only server-wide, ``oxigraph serve --timeout-s``), and how the
+  server says a limit was hit (Virtuoso answers a *partial* result with ``X-SQL-State: S1TAT``
+  — an "anytime query" — which is turned into :class:`StoreTimeout`, never served as complete).
+
+Faults: a refused or dropped connection is retried (reads are safe to repeat) within the time
+limit, then :class:`StoreUnavailable` names the server; a request that outlives its time limit
+is not retried and raises :class:`StoreTimeout`.
+
+A caller answering one request with several queries (a web page) can bound them together:
+inside ``with request_deadline(seconds):`` every query gets only the time left, so the page
+answers (or fails with :class:`StoreTimeout`) within that limit, not one limit per query.
+
+A remote store may carry ``path``: the local build folder of the catalog that was pushed to the
+server (its catalog index, network files, release dumps and manifest), which the web app reads
+beside the SPARQL answers exactly as it reads them beside an embedded store.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
+import socket
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -31,6 +58,7 @@ from museumkg.store.base import (
     QueryResult,
     QuerySyntaxError,
     StoreError,
+    StoreTimeout,
     StoreUnavailable,
     Term,
     rdf_format,
@@ -47,6 +75,9 @@ class Dialect:
     store_path: str  # Graph Store Protocol endpoint, relative to the query endpoint
     hidden_graphs: tuple[str, ...] = ()  # prefixes of the server's own system graphs
     union_is_default: bool = False  # the default graph is always the union of all graphs
+    timeout_parameter: str | None = None  # request parameter: this query's limit, in ms
+    timeout_states: tuple[str, ...] = ()  # answer header/body markers of a limit that was hit
+    graph_media_type: str = "text/turtle"  # what to ask CONSTRUCT/DESCRIBE answers in
 
 
 DIALECTS: dict[str, Dialect] = {
@@ -66,6 +97,10 @@ DIALECTS: dict[str, Dialect] = {
             "http://www.w3.org/2002/07/owl#",
         ),
         union_is_default=True,
+        timeout_parameter="timeout",
+        timeout_states=("S1TAT", "SR171"),
+        # its Turtle writer prints a whole xsd:decimal as a bare 0 (read back as an integer)
+        graph_media_type="application/n-triples",
     ),
     # Fuseki: /<dataset>/query, /update, /data; union needs tdb2:unionDefaultGraph in config
     "fuseki": Dialect("fuseki", None, "update", "data"),
@@ -73,7 +108,25 @@ DIALECTS: dict[str, Dialect] = {
     "generic": Dialect("generic", None, "update", "data"),
 }
 
+#: (monotonic end, seconds) of the request being answered in this context, if bounded.
+_DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("museumkg_deadline", default=None)
+
+
+@contextmanager
+def request_deadline(seconds: float) -> Iterator[None]:
+    """Bound every remote query made in this context (thread) together by ``seconds``."""
+    token = _DEADLINE.set((time.monotonic() + seconds, seconds))
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
 _GRAPH_RESULT = ("CONSTRUCT", "DESCRIBE")
+_GRAPH_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+}
 _EMPTY_GRAPH = "urn:x-museumkg:empty-default-graph"
 _RETRIES = 3
 
@@ -104,9 +157,10 @@ class RemoteStore:
         update_url: the SPARQL Update endpoint (default: by the dialect).
         store_url: the Graph Store Protocol endpoint (default: by the dialect).
         user, password: HTTP basic credentials (from settings or the environment, never argv).
-        timeout_s: how long one request may take before :class:`StoreUnavailable` is raised.
+        timeout_s: how long one request may take before :class:`StoreTimeout` is raised.
         dialect: a key of :data:`DIALECTS`; guessed from ``query_url`` when omitted.
         read_only: refuse every write.
+        path: the local build folder of the catalog on the server (see the module docstring).
     """
 
     def __init__(
@@ -120,6 +174,7 @@ class RemoteStore:
         timeout_s: float = 10.0,
         dialect: str | None = None,
         read_only: bool = False,
+        path: Path | None = None,
     ) -> None:
         try:
             import SPARQLWrapper  # noqa: F401  (checked here: a clear error if missing)
@@ -127,7 +182,11 @@ class RemoteStore:
             raise StoreUnavailable(
                 "remote stores need SPARQLWrapper: pip install 'museumkg[remote]'"
             ) from err
+        if dialect and dialect not in DIALECTS:
+            known = ", ".join(sorted(DIALECTS))
+            raise StoreError(f"unknown SPARQL server dialect {dialect!r}; known: {known}")
         self.dialect = DIALECTS[dialect] if dialect else guess_dialect(query_url)
+        self.path = path
         self.query_url = query_url
         self.update_url = update_url or urllib.parse.urljoin(query_url, self.dialect.update_path)
         self.store_url = store_url or urllib.parse.urljoin(query_url, self.dialect.store_path)
@@ -144,10 +203,30 @@ class RemoteStore:
         *,
         bindings: Mapping[str, Term] | None = None,
         union_default_graph: bool = True,
-    ) -> QueryResult | Iterator[ox.Triple]:
-        """Run a query on the server; see :class:`~museumkg.store.base.Store`."""
+        default_graphs: tuple[str, ...] | None = None,
+        named_graphs: tuple[str, ...] | None = None,
+        timeout_s: float | None = None,
+    ) -> QueryResult:
+        """Run a query on the server; see :class:`~museumkg.store.base.Store`.
+
+        Args:
+            default_graphs, named_graphs: the protocol's ``default-graph-uri`` and
+                ``named-graph-uri`` (when either is given, the dataset is exactly those).
+            timeout_s: this query's time limit (default: the store's); sent to the server
+                where the dialect can take it, and always the limit of the HTTP request.
+
+        Raises:
+            QuerySyntaxError: the server refused the text.
+            StoreTimeout: the limit was reached (on the server or waiting for it).
+            StoreUnavailable: the server cannot be reached (after retries).
+            StoreError: the server failed otherwise.
+        """
         from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+        from SPARQLWrapper.SPARQLExceptions import (
+            EndPointInternalError,
+            QueryBadFormed,
+            SPARQLWrapperException,
+        )
 
         try:
             form = query_form(sparql)
@@ -156,31 +235,71 @@ class RemoteStore:
             raise QuerySyntaxError(str(err)) from err
         if form not in ("SELECT", "ASK", *_GRAPH_RESULT):
             raise QuerySyntaxError(f"{form} is an update, not a query")
+        limit = self.timeout_s if timeout_s is None else min(timeout_s, self.timeout_s)
+        bound = _DEADLINE.get()
+        if bound is not None:
+            left = bound[0] - time.monotonic()
+            if left <= 0.05:
+                raise StoreTimeout(self._timeout_message(bound[1]), bound[1])
+            limit = min(limit, left)
+        reported = bound[1] if bound is not None else limit  # the limit the caller set
         wrapper = SPARQLWrapper(self.query_url)
         wrapper.setQuery(text)
         wrapper.setMethod(POST)
-        wrapper.setTimeout(int(max(1, self.timeout_s)))
+        wrapper.timeout = max(0.1, limit)  # (setTimeout would truncate it to whole seconds)
         wrapper.setReturnFormat(TURTLE if form in _GRAPH_RESULT else JSON)
-        if union_default_graph and self.dialect.union_parameter:
+        graph_format = _GRAPH_FORMATS[self.dialect.graph_media_type]
+        if form in _GRAPH_RESULT and graph_format != ox.RdfFormat.TURTLE:
+            wrapper.setOnlyConneg(True)
+            wrapper.addCustomHttpHeader("Accept", self.dialect.graph_media_type)
+        explicit = default_graphs is not None or named_graphs is not None
+        if explicit:
+            for graph in default_graphs or (_EMPTY_GRAPH,):
+                wrapper.addDefaultGraph(graph)
+            for graph in named_graphs or ():
+                wrapper.addNamedGraph(graph)
+        elif union_default_graph and self.dialect.union_parameter:
             wrapper.addParameter(self.dialect.union_parameter, "true")
-        if not union_default_graph and self.dialect.union_is_default:
+        elif not union_default_graph and self.dialect.union_is_default:
             # the protocol's default-graph-uri, naming a graph that never exists, gives the
             # query the empty default graph the catalog has everywhere else
             wrapper.addDefaultGraph(_EMPTY_GRAPH)
+        if self.dialect.timeout_parameter:
+            wrapper.addParameter(self.dialect.timeout_parameter, str(int(limit * 1000)))
         if self._auth:
             wrapper.setCredentials(*self._auth)
+
+        def ask() -> bytes:
+            response = wrapper.query().response
+            state = response.headers.get("X-SQL-State", "")
+            if state and state in self.dialect.timeout_states:
+                # an "anytime" answer: what was found before the limit, not the result
+                raise StoreTimeout(self._timeout_message(reported), reported)
+            return bytes(response.read())
+
         try:
-            body = self._retrying(lambda: wrapper.query().response.read())
+            body = self._retrying(ask, limit, reported)
         except QueryBadFormed as err:
-            raise QuerySyntaxError(f"the server refused the query: {err}") from err
+            raise QuerySyntaxError(f"the server refused the query: {_short(err)}") from err
+        except EndPointInternalError as err:
+            if any(state in str(err) for state in self.dialect.timeout_states):
+                raise StoreTimeout(self._timeout_message(reported), reported) from err
+            if "timeout" in str(err).lower() or "timed out" in str(err).lower():
+                raise StoreTimeout(self._timeout_message(reported), reported) from err
+            raise StoreError(f"the SPARQL server failed: {_short(err)}") from err
         except SPARQLWrapperException as err:
-            raise StoreError(f"the SPARQL server failed: {err}") from err
+            raise StoreError(f"the SPARQL server failed: {_short(err)}") from err
         if form in _GRAPH_RESULT:
-            quads = ox.parse(body, format=ox.RdfFormat.TURTLE)
-            return (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+            return _query_triples(body, graph_format)
         if self.dialect.name == "virtuoso":
             body = _standard_json_results(body, ask=form == "ASK")
         return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+
+    def _timeout_message(self, limit: float) -> str:
+        return (
+            f"the SPARQL server at {self.query_url} did not answer within the time limit "
+            f"of {limit:g} s"
+        )
 
     # -- writes (Graph Store Protocol) --------------------------------------------------------
 
@@ -290,22 +409,28 @@ class RemoteStore:
                 return
             detail = err.read(500).decode("utf-8", "replace")
             raise StoreError(f"{method} {graph} failed: HTTP {err.code} {detail}") from err
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as err:
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
+            if _timed_out(err):
+                message = f"{method} {graph} to {self.store_url} took longer than "
+                raise StoreTimeout(message + f"{self.timeout_s:g} s", self.timeout_s) from err
             raise StoreUnavailable(f"cannot reach {self.store_url}: {_reason(err)}") from err
 
-    def _retrying(self, call):  # type: ignore[no-untyped-def]
-        """Run a read, retrying on connection failures until the time limit (reads are safe)."""
-        deadline = time.monotonic() + self.timeout_s
+    def _retrying(self, call, limit: float, reported: float):  # type: ignore[no-untyped-def]
+        """Run a read, retrying a refused or dropped connection (reads are safe to repeat)
+        while the time limit allows; a request that timed out is not repeated."""
+        deadline = time.monotonic() + limit
         delay = 0.1
         for attempt in range(1, _RETRIES + 1):
             try:
                 return call()
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as err:
-                if isinstance(err, urllib.error.HTTPError):
-                    if err.code == 400:
-                        detail = err.read(500).decode("utf-8", "replace")
-                        raise QuerySyntaxError(f"the server refused the query: {detail}") from err
-                    raise StoreError(f"the server answered HTTP {err.code}") from err
+            except urllib.error.HTTPError as err:
+                if err.code == 400:
+                    detail = err.read(500).decode("utf-8", "replace")
+                    raise QuerySyntaxError(f"the server refused the query: {detail}") from err
+                raise StoreError(f"the server answered HTTP {err.code}") from err
+            except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
+                if _timed_out(err):
+                    raise StoreTimeout(self._timeout_message(reported), reported) from err
                 if attempt == _RETRIES or time.monotonic() + delay > deadline:
                     raise StoreUnavailable(
                         f"cannot reach the SPARQL server at {self.query_url}: {_reason(err)}"
@@ -327,6 +452,16 @@ def _opener(url: str, user: str | None, password: str | None) -> urllib.request.
     )
 
 
+def _query_triples(body: bytes, fmt: ox.RdfFormat) -> ox.QueryTriples:
+    """A server's CONSTRUCT/DESCRIBE answer as pyoxigraph's own result object (as the embedded
+    store gives): read into a throwaway in-memory store and constructed back out of it."""
+    memory = ox.Store()
+    memory.load(body, format=fmt)
+    result = memory.query("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert isinstance(result, ox.QueryTriples)
+    return result
+
+
 def _standard_json_results(body: bytes, *, ask: bool) -> bytes:
     """Virtuoso's JSON results → SPARQL 1.1: ``typed-literal`` is ``literal`` with a datatype,
     and an ASK answer comes as one binding of ``__ASK_RETVAL`` instead of ``boolean``."""
@@ -340,6 +475,18 @@ def _standard_json_results(body: bytes, *, ask: bool) -> bytes:
             if cell.get("type") == "typed-literal":
                 cell["type"] = "literal"
     return json.dumps(data).encode()
+
+
+def _timed_out(err: BaseException) -> bool:
+    """Did a request fail by running out of time (rather than by a refused connection)?"""
+    reason = getattr(err, "reason", err)
+    return isinstance(reason, socket.timeout | TimeoutError) or "timed out" in str(reason)
+
+
+def _short(err: BaseException, limit: int = 300) -> str:
+    """An exception's message, cut (servers may answer with a whole stack trace)."""
+    text = " ".join(str(err).split())
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _reason(err: BaseException) -> str:
