@@ -17,6 +17,7 @@ sparql     ``bench.sparql_latency``     ``bench.sparql_mix``
 engines    -                            ``bench.engines``
 pages      -                            ``bench.pages``
 load       -                            ``bench.load_test``
+backends   ``bench.backends``           -
 export     ``bench.export_throughput``  -
 =========  ===========================  =====================
 """
@@ -64,11 +65,19 @@ SERVED: tuple[tuple[str, str | None, str | None], ...] = (
     ("engines", None, "bench.engines"),
     ("pages", None, "bench.pages"),
     ("load", None, "bench.load_test"),
+    ("backends", "bench.backends", None),
 )
 #: Concerns that get a freshly started museumkg server.
 FRESH_SERVER_FOR = ("load",)
 #: Longest each concern may run (seconds); the size's remaining budget caps it too.
-CONCERN_CAP_S = {"sparql": 480.0, "engines": 360.0, "pages": 420.0, "load": 180.0, "export": 480.0}
+CONCERN_CAP_S = {
+    "sparql": 480.0,
+    "engines": 360.0,
+    "pages": 420.0,
+    "load": 180.0,
+    "backends": 420.0,
+    "export": 480.0,
+}
 AFTER: tuple[tuple[str, str | None, str | None], ...] = (
     ("export", "bench.export_throughput", None),
 )

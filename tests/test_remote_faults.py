@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -134,3 +135,36 @@ def test_cli_query_and_push_against_a_dead_endpoint_fail_clearly(
         server = endpoint.rsplit("/", 1)[0]  # (push names the Graph Store URL on it)
         assert "cannot reach" in done.stderr and server in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_serve_endpoint_builds_a_missing_local_folder_and_starts_with_the_server_down(
+    catalog_settings: Settings, tmp_path: Path
+) -> None:
+    endpoint = f"http://127.0.0.1:{free_port()}/query"
+    settings = Settings(
+        data_dir=catalog_settings.data_dir, var_dir=tmp_path / "var", check_owl=False
+    )
+    port = free_port()
+    command = [sys.executable, "-m", "museumkg.cli", "serve", "--endpoint", endpoint]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--threads", "2"]
+    env = museumkg_env(settings, MUSEUMKG_CHECK_OWL="false", MUSEUMKG_QUERY_TIMEOUT_S="2")
+    log = tmp_path / "serve.log"
+    with log.open("wb") as stderr:
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+    try:
+        health = None
+        deadline = time.monotonic() + 240
+        while health is None and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                health = requests.get(f"http://127.0.0.1:{port}/health", timeout=10)
+            except requests.ConnectionError:
+                time.sleep(0.2)  # the pause between polls, not a wait for readiness
+        text = log.read_text(errors="replace")
+        assert health is not None, text
+        assert "no local build under" in text and "building it first" in text
+        assert health.status_code == 503 and health.json()["endpoint"] == endpoint
+        assert endpoint in health.json()["error"]
+        assert (tmp_path / "var" / "current").exists()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

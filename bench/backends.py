@@ -1,0 +1,352 @@
+"""``/sparql`` of ``museumkg serve`` on its three backends: embedded, Oxigraph server, Virtuoso.
+
+The same query mix as :mod:`bench.sparql_mix` (``context.queries``), sent over HTTP to:
+
+- ``museumkg serve`` on the embedded store (the harness's server: pyoxigraph in worker
+  processes) -- the reference of every figure;
+- ``museumkg serve --endpoint`` over ``oxigraph serve`` (PyPI ``oxigraph``), after
+  ``museumkg push`` of the same built catalog;
+- ``museumkg serve --endpoint`` over Virtuoso (Debian ``virtuoso-opensource``), pushed the same
+  way; left out, with a note, when ``virtuoso-t`` is not installed.
+
+Each figure is the median (and p95) of one query through the app on a remote backend, beside
+the same query on the embedded backend. The push time per backend is reported too (seconds per
+10^6 triples, beside the embedded ``museumkg load``). No budget: these figures say what moving
+the catalog to a server costs or gains per query; they are not a target.
+
+Servers are private (own folders, ports on 127.0.0.1) and die with the measuring process
+(``PR_SET_PDEATHSIG``), so a harness time cap cannot leave them behind. The measurement keeps
+its own deadline inside the harness's cap and stops pushing or measuring when it is reached.
+
+Alone: ``python -m bench.backends --triples N`` generates and loads a catalog of N triples,
+serves it, measures and prints the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+from bench.context import BenchContext
+from bench.figures import Figure, median, p95
+from bench.http import Timings, sparql, timed
+from bench.servers import PROJECT_DIR, free_port, oxigraph_cli
+
+#: Private Virtuoso configuration (the same shape as tests/servers.py, larger buffers).
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {folder}/virtuoso.db
+ErrorLogFile = {folder}/virtuoso.log
+LockFile = {folder}/virtuoso.lck
+TransactionFile = {folder}/virtuoso.trx
+xa_persistent_file = {folder}/virtuoso.pxa
+[TempDatabase]
+DatabaseFile = {folder}/virtuoso-temp.db
+TransactionFile = {folder}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+DirsAllowed = ., {folder}
+NumberOfBuffers = 85000
+MaxDirtyBuffers = 60000
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = /var/lib/virtuoso-opensource-7/vsp
+ServerThreads = 10
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 120
+"""
+START_TIMEOUT_S = 120.0
+#: Time kept back from the harness's cap for stopping servers and returning figures.
+RESERVE_S = 30.0
+#: Time of the size's budget left to the harness's later steps (rebuild, exports, release).
+LATER_STEPS_S = 780.0
+#: Less time than this for the backends, and they are skipped (with a note).
+MINIMUM_S = 90.0
+DEFAULT_CAP_S = 900.0
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """In a server child: receive SIGKILL when the process that started it dies."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+@contextmanager
+def _process(command: list[str], ready: str, log: Path, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    """Run ``command`` until ``ready`` answers 200; always stopped after."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            command,
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - no threads started by then
+        )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if proc.poll() is not None:
+                tail = log.read_text(errors="replace")[-1500:]
+                raise RuntimeError(f"{command[0]} exited:\n{tail}")
+            try:
+                if requests.get(ready, timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{command[0]} did not answer {ready} in {START_TIMEOUT_S}s")
+            time.sleep(0.2)  # between polls, not a wait for readiness
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@contextmanager
+def oxigraph_backend(folder: Path, timeout_s: float) -> Iterator[str]:
+    """A read-write ``oxigraph serve`` in ``folder``; yields its query endpoint."""
+    cli = oxigraph_cli()
+    if cli is None:
+        raise RuntimeError("the oxigraph CLI is missing (pip install oxigraph)")
+    port = free_port()
+    folder.mkdir(parents=True, exist_ok=True)
+    command = [cli, "serve", "--location", str(folder / "data"), "--bind", f"127.0.0.1:{port}"]
+    command += ["--timeout-s", f"{timeout_s:g}"]
+    url = f"http://127.0.0.1:{port}"
+    with _process(command, f"{url}/query?query=ASK%7B%7D", folder / "server.log"):
+        yield f"{url}/query"
+
+
+@contextmanager
+def virtuoso_backend(folder: Path) -> Iterator[str]:
+    """A private Virtuoso in ``folder``; yields its query endpoint (user dba/dba)."""
+    binary = shutil.which("virtuoso-t")
+    if binary is None:
+        raise RuntimeError("virtuoso-t is missing (scripts/system-deps.sh installs it)")
+    folder.mkdir(parents=True, exist_ok=True)
+    http_port, sql_port = free_port(), free_port()
+    ini = folder / "virtuoso.ini"
+    text = VIRTUOSO_INI.format(folder=folder, http_port=http_port, sql_port=sql_port)
+    ini.write_text(text, encoding="utf-8")
+    url = f"http://127.0.0.1:{http_port}"
+    with _process([binary, "-f", "-c", str(ini)], f"{url}/sparql?query=ASK%7B%7D", folder / "out"):
+        yield f"{url}/sparql"
+
+
+@contextmanager
+def app_over(ctx: BenchContext, endpoint: str, log: Path) -> Iterator[str]:
+    """``museumkg serve --no-build --endpoint`` over the harness's build folder."""
+    port = free_port()
+    env = dict(os.environ)
+    env.update(
+        MUSEUMKG_VAR_DIR=str(ctx.var_dir),
+        MUSEUMKG_BASE_IRI=ctx.base_iri,
+        MUSEUMKG_ENDPOINT=endpoint,
+        PYTHONUNBUFFERED="1",
+    )
+    paths = (str(PROJECT_DIR / "src"), str(PROJECT_DIR), env.get("PYTHONPATH", ""))
+    env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
+    command = [sys.executable, "-m", "museumkg.cli", "serve", "--no-build"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--threads", "8"]
+    url = f"http://127.0.0.1:{port}"
+    with _process(command, f"{url}/health", log, env):
+        yield url
+
+
+def push(ctx: BenchContext, endpoint: str, deadline: float, user: str | None = None) -> float:
+    """``museumkg push`` the harness's catalog to ``endpoint``; seconds taken.
+
+    Raises:
+        TimeoutError: when the deadline came first (the push is stopped).
+    """
+    env = dict(os.environ, MUSEUMKG_VAR_DIR=str(ctx.var_dir), MUSEUMKG_BASE_IRI=ctx.base_iri)
+    if user:
+        env.update(MUSEUMKG_ENDPOINT_USER=user, MUSEUMKG_ENDPOINT_PASSWORD=user)
+    command = [sys.executable, "-m", "museumkg.cli", "push", "--endpoint", endpoint]
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(
+            command,
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=max(1.0, deadline - time.monotonic()),
+            preexec_fn=_die_with_parent,  # noqa: PLW1509
+        )
+    except subprocess.TimeoutExpired as err:
+        raise TimeoutError(f"the push to {endpoint} did not finish in time") from err
+    if done.returncode != 0:
+        raise RuntimeError(f"museumkg push failed: {done.stderr[-500:]}")
+    return time.perf_counter() - started
+
+
+def run_mix(ctx: BenchContext, sparql_url: str) -> dict[str, Timings]:
+    """Time every query of the mix at one ``/sparql`` (as :mod:`bench.sparql_mix` does)."""
+    session = requests.Session()
+    return {
+        q.name: timed(
+            lambda i, q=q: sparql(session, sparql_url, q.text(i), q.form), ctx.reps, ctx.cap_s
+        )
+        for q in ctx.queries
+    }
+
+
+def _figures(
+    ctx: BenchContext, backend: str, ours: dict[str, Timings], embedded: dict[str, Timings]
+) -> list[Figure]:
+    found = []
+    for query in ctx.queries:
+        mine, ref = ours.get(query.name), embedded.get(query.name)
+        for stat, fn in (("median", median), ("p95", p95)):
+            found.append(
+                Figure(
+                    name=f"/sparql {query.name} on {backend}: {stat}",
+                    size_triples=ctx.size,
+                    value=fn(mine.ms) if mine else None,
+                    unit="ms",
+                    reference="museumkg serve, embedded store",
+                    reference_value=fn(ref.ms) if ref else None,
+                )
+            )
+        if mine and mine.errors:
+            ctx.note(f"backends: {backend} {query.name}: {mine.errors} error(s), {mine.last_error}")
+    return found
+
+
+def _cap_s() -> float:
+    from bench.harness import CONCERN_CAP_S
+
+    return float(CONCERN_CAP_S.get("backends", DEFAULT_CAP_S))
+
+
+def measure(ctx: BenchContext) -> list[Figure]:
+    """The plug-in (see the module docstring): needs the harness's embedded server."""
+    return measure_backends(ctx, keep_s=LATER_STEPS_S, cap_s=_cap_s())
+
+
+def measure_backends(ctx: BenchContext, keep_s: float, cap_s: float) -> list[Figure]:
+    """Measure the three backends in at most ``cap_s``, leaving ``keep_s`` of the size's
+    budget to the harness's later steps."""
+    if not ctx.museumkg_url:
+        ctx.note("backends: needs the embedded museumkg server running; skipped")
+        return []
+    available = min(cap_s, ctx.time_left() - keep_s) - RESERVE_S
+    if available < MINIMUM_S:
+        ctx.note(f"backends: skipped, {available:.0f}s left in this size's budget")
+        return []
+    deadline = time.monotonic() + available
+    embedded = run_mix(ctx, f"{ctx.museumkg_url}/sparql")
+    figures: list[Figure] = []
+    scratch = Path(tempfile.mkdtemp(prefix="backends-", dir=ctx.workdir))
+    backends = [("Oxigraph server", "oxigraph", None), ("Virtuoso", "virtuoso", "dba")]
+    try:
+        for label, name, user in backends:
+            if name == "virtuoso" and shutil.which("virtuoso-t") is None:
+                ctx.note("backends: virtuoso-t is not installed: no Virtuoso figures")
+                continue
+            if time.monotonic() > deadline:
+                ctx.note(f"backends: no time left for {label}")
+                continue
+            folder = scratch / name
+            try:
+                figures += _one_backend(ctx, label, name, user, folder, deadline, embedded)
+            except (RuntimeError, TimeoutError) as err:
+                ctx.note(f"backends: {label}: {err}")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return figures
+
+
+def _one_backend(
+    ctx: BenchContext,
+    label: str,
+    name: str,
+    user: str | None,
+    folder: Path,
+    deadline: float,
+    embedded: dict[str, Timings],
+) -> list[Figure]:
+    starter = virtuoso_backend(folder) if name == "virtuoso" else oxigraph_backend(folder, 120.0)
+    print(f"    backends: {label}: start, push, serve, measure", file=sys.stderr, flush=True)
+    with starter as endpoint:
+        seconds = push(ctx, endpoint, deadline, user)
+        figure = Figure(
+            name=f"push to {label}: s per 10^6 triples",
+            size_triples=ctx.size,
+            value=seconds / ctx.store_triples * 1e6,
+            unit="s/Mtriples",
+            reference="museumkg load (whole)",
+            reference_value=_load_per_million(ctx),
+        )
+        with app_over(ctx, endpoint, folder / "museumkg.log") as app:
+            ours = run_mix(ctx, f"{app}/sparql")
+    return [figure, *_figures(ctx, label, ours, embedded)]
+
+
+def _load_per_million(ctx: BenchContext) -> float | None:
+    total = ctx.load_seconds.get("total")
+    return total / ctx.triples * 1e6 if total and ctx.triples else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate and load N triples, serve them embedded, measure the three backends, print."""
+    from bench import build_load
+    from bench.figures import table
+    from bench.harness import _context
+    from bench.servers import museumkg_server
+
+    parser = argparse.ArgumentParser(prog="python -m bench.backends", description=__doc__)
+    parser.add_argument("--triples", type=int, default=100_000, help="catalog size")
+    parser.add_argument("--seed", type=int, default=1, help="generator seed")
+    parser.add_argument("--quick", action="store_true", help="few repetitions")
+    parser.add_argument("--minutes", type=float, default=30.0, help="time budget")
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+    workdir = Path(tempfile.mkdtemp(prefix=f"museumkg-backends-{args.triples}-"))
+    try:
+        var_dir = workdir / "var"
+        print(f"generating and loading {args.triples:,} triples in {workdir}", file=sys.stderr)
+        loaded = build_load.generate_and_load(
+            args.triples, workdir, var_dir, args.seed, timeout=args.minutes * 30
+        )
+        if not loaded.ok:
+            print(f"museumkg load failed: {loaded.load.error}", file=sys.stderr)
+            return 1
+        deadline = time.monotonic() + args.minutes * 60
+        ctx = _context(args.triples, args, loaded, workdir, var_dir, deadline)
+        with museumkg_server(var_dir, ctx.base_iri, workdir / "museumkg.log") as ours:
+            ctx.museumkg_url = ours.url
+            figures = measure_backends(ctx, keep_s=0.0, cap_s=args.minutes * 60)
+        print(table(figures))
+        for note in ctx.notes:
+            print(f"- {note}")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
