@@ -129,6 +129,8 @@ _GRAPH_FORMATS = {
 }
 _EMPTY_GRAPH = "urn:x-museumkg:empty-default-graph"
 _RETRIES = 3
+#: Bodies larger than this are sent already authenticated (see _DigestHandler).
+_SMALL_BODY = 64 * 1024
 
 
 def guess_dialect(query_url: str) -> Dialect:
@@ -192,7 +194,8 @@ class RemoteStore:
         self.store_url = store_url or urllib.parse.urljoin(query_url, self.dialect.store_path)
         self.timeout_s = timeout_s
         self._auth = (user, password) if user else None
-        self._opener = _opener(self.store_url, user, password)
+        self._digest = _DigestHandler(_passwords(self.store_url, user, password))
+        self._opener = _opener(self._digest, self.store_url, user, password)
         self.capabilities = Capabilities(update=not read_only, read_only=read_only)
 
     # -- queries ------------------------------------------------------------------------------
@@ -401,6 +404,8 @@ class RemoteStore:
         if body is not None:
             # N-Triples sent as Turtle (a subset of it): every server knows text/turtle
             request.add_header("Content-Type", "text/turtle")
+        if self._auth and body is not None and len(body) > _SMALL_BODY:
+            self._authorize(request)
         try:
             with self._opener.open(request, timeout=self.timeout_s) as response:
                 response.read()
@@ -414,6 +419,20 @@ class RemoteStore:
                 message = f"{method} {graph} to {self.store_url} took longer than "
                 raise StoreTimeout(message + f"{self.timeout_s:g} s", self.timeout_s) from err
             raise StoreUnavailable(f"cannot reach {self.store_url}: {_reason(err)}") from err
+
+    def _authorize(self, request: urllib.request.Request) -> None:
+        """Authenticate ``request`` up front (see :class:`_DigestHandler`): learn the Digest
+        challenge first with a bodiless GET of a graph that never exists, if need be."""
+        if self._digest.challenge is None:
+            probe = f"{self.store_url}?{urllib.parse.urlencode({'graph': _EMPTY_GRAPH})}"
+            try:
+                with self._opener.open(probe, timeout=self.timeout_s) as response:
+                    response.read()
+            except urllib.error.HTTPError:
+                pass  # 404 (no such graph) after authenticating is the expected answer
+            except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
+                raise StoreUnavailable(f"cannot reach {self.store_url}: {_reason(err)}") from err
+        self._digest.authorize(request)
 
     def _retrying(self, call, limit: float, reported: float):  # type: ignore[no-untyped-def]
         """Run a read, retrying a refused or dropped connection (reads are safe to repeat)
@@ -440,15 +459,46 @@ class RemoteStore:
         raise StoreUnavailable(f"cannot reach the SPARQL server at {self.query_url}")
 
 
-def _opener(url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
+def _passwords(url: str, user: str | None, password: str | None) -> urllib.request.HTTPPasswordMgr:
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    if user:
+        passwords.add_password(None, url, user, password or "")
+    return passwords
+
+
+class _DigestHandler(urllib.request.HTTPDigestAuthHandler):
+    """Digest authentication that remembers the server's challenge, so that a large body can
+    carry its ``Authorization`` from the first request: a server that answers 401 before
+    reading a large body closes the connection and the body never arrives (Virtuoso does;
+    curl avoids it the same way, by asking first with no body)."""
+
+    challenge: dict[str, str] | None = None
+
+    def retry_http_digest_auth(self, req, auth):  # type: ignore[no-untyped-def]
+        _scheme, challenge = auth.split(" ", 1)
+        items = urllib.request.parse_http_list(challenge)
+        self.challenge = urllib.request.parse_keqv_list(filter(None, items))
+        return super().retry_http_digest_auth(req, auth)
+
+    def authorize(self, request: urllib.request.Request) -> bool:
+        """Add a Digest ``Authorization`` to ``request`` from the last challenge, if any."""
+        if not self.challenge:
+            return False
+        value = self.get_authorization(request, self.challenge)
+        if not value:
+            return False
+        request.add_unredirected_header(self.auth_header, f"Digest {value}")
+        return True
+
+
+def _opener(
+    digest: _DigestHandler, url: str, user: str | None, password: str | None
+) -> urllib.request.OpenerDirector:
     """An HTTP opener that answers Basic or Digest challenges (Virtuoso uses Digest)."""
     if not user:
         return urllib.request.build_opener()
-    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-    passwords.add_password(None, url, user, password or "")
     return urllib.request.build_opener(
-        urllib.request.HTTPBasicAuthHandler(passwords),
-        urllib.request.HTTPDigestAuthHandler(passwords),
+        urllib.request.HTTPBasicAuthHandler(_passwords(url, user, password)), digest
     )
 
 
