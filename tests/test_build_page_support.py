@@ -49,3 +49,24 @@ def test_build_writes_the_index_into_the_store_folder(built: Settings) -> None:
     assert ranked[0]["match"] == "prefix" and ranked[0]["label"] == "Алматы"
     typed = search(index, "museum", ("en",), type_iri="https://w3id.org/museumkg/ontology#Museum")
     assert [h["iri"] for h in typed["hits"]] == [museum]
+
+
+def test_a_build_runs_the_shapes_once_for_validation_and_the_quality_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import museumkg.validate as validate
+
+    runs: list[int] = []
+    real = validate.run_shapes
+
+    def counted(*args: object) -> object:
+        runs.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validate, "run_shapes", counted)
+    settings = Settings(var_dir=tmp_path / "var", data_dir=DATA, check_owl=False)
+    build_catalog(settings)
+    assert len(runs) == 1
+    store = open_current(settings)
+    topic = f"{settings.base_iri}id/topic/orphan-topic"
+    assert [f.severity for f in entity_findings(store, topic, ("en",))] == ["warning"]

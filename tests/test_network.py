@@ -22,9 +22,14 @@ from test_derive import RULES, SYNTH, synthetic_catalog
 from museumkg.config import Settings
 from museumkg.derive import derive
 from museumkg.metrics import (
+    BETWEENNESS_SAMPLES,
+    EXACT_BETWEENNESS_UP_TO,
     METRICS_FILE,
+    NetworkMetrics,
     add_network_metrics,
     compute_metrics,
+    metrics_of,
+    metrics_quads,
 )
 from museumkg.namespaces import MKG, RDF, SKOS, XSD
 from museumkg.network import (
@@ -406,3 +411,48 @@ def test_the_docs_queries_answer_on_the_seed(store: EmbeddedStore) -> None:
     assert len(blocks) >= 2
     for block in blocks:
         assert list(select_rows(store.query(block))), block
+
+
+# --- betweenness: exact on small networks, estimated (and flagged) on large ones ------------
+
+
+def test_small_networks_get_exact_betweenness_without_a_flag(tmp_path: Path) -> None:
+    store, _expected = synthetic_catalog(1)
+    _derived(store)
+    metrics = add_network_metrics(store, tmp_path, Settings(base_iri=SYNTH), "v")
+    assert metrics.betweenness_sample is None and metrics.year_samples == {}
+    flagged = f"SELECT * WHERE {{ ?x <{MKG}betweennessSources> ?k }}"
+    assert list(select_rows(store.query(flagged))) == []
+    published = json.loads((tmp_path / METRICS_FILE).read_text(encoding="utf-8"))
+    assert published["betweenness"] == "normalised, over hops; exact"
+    assert published["betweenness_sources"]["overall"] is None
+
+
+def test_large_networks_get_estimated_betweenness_close_to_the_exact_one() -> None:
+    size = EXACT_BETWEENNESS_UP_TO + 200
+    ring = nx.connected_watts_strogatz_graph(size, 4, 0.05, seed=1)
+    graph = nx.relabel_nodes(ring, {n: f"http://e.org/id/org/n{n:05d}" for n in ring})
+    found, communities, sample = metrics_of(graph)
+    assert sample == BETWEENNESS_SAMPLES
+    assert communities > 1
+    exact = nx.betweenness_centrality(graph)
+    assert max(abs(found[n]["betweenness"] - exact[n]) for n in graph) < 0.02
+    assert all(found[n]["degree"] == graph.degree(n) for n in graph)
+
+
+def test_an_estimated_betweenness_is_stated_in_rdf_and_json() -> None:
+    org = "http://e.org/id/org/a"
+    values = {"degree": 2, "weighted_degree": 3.0, "betweenness": 0.5, "community": 1}
+    metrics = NetworkMetrics({org: values}, {2001: {org: values}}, 1, 500, {2001: 500})
+    network = Network("http://e.org/", {}, [], {}, {})
+    quads = list(metrics_quads(metrics, network, "http://e.org/graph/derived"))
+    flags = {
+        (q.subject.value, q.object.value)
+        for q in quads
+        if q.predicate.value == f"{MKG}betweennessSources"
+    }
+    assert flags == {(org, "500"), ("http://e.org/metrics/2001/a", "500")}
+    data = metrics.as_dict()
+    assert "estimated from 500 sources" in data["betweenness"]
+    assert data["betweenness_sources"]["overall"] == 500
+    assert data["betweenness_sources"]["years"] == {"2001": 500}

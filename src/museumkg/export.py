@@ -11,9 +11,11 @@ What is streamed, per format (``store`` is a ``pyoxigraph.Store``):
   (memory: the repeated triples only, none in a normal build).
 - JSON-LD 1.1: compacted with the catalog's context (``ontology/context.jsonld``, given as a
   dict, never fetched), one named graph after the other, written one subject at a time. Each
-  subject's quads (contiguous in the store's GSPO index) become one expanded node object;
-  nodes are compacted by pyld in chunks of :data:`JSONLD_CHUNK` subjects and written out, so
-  memory is bounded by one chunk (and by the largest single subject), never by the dataset.
+  subject's quads (contiguous in the store's GSPO index) become one expanded node object,
+  compacted on its own and written out, so memory is bounded by the largest single subject,
+  never by the dataset. Compaction is :class:`museumkg.jsonld_compact.Compactor` (pyld's
+  algorithm with every context-only decision cached, ~20x faster, same output); a context
+  it does not support is compacted by pyld, in chunks of :data:`JSONLD_CHUNK` subjects.
   Named graphs survive as ``{"id": <graph>, "@graph": [...]}`` objects.
 
 With ``graph=``, one named graph is exported: as quads (N-Quads, TriG, JSON-LD keep its name)
@@ -34,6 +36,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
+from museumkg.jsonld_compact import Compactor, UnsupportedContext
 from museumkg.namespaces import PREFIXES, XSD
 
 #: Subjects compacted per pyld call: large enough to amortise processing the context,
@@ -306,8 +309,38 @@ def _chunks(nodes: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[st
         yield chunk
 
 
+_COMPACTORS: dict[str, Compactor | None] = {}
+
+
+def compactor_for(context: dict[str, Any]) -> Compactor | None:
+    """The fast compactor of ``context`` (``{"@context": {...}}``), or ``None`` if unsupported.
+
+    Made once per distinct context and kept.
+    """
+    key = json.dumps(context, sort_keys=True)
+    if key not in _COMPACTORS:
+        try:
+            _COMPACTORS[key] = Compactor(context["@context"])
+        except UnsupportedContext:
+            _COMPACTORS[key] = None
+    return _COMPACTORS[key]
+
+
 def compact_nodes(nodes: list[dict[str, Any]], context: dict[str, Any]) -> list[dict[str, Any]]:
-    """Compact expanded node objects with ``context`` (pyld, no network); one output per node."""
+    """Compact expanded node objects with ``context`` (no network); one output per node.
+
+    :class:`~museumkg.jsonld_compact.Compactor` when it supports the context, else pyld.
+    """
+    fast = compactor_for(context)
+    if fast is not None:
+        return [fast.compact_node(node) for node in nodes]
+    return compact_nodes_pyld(nodes, context)
+
+
+def compact_nodes_pyld(
+    nodes: list[dict[str, Any]], context: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Compact expanded node objects with pyld (the reference implementation), no network."""
     from pyld import jsonld
 
     options = {"documentLoader": refuse_network, "skipExpansion": True, "graph": True}
@@ -336,10 +369,19 @@ def write_jsonld(
     def write(text: str) -> None:
         output.write(text.encode("utf-8"))
 
+    fast = compactor_for(context)
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+
     def write_nodes(quads: Iterable[ox.Quad], first: bool) -> bool:
-        for chunk in _chunks(expanded_nodes(counter.wrap(quads)), JSONLD_CHUNK):
-            for node in compact_nodes(chunk, context):
-                write(("" if first else ",\n") + json.dumps(node, ensure_ascii=False))
+        nodes = expanded_nodes(counter.wrap(quads))
+        if fast is not None:
+            for node in nodes:
+                write(("" if first else ",\n") + dumps(fast.compact_node(node)))
+                first = False
+            return first
+        for chunk in _chunks(nodes, JSONLD_CHUNK):
+            for compacted in compact_nodes_pyld(chunk, context):
+                write(("" if first else ",\n") + dumps(compacted))
                 first = False
         return first
 

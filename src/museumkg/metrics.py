@@ -1,4 +1,4 @@
-"""Network metrics of the strong partnerships, computed with networkx at build time.
+"""Network metrics of the strong partnerships, computed with NetworKit at build time.
 
 The graph: one node per institution in a strong partnership (co-organised, participated,
 stated; not the weak shared-topic kind), one edge per pair, weighted by the pair's strength
@@ -7,13 +7,21 @@ stated; not the weak shared-topic kind), one edge per pair, weighted by the pair
 - ``degree``: how many partners;
 - ``weighted_degree``: the sum of the strengths of its pairs;
 - ``betweenness``: normalised betweenness centrality over hops (unweighted shortest paths),
-  exact up to :data:`EXACT_BETWEENNESS_UP_TO` institutions, else estimated from that many
-  sampled sources (seeded, so builds are reproducible);
+  exact (Brandes) up to :data:`EXACT_BETWEENNESS_UP_TO` institutions, else estimated from
+  :data:`BETWEENNESS_SAMPLES` sampled source institutions (seeded, so builds are
+  reproducible); an estimate is stated beside the value (``mkg:betweennessSources`` in RDF,
+  ``betweenness_sources`` in the JSON);
 - ``community``: Louvain communities on the weighted graph (seed 0), numbered 1, 2, ... from
   the largest.
 
 The same four are computed for each year slice: the graph of the evidence dated that year
-(strength recomputed from that year's programs, as :func:`museumkg.network.select` does).
+(strength recomputed from that year's programs, as :func:`museumkg.network.select` does; all
+slices are made in one pass over the partnerships).
+
+Cost, known in advance: one breadth-first search per source, O(n + m) each, so at most
+``max(EXACT_BETWEENNESS_UP_TO, BETWEENNESS_SAMPLES)`` searches per graph; Louvain is near
+linear in the edges. The algorithms are NetworKit's (C++, run on one thread so that results
+are reproducible): the same Brandes betweenness networkx computes, some fifty times faster.
 
 :func:`write_metrics` puts them into the derived graph as RDF (``mkg:degree`` ... on each
 institution; ``mkg:YearMetrics`` nodes ``{base}metrics/<year>/<slug>`` for the slices) and
@@ -24,7 +32,9 @@ reads instead of scanning the derived graph) into the store folder, so all land 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,16 +48,16 @@ from museumkg.network import (
     NETWORK_FILE,
     STRONG_KINDS,
     Network,
-    NetworkFilter,
     NetworkView,
     load_network,
     save_network,
-    select,
 )
 from museumkg.store import Store
 
-#: Exact betweenness up to this many nodes; above, this many sampled sources.
+#: Exact betweenness up to this many nodes; above, estimated from sampled sources.
 EXACT_BETWEENNESS_UP_TO = 1000
+#: Sampled source institutions of an estimated betweenness.
+BETWEENNESS_SAMPLES = 500
 #: The file beside the store (inside its folder) that publishes the metrics as JSON.
 METRICS_FILE = "network-metrics.json"
 
@@ -62,6 +72,7 @@ class NetworkMetrics:
     years: dict[int, Metrics] = field(default_factory=dict)
     communities: int = 0
     betweenness_sample: int | None = None
+    year_samples: dict[int, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: ``overall`` and ``years`` keyed by institution IRI."""
@@ -73,6 +84,14 @@ class NetworkMetrics:
                 if self.betweenness_sample is None
                 else f"normalised, over hops; estimated from {self.betweenness_sample} sources"
             ),
+            "betweenness_sources": {
+                "overall": self.betweenness_sample,
+                "years": {str(year): k for year, k in sorted(self.year_samples.items())},
+                "note": (
+                    f"exact up to {EXACT_BETWEENNESS_UP_TO} institutions, else estimated from "
+                    f"{BETWEENNESS_SAMPLES} sampled sources (seeded); null or absent: exact"
+                ),
+            },
             "communities": self.communities,
             "overall": self.overall,
             "years": {str(year): metrics for year, metrics in sorted(self.years.items())},
@@ -87,6 +106,20 @@ def graph_of(view: NetworkView) -> nx.Graph:
     return graph
 
 
+@contextmanager
+def _reproducible() -> Iterator[None]:
+    """NetworKit seeded (0) and on one thread for the duration: the same input, the same output."""
+    import networkit as nk
+
+    threads = nk.getMaxNumberOfThreads()
+    nk.setNumberOfThreads(1)
+    nk.setSeed(0, False)
+    try:
+        yield
+    finally:
+        nk.setNumberOfThreads(threads)
+
+
 def metrics_of(graph: nx.Graph) -> tuple[Metrics, int, int | None]:
     """Degree, weighted degree, betweenness and community of every node of ``graph``.
 
@@ -99,42 +132,115 @@ def metrics_of(graph: nx.Graph) -> tuple[Metrics, int, int | None]:
     >>> found["b"]["degree"], found["b"]["betweenness"]
     (2, 1.0)
     """
+    import networkit as nk
+
     if graph.number_of_nodes() == 0:
         return {}, 0, None
+    nodes = list(graph.nodes)
+    index = {node: number for number, node in enumerate(nodes)}
+    hops = nk.Graph(len(nodes), weighted=False)
+    weighted = nk.Graph(len(nodes), weighted=True)
+    for a, b, data in graph.edges(data=True):
+        hops.addEdge(index[a], index[b])
+        weighted.addEdge(index[a], index[b], float(data.get("weight", 1.0)))
     sample = None
-    if graph.number_of_nodes() > EXACT_BETWEENNESS_UP_TO:
-        sample = EXACT_BETWEENNESS_UP_TO
-    between = nx.betweenness_centrality(graph, k=sample, normalized=True, seed=0)
-    groups = nx.community.louvain_communities(graph, weight="weight", seed=0)
-    ordered = sorted(groups, key=lambda members: (-len(members), min(members)))
+    if len(nodes) > EXACT_BETWEENNESS_UP_TO:
+        sample = BETWEENNESS_SAMPLES
+    with _reproducible():
+        if len(nodes) <= 2:
+            between = [0.0] * len(nodes)  # no pair has a node between them
+        else:
+            if sample is None:
+                centrality = nk.centrality.Betweenness(hops, normalized=True)
+            else:
+                centrality = nk.centrality.EstimateBetweenness(
+                    hops, sample, normalized=True, parallel=False
+                )
+            centrality.run()
+            between = centrality.scores()
+        louvain = nk.community.PLM(weighted, refine=False, gamma=1.0)
+        louvain.run()
+        partition = louvain.getPartition()
+    groups: dict[int, set[str]] = defaultdict(set)
+    for node, number in zip(nodes, partition.getVector(), strict=True):
+        groups[number].add(node)
+    ordered = sorted(groups.values(), key=lambda members: (-len(members), min(members)))
     community = {node: number for number, members in enumerate(ordered, 1) for node in members}
     found: Metrics = {}
     for node in sorted(graph.nodes):
         found[node] = {
             "degree": graph.degree(node),
             "weighted_degree": round(graph.degree(node, weight="weight"), 3),
-            "betweenness": round(between[node], 6),
+            "betweenness": round(between[index[node]] + 0.0, 6),
             "community": community[node],
         }
     return found, len(ordered), sample
 
 
+def _graph_of_pairs(pairs: dict[tuple[str, str], float]) -> nx.Graph:
+    """Pairs and strengths as a graph, edges in the order a network view ranks them."""
+    graph = nx.Graph()
+    ranked = sorted(pairs.items(), key=lambda item: (-item[1], item[0][0], item[0][1]))
+    for (a, b), strength in ranked:
+        graph.add_edge(a, b, weight=round(strength, 3))
+    return graph
+
+
+def strong_graphs(network: Network) -> tuple[nx.Graph, dict[int, nx.Graph]]:
+    """The strong-partnership graph overall and per evidence year, in one pass.
+
+    The same graphs as :func:`graph_of` over :func:`museumkg.network.select` with the strong
+    kinds and no limit (overall), or a one-year range (a slice): a pair's strength is the sum
+    over its partnership nodes of ``weight × evidence items`` (in that year), in link order.
+    """
+    years = network.years()
+    overall: dict[tuple[str, str], float] = {}
+    slices: dict[int, dict[tuple[str, str], float]] = defaultdict(dict)
+    for link in network.links:
+        if link.kind not in STRONG_KINDS:
+            continue
+        key = (link.a, link.b)
+        if not link.evidence:  # kept by every year range, at its stored strength
+            overall[key] = overall.get(key, 0.0) + link.strength
+            for year in years:
+                slices[year][key] = slices[year].get(key, 0.0) + link.strength
+            continue
+        overall[key] = overall.get(key, 0.0) + link.weight * len(link.evidence)
+        per_year = Counter(e.year for e in link.evidence if e.year is not None)
+        for year, items in per_year.items():
+            slices[year][key] = slices[year].get(key, 0.0) + link.weight * items
+    return _graph_of_pairs(overall), {
+        year: _graph_of_pairs(slices[year]) for year in years if slices.get(year)
+    }
+
+
 def compute_metrics(network: Network) -> NetworkMetrics:
     """Metrics of the strong partnership network, overall and for every year with evidence."""
-    everything = NetworkFilter(kinds=STRONG_KINDS, limit=None)
-    overall, communities, sample = metrics_of(graph_of(select(network, everything)))
+    whole, per_year = strong_graphs(network)
+    overall, communities, sample = metrics_of(whole)
     result = NetworkMetrics(overall, {}, communities, sample)
-    for year in network.years():
-        slice_filter = NetworkFilter(kinds=STRONG_KINDS, year_from=year, year_to=year, limit=None)
-        metrics, _count, _sample = metrics_of(graph_of(select(network, slice_filter)))
+    for year, graph in per_year.items():
+        metrics, _count, year_sample = metrics_of(graph)
         if metrics:
             result.years[year] = metrics
+            if year_sample is not None:
+                result.year_samples[year] = year_sample
     return result
 
 
-def _values(subject: ox.NamedNode, values: dict[str, float], graph: ox.NamedNode) -> list[ox.Quad]:
+def _values(
+    subject: ox.NamedNode, values: dict[str, float], graph: ox.NamedNode, sample: int | None
+) -> list[ox.Quad]:
     integer, decimal = ox.NamedNode(XSD + "integer"), ox.NamedNode(XSD + "decimal")
-    return [
+    estimate = [
+        ox.Quad(
+            subject,
+            ox.NamedNode(MKG + "betweennessSources"),
+            ox.Literal(str(sample), datatype=integer),
+            graph,
+        )
+    ]
+    return (estimate if sample is not None else []) + [
         ox.Quad(
             subject,
             ox.NamedNode(MKG + "degree"),
@@ -166,8 +272,9 @@ def metrics_quads(metrics: NetworkMetrics, network: Network, graph: str) -> Iter
     """The metrics as quads in ``graph``: on each institution, and on per-year nodes."""
     target = ox.NamedNode(graph)
     for iri, values in metrics.overall.items():
-        yield from _values(ox.NamedNode(iri), values, target)
+        yield from _values(ox.NamedNode(iri), values, target, metrics.betweenness_sample)
     for year, per_org in metrics.years.items():
+        sample = metrics.year_samples.get(year)
         for iri, values in per_org.items():
             org = network.institutions.get(iri)
             slug = org.slug if org else iri.rsplit("/", 1)[-1]
@@ -182,7 +289,7 @@ def metrics_quads(metrics: NetworkMetrics, network: Network, graph: str) -> Iter
                 ox.Literal(str(year), datatype=ox.NamedNode(XSD + "gYear")),
                 target,
             )
-            yield from _values(node, values, target)
+            yield from _values(node, values, target, sample)
 
 
 def write_metrics(

@@ -34,18 +34,16 @@ def quality_graph(base_iri: str) -> str:
 
 
 def shacl_results(records: Sequence[RecordFile], ontology_dir: Path) -> list[ox.Triple]:
-    """Run the shapes over the records (and ontology) and return the results as triples."""
+    """The shapes' results over the records (and ontology), as triples.
+
+    The run validation made of the same records is reused (:func:`museumkg.validate.shacl_report`):
+    a build runs the shapes once.
+    """
     import rdflib
-    from pyshacl import validate
 
-    from museumkg.validate import _quiet_rdflib_terms, shacl_data_graph, sparql_parsed_once
+    from museumkg.validate import shacl_report
 
-    with _quiet_rdflib_terms(), sparql_parsed_once():
-        data = shacl_data_graph(records, ontology_dir / "museumkg.ttl")
-        shapes = rdflib.Graph().parse(ontology_dir / "shapes.ttl", format="turtle")
-        _conforms, report, _text = validate(
-            data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True
-        )
+    _conforms, report = shacl_report(records, ontology_dir)
     sh = rdflib.Namespace(SH)
     triples: list[ox.Triple] = []
     for number, result in enumerate(sorted(report.subjects(rdflib.RDF.type, sh.ValidationResult))):

@@ -149,6 +149,45 @@ def shacl_data_graph(records: Sequence[RecordFile], ontology_path: Path) -> rdfl
     return to_rdflib(work.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
 
+def run_shapes(data: rdflib.Graph, shapes_path: Path) -> tuple[bool, rdflib.Graph]:
+    """pyshacl over ``data`` (see :func:`shacl_data_graph`): (conforms, the report graph)."""
+    from pyshacl import validate  # imported here: pyshacl is slow to import
+
+    shapes = rdflib.Graph().parse(shapes_path, format="turtle")
+    with sparql_parsed_once():
+        conforms, report, _text = validate(
+            data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True
+        )
+    return bool(conforms), report
+
+
+#: The last SHACL run: (records, the ontology files' stamps, its result); see shacl_report.
+_LAST_RUN: list[tuple[tuple[RecordFile, ...], tuple[object, ...], tuple[bool, rdflib.Graph]]] = []
+
+
+def shacl_report(records: Sequence[RecordFile], ontology_dir: Path) -> tuple[bool, rdflib.Graph]:
+    """The shapes (``shapes.ttl``) run over the records + ontology: (conforms, report graph).
+
+    The last result is kept, for the same record objects and unchanged ontology files: a build
+    validates its records, then keeps the same results as its quality graph
+    (:mod:`museumkg.quality`), and the shapes run once.
+    """
+    ontology_path, shapes_path = ontology_dir / "museumkg.ttl", ontology_dir / "shapes.ttl"
+    stamp = tuple(
+        (str(path), path.stat().st_mtime_ns, path.stat().st_size)
+        for path in (ontology_path, shapes_path)
+    )
+    given = tuple(records)
+    for kept, kept_stamp, result in list(_LAST_RUN):
+        same = len(kept) == len(given) and all(a is b for a, b in zip(kept, given, strict=True))
+        if same and kept_stamp == stamp:
+            return result
+    with _quiet_rdflib_terms():
+        result = run_shapes(shacl_data_graph(given, ontology_path), shapes_path)
+    _LAST_RUN[:] = [(given, stamp, result)]
+    return result
+
+
 def shacl_problems(data: rdflib.Graph, shapes_path: Path, locator: Locator) -> list[Problem]:
     """Validate ``data`` (see :func:`shacl_data_graph`) against the SHACL shapes.
 
@@ -156,13 +195,11 @@ def shacl_problems(data: rdflib.Graph, shapes_path: Path, locator: Locator) -> l
         one problem per SHACL validation result, with the shape's message and the file/line of
         the focus node.
     """
-    from pyshacl import validate  # imported here: pyshacl is slow to import
+    return report_problems(*run_shapes(data, shapes_path), locator)
 
-    shapes = rdflib.Graph().parse(shapes_path, format="turtle")
-    with sparql_parsed_once():
-        conforms, results, _text = validate(
-            data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True
-        )
+
+def report_problems(conforms: bool, results: rdflib.Graph, locator: Locator) -> list[Problem]:
+    """One problem per result of a SHACL report, located in the records."""
     if conforms:
         return []
     problems: list[Problem] = []
@@ -296,9 +333,7 @@ def validate_records(
     ontology_path = ontology_dir / "museumkg.ttl"
     problems = reference_problems(records, base_iri)
     problems += unknown_term_problems(records, ontology_path, base_iri)
-    with _quiet_rdflib_terms():
-        data = shacl_data_graph(records, ontology_path)
-        problems += shacl_problems(data, ontology_dir / "shapes.ttl", locator)
+    problems += report_problems(*shacl_report(records, ontology_dir), locator)
     if check_owl:
         problems += owl_problems(records, ontology_path)
     return problems
