@@ -20,9 +20,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, current_app, request, send_file
@@ -37,6 +38,7 @@ from museumkg.network import (
     STRONG_KINDS,
     Network,
     NetworkFilter,
+    NetworkView,
     facets,
     load_network,
     read_network,
@@ -54,11 +56,17 @@ from webapp.state import WebState, web_state
 from webapp.twins import render_twin
 
 bp = Blueprint("network", __name__)
+T = TypeVar("T")
 log = logging.getLogger("museumkg.web")
 
 #: A remote store may change under the app: its network is re-read after this long.
 REMOTE_CACHE_SECONDS = 60.0
+#: Views (one filter, one language chain) and encoded answers kept per loaded network, least
+#: recently used dropped first: a view is a pure function of the network, which does not
+#: change under a running process, so the full edge list is computed once per version.
+VIEW_CACHE = 32
 _LOCK = threading.Lock()
+_VIEWS_LOCK = threading.Lock()
 
 #: The page runs only our own scripts and talks only to this origin (as the editor does).
 SECURITY_HEADERS = {
@@ -85,6 +93,29 @@ def current_network() -> Network:
         network = _read_network(state)
         cache.update(key=key, network=network, at=time.monotonic())
         return network
+
+
+def _kept(network: Network, key: Hashable, make: Callable[[], T]) -> T:
+    """``make()``, kept with ``network`` under ``key`` (at most :data:`VIEW_CACHE` kept)."""
+    views: OrderedDict[Hashable, Any] = network.memo("web_views", OrderedDict)
+    with _VIEWS_LOCK:
+        if key in views:
+            views.move_to_end(key)
+            found: T = views[key]
+            return found
+    value = make()  # outside the lock: two first requests may both compute it, harmlessly
+    with _VIEWS_LOCK:
+        views[key] = value
+        while len(views) > VIEW_CACHE:
+            views.popitem(last=False)
+    return value
+
+
+def current_view(flt: NetworkFilter, langs: Sequence[str]) -> NetworkView:
+    """The filtered view of the served network, computed once per network, filter and
+    languages (treat it as read-only: it is shared between requests)."""
+    network = current_network()
+    return _kept(network, ("view", flt, tuple(langs)), lambda: select(network, flt, langs))
 
 
 def _read_network(state: WebState) -> Network:
@@ -133,13 +164,14 @@ def why_href(a_slug: str, b_slug: str) -> str:
 
 
 def _with_links(view_data: dict[str, Any]) -> dict[str, Any]:
-    """Add page and why links to nodes and edges (paths on this server)."""
-    slugs = {}
-    for node in view_data["nodes"]:
-        node["href"] = local_href(node["id"])
-        slugs[node["id"]] = node["slug"]
-    for edge in view_data["edges"]:
-        edge["why"] = why_href(slugs[edge["source"]], slugs[edge["target"]])
+    """Add page and why links to nodes and edges (paths on this server), on copies (the
+    view's own nodes and edges are shared between requests)."""
+    slugs = {node["id"]: node["slug"] for node in view_data["nodes"]}
+    view_data["nodes"] = [{**node, "href": local_href(node["id"])} for node in view_data["nodes"]]
+    view_data["edges"] = [
+        {**edge, "why": why_href(slugs[edge["source"]], slugs[edge["target"]])}
+        for edge in view_data["edges"]
+    ]
     return view_data
 
 
@@ -167,8 +199,8 @@ def page() -> Response:
     flt = _filter()
     network = current_network()
     langs = languages()
-    data = _with_links(view_json(select(network, flt, langs), _version()))
-    data["facets"] = facets(network, langs)
+    data = _with_links(view_json(current_view(flt, langs), _version()))
+    data["facets"] = _kept(network, ("facets", langs), lambda: facets(network, langs))
     data["exports"] = _export_links(flt)
     data["selected"] = {
         "kinds": list(flt.kinds),
@@ -188,8 +220,15 @@ def page() -> Response:
 @bp.get("/network/data.json")
 def data_json() -> Response:
     """One filtered view as JSON: nodes, edges, timeline, version and filters."""
-    view = select(current_network(), _filter(), languages())
-    response = current_app.json.response(_with_links(view_json(view, _version())))
+    flt, langs = _filter(), languages()
+
+    def encode() -> bytes:
+        view = current_view(flt, langs)
+        body: bytes = current_app.json.response(_with_links(view_json(view, _version()))).data
+        return body
+
+    key = ("data.json", flt, langs, request.script_root, _version())
+    response = Response(_kept(current_network(), key, encode), mimetype="application/json")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -197,7 +236,7 @@ def data_json() -> Response:
 @bp.get("/network/edges.csv")
 def edges() -> Response:
     """The edge list of one filtered view as CSV (version and filters on every row)."""
-    view = select(current_network(), _filter(), languages())
+    view = current_view(_filter(), languages())
     host = request.host_url.rstrip("/")
     body = edges_csv(view, _version(), lambda a, b: host + why_href(a["slug"], b["slug"]))
     return _attachment(body, "text/csv", "museumkg-network-edges.csv")
@@ -206,7 +245,7 @@ def edges() -> Response:
 @bp.get("/network/graph.graphml")
 def graph_ml() -> Response:
     """One filtered view as GraphML (opens in Gephi), version and filters as graph data."""
-    view = select(current_network(), _filter(), languages())
+    view = current_view(_filter(), languages())
     return _attachment(graphml(view, _version()), "application/xml", "museumkg-network.graphml")
 
 
