@@ -27,7 +27,7 @@ from servers import ServerProcess, free_port, museumkg_env, museumkg_server, oxi
 
 from museumkg.config import Settings
 from museumkg.publish_remote import push_catalog
-from museumkg.store import EmbeddedStore, open_store
+from museumkg.store import EmbeddedStore, StoreTimeout, open_store
 
 #: The app's time limit in these tests (MUSEUMKG_QUERY_TIMEOUT_S).
 LIMIT_S = 3.0
@@ -168,3 +168,17 @@ def test_serve_endpoint_builds_a_missing_local_folder_and_starts_with_the_server
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_a_query_the_server_stops_at_its_own_limit_is_a_timeout(tmp_path: Path) -> None:
+    """``oxigraph serve --timeout-s`` cancels mid-answer: a 200 whose body ends in a sentence.
+    That is a timeout, not a result and not a syntax error."""
+    with oxigraph_process(tmp_path / "data", timeout_s=1) as server:
+        remote = open_store(f"{server.url}/query", read_only=False, timeout_s=30)
+        lines = "".join(
+            f"<http://x.example/s{i}> <http://x.example/p> {i} .\n" for i in range(3000)
+        )
+        remote.load(lines.encode(), format="ttl", graph="http://x.example/g")
+        cartesian = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+        with pytest.raises(StoreTimeout, match="stopped the query at its own time limit"):
+            remote.query(cartesian)

@@ -82,7 +82,14 @@ class Dialect:
 
 DIALECTS: dict[str, Dialect] = {
     # oxigraph serve: /query, /update, /store; ?union-default-graph per request
-    "oxigraph": Dialect("oxigraph", "union-default-graph", "update", "store"),
+    # (its --timeout-s cancels a query mid-answer: a 200 whose body ends with this sentence)
+    "oxigraph": Dialect(
+        "oxigraph",
+        "union-default-graph",
+        "update",
+        "store",
+        timeout_states=("The SPARQL operation has been cancelled",),
+    ),
     # Virtuoso: one /sparql endpoint; the default graph is already the union of all graphs;
     # authenticated update and graph store under /sparql-auth and /sparql-graph-crud-auth
     "virtuoso": Dialect(
@@ -292,11 +299,25 @@ class RemoteStore:
             raise StoreError(f"the SPARQL server failed: {_short(err)}") from err
         except SPARQLWrapperException as err:
             raise StoreError(f"the SPARQL server failed: {_short(err)}") from err
-        if form in _GRAPH_RESULT:
-            return _query_triples(body, graph_format)
-        if self.dialect.name == "virtuoso":
-            body = _standard_json_results(body, ask=form == "ASK")
-        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        if self.dialect.timeout_states and not body.rstrip().endswith((b"}", b".")):
+            tail = body[-500:].decode("utf-8", "replace")
+            if any(state in tail for state in self.dialect.timeout_states):
+                # the server gave up mid-answer (oxigraph serve --timeout-s): results are
+                # parsed lazily, so this is checked before, not left to the reader to trip on
+                message = f"the SPARQL server at {self.query_url} stopped the query at its own "
+                raise StoreTimeout(message + "time limit", reported)
+        try:
+            if form in _GRAPH_RESULT:
+                return _query_triples(body, graph_format)
+            if self.dialect.name == "virtuoso":
+                body = _standard_json_results(body, ask=form == "ASK")
+            return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as err:
+            tail = body[-500:].decode("utf-8", "replace")
+            if any(state in tail for state in self.dialect.timeout_states):
+                # the server gave up mid-answer (e.g. oxigraph serve --timeout-s)
+                raise StoreTimeout(self._timeout_message(reported), reported) from err
+            raise StoreError(f"the SPARQL server's answer does not parse: {err}") from err
 
     def _timeout_message(self, limit: float) -> str:
         return (
