@@ -42,6 +42,7 @@ import requests
 from bench.context import BenchContext
 from bench.figures import Figure, median, p95
 from bench.http import Timings, sparql, timed
+from bench.queries import Query
 from bench.servers import PROJECT_DIR, free_port, oxigraph_cli
 
 #: Private Virtuoso configuration (the same shape as tests/servers.py, larger buffers).
@@ -303,7 +304,33 @@ def _one_backend(
         )
         with app_over(ctx, endpoint, folder / "museumkg.log") as app:
             ours = run_mix(ctx, f"{app}/sparql")
+            _compare_answers(ctx, label, f"{app}/sparql")
     return [figure, *_figures(ctx, label, ours, embedded)]
+
+
+def _answer_size(url: str, query: Query) -> int | str:
+    """Rows (SELECT) or triples (CONSTRUCT) of the first instance of ``query`` at ``url``."""
+    response = sparql(requests.Session(), url, query.text(0), query.form)
+    if response.status_code != 200:
+        return f"HTTP {response.status_code}"
+    if query.form == "select":
+        return len(response.json()["results"]["bindings"])
+    return sum(1 for line in response.text.splitlines() if line.strip())
+
+
+def _compare_answers(ctx: BenchContext, label: str, url: str) -> None:
+    """Note any query whose answer differs in size from the embedded one: a fast wrong
+    answer is not a fast answer."""
+    assert ctx.museumkg_url is not None
+    same = 0
+    for query in ctx.queries:
+        here = _answer_size(f"{ctx.museumkg_url}/sparql", query)
+        there = _answer_size(url, query)
+        if here == there:
+            same += 1
+        else:
+            ctx.note(f"backends: {label} {query.name}: {there} vs {here} results embedded")
+    ctx.note(f"backends: {label}: {same}/{len(ctx.queries)} queries answer as many results")
 
 
 def _load_per_million(ctx: BenchContext) -> float | None:
