@@ -16,6 +16,7 @@ from museumkg.config import PROJECT_DIR, Settings
 from museumkg.derive import derive, load_rules, rule_predicates
 from museumkg.namespaces import MKG, RDF, SKOS
 from museumkg.store import EmbeddedStore, Store, select_rows
+from museumkg.synth import SHARED_TOPIC_CAP
 
 RULES = PROJECT_DIR / "ontology" / "rules"
 PARTNERSHIPS = """
@@ -213,8 +214,11 @@ def synthetic_catalog(seed: int) -> tuple[EmbeddedStore, dict[tuple[str, str, st
         a, b = sorted((x.value, y.value))
         sources.setdefault((a, b, "StatedPartnership"), set()).add(source.value)
         years.setdefault((a, b, "StatedPartnership"), set()).add("2010")
+    bucket: dict[tuple[ox.NamedNode, str], set[ox.NamedNode]] = {}
+    for _p, year, organisers, topic, _s in topic_of:
+        bucket.setdefault((topic, year), set()).update(organisers)
     for (p1, y1, org1, t1, s1), (p2, y2, org2, t2, s2) in itertools.permutations(topic_of, 2):
-        if t1 != t2 or y1 != y2:
+        if t1 != t2 or y1 != y2 or len(bucket[(t1, y1)]) > SHARED_TOPIC_CAP:
             continue
         for a in org1:
             for b in org2:
@@ -269,3 +273,30 @@ def test_derivation_replaces_the_previous_derived_graph() -> None:
     first = store.count(derived)
     derive(store, base_iri=SYNTH, derived_graph=derived, rules_dir=RULES)
     assert store.count(derived) == first > 0
+
+
+@pytest.mark.parametrize("organisers", [SHARED_TOPIC_CAP, SHARED_TOPIC_CAP + 1])
+def test_a_topic_too_many_took_up_that_year_gives_no_shared_topic_links(organisers: int) -> None:
+    """At most SHARED_TOPIC_CAP organisers on a (topic, year): linked pairwise; one more: none."""
+    store = EmbeddedStore()
+    store.load(RULES.parent / "museumkg.ttl", format="ttl", graph=f"{SYNTH}graph/ontology")
+    date = ox.Literal("2012-03-01", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+    quads = []
+    for number in range(organisers):
+        source, program = _n("source", f"cap-{number}"), _n("program", f"cap-{number}")
+        org = _n("org", f"cap-{number:02d}")
+        for s, p, o in [
+            (source, RDF + "type", _t("SourceDocument")),
+            (program, RDF + "type", _t("Training")),
+            (program, MKG + "startDate", date),
+            (program, MKG + "topic", _n("topic", "cap")),
+            (program, MKG + "organizer", org),
+            (org, RDF + "type", _t("Museum")),
+        ]:
+            quads.append(ox.Quad(s, ox.NamedNode(p), o, source))
+    store.add_quads(quads)
+    derived = f"{SYNTH}graph/derived"
+    derive(store, base_iri=SYNTH, derived_graph=derived, rules_dir=RULES)
+    kinds = [key[2] for key in partnerships(store, derived)]
+    pairs = organisers * (organisers - 1) // 2 if organisers <= SHARED_TOPIC_CAP else 0
+    assert kinds == ["SharedTopicSameYear"] * pairs

@@ -19,6 +19,7 @@ from museumkg.namespaces import MKG, RDF
 from museumkg.rederive import rederive
 from museumkg.sparql import load_query
 from museumkg.store import EmbeddedStore
+from museumkg.synth import SHARED_TOPIC_CAP
 
 RULES = PROJECT_DIR / "ontology" / "rules"
 BASE = synth.SYNTH_BASE
@@ -212,3 +213,32 @@ def test_an_import_derives_incrementally_like_a_full_build(tmp_path: Path) -> No
     node = f"<{settings.base_iri}id/partnership/{{}}--unesco-almaty/co-organised>"
     assert node.format("lab-museum-design-rik") in nodes
     assert node.format("scca-almaty") not in nodes, "the removed organiser's link is gone"
+
+
+def test_a_topic_crossing_the_cap_rederives_like_a_full_derivation(
+    synthetic: EmbeddedStore,
+) -> None:
+    """New programs push a (topic, year) over the cap: every shared-topic link of it goes."""
+    native = synthetic.native
+    program = next(native.quads_for_pattern(None, TOPIC, None, None)).subject
+    topic = next(native.quads_for_pattern(program, TOPIC, None, None)).object
+    start = next(native.quads_for_pattern(program, START, None, None)).object
+    organisers = sorted(
+        {q.object.value for q in native.quads_for_pattern(None, ORGANIZER, None, None)}
+    )
+    source = ox.NamedNode(f"{BASE}id/source/crowd")
+    quads = [
+        ox.Quad(source, ox.NamedNode(f"{RDF}type"), ox.NamedNode(f"{MKG}SourceDocument"), source)
+    ]
+    for number, organiser in enumerate(organisers[: SHARED_TOPIC_CAP + 1]):
+        crowd = ox.NamedNode(f"{BASE}id/program/crowd-{number}")
+        quads += [
+            ox.Quad(crowd, TOPIC, topic, source),
+            ox.Quad(crowd, START, start, source),
+            ox.Quad(crowd, ORGANIZER, ox.NamedNode(organiser), source),
+        ]
+    derived = f"{BASE}graph/derived"
+    changed = _replace(synthetic, source, quads)
+    _check(synthetic, changed, BASE, derived)
+    changed = _replace(synthetic, source, [])
+    _check(synthetic, changed, BASE, derived)

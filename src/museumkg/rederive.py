@@ -11,7 +11,10 @@ A changed source graph can therefore only change the links of pairs with a membe
 - the institutions that organise or take part in a program so mentioned (read in the store
   as it is now: a link stated in an unchanged graph is the same before and after);
 - the members of the derived graph's nodes (as they were before) that cite a mentioned IRI as
-  evidence program or source.
+  evidence program or source;
+- every organiser of a program on a topic in a start year that a changed program has (or had):
+  the shared-topic rule's cap on organisers per topic and year makes their links depend on
+  how many they are.
 
 :func:`rederive` collects the touched institutions, copies into a scratch store the source
 graphs a derivation of their pairs reads (every graph that mentions one of their programs or
@@ -184,8 +187,10 @@ def rederive(
     native = store.native
     derived = ox.NamedNode(derived_graph)
     rules = load_rules(rules_dir)
+    changed = list(changed)
     mentioned = touched_iris(changed)
     members = _touched_members(native, mentioned, derived)
+    members |= _bucket_organisers(native, changed, derived)
     graphs = _neighbourhood(native, members, derived)
     quads = _scratch_quads(native, graphs, rule_predicates(rules), derived)
     scratch = ox.Store()
@@ -224,6 +229,34 @@ def _touched_members(
         for node in nodes:
             members |= _objects(native, node, _MEMBER, derived, graph=derived)
     return members
+
+
+def _bucket_organisers(
+    native: ox.Store, changed: list[ox.Quad], derived: ox.NamedNode
+) -> set[ox.NamedNode]:
+    """Every organiser of a (topic, start year) a change may push over or under the cap.
+
+    The shared-topic rule links no pair of a topic and year that more than its cap of
+    institutions organised programs on, so a program joining or leaving one changes the links
+    of all its organisers. Taken wide: each topic the changed programs have (before or after)
+    with each of their start years.
+    """
+    programs = {q.subject for q in changed if q.predicate in (_TOPIC, _START, _ORGANIZER)}
+    topics = {q.object for q in changed if q.predicate == _TOPIC}
+    years = {q.object.value[:4] for q in changed if q.predicate == _START}
+    cache: dict[ox.NamedNode, set[str]] = {}
+    for program in programs:
+        if isinstance(program, ox.NamedNode):
+            topics |= _objects(native, program, _TOPIC, derived)
+            years |= _years(native, program, cache, derived)
+    organisers: set[ox.NamedNode] = set()
+    for topic in topics:
+        if not isinstance(topic, ox.NamedNode):
+            continue
+        for program in _subjects(native, _TOPIC, topic, derived):
+            if _years(native, program, cache, derived) & years:
+                organisers |= _objects(native, program, _ORGANIZER, derived)
+    return organisers
 
 
 def _neighbourhood(

@@ -80,6 +80,9 @@ WEIGHTS = {
 }
 #: Kinds that give ``mkg:partnerOf`` (all but the weak shared-topic kind).
 STRONG_KINDS = ("CoOrganised", "ParticipatedInProgramOf", "StatedPartnership")
+#: A (topic, year) with more organising institutions than this gives no shared-topic links
+#: (``ontology/rules/40-shared-topic.rq``, docs/partnerships.md).
+SHARED_TOPIC_CAP = 10
 _REAL_BASE = "https://w3id.org/museumkg/"
 
 
@@ -187,6 +190,8 @@ def expected_partnerships(
             buckets.setdefault((topic, prog.year), []).append(prog)
     seen: set[tuple[str, str]] = set()
     for bucket in buckets.values():
+        if len({o for prog in bucket for o in prog.organisers}) > SHARED_TOPIC_CAP:
+            continue  # a field-wide theme that year: no shared-topic links (rule 40)
         for one, two in itertools.combinations(bucket, 2):
             if (one.iri, two.iri) in seen:
                 continue
