@@ -308,15 +308,16 @@ def _scratch_quads(
 ) -> list[ox.Quad]:
     """The rule-read statements of the graphs, about them, and the types of what they name."""
     wanted = {ox.NamedNode(p) for p in predicates}
-    quads: set[ox.Quad] = set()
+    found: set[ox.Quad] = set()
     for graph in graphs:
-        quads.update(q for q in native.quads_for_pattern(None, None, None, graph))
-        quads.update(q for q in native.quads_for_pattern(graph, None, None, None))
-    named = {q.object for q in quads if isinstance(q.object, ox.NamedNode)}
+        found.update(native.quads_for_pattern(None, None, None, graph))
+        found.update(native.quads_for_pattern(graph, None, None, None))
+    quads = {q for q in found if q.predicate in wanted and q.graph_name != derived}
+    named = {q.object for q in quads if isinstance(q.object, ox.NamedNode) and q.predicate != _TYPE}
     for iri in named - graphs:
-        quads.update(native.quads_for_pattern(iri, _TYPE, None, None))
+        quads.update(q for q in native.quads_for_pattern(iri, _TYPE, None, None))
     quads.update(native.quads_for_pattern(None, _SUBCLASS, None, None))
-    return [q for q in quads if q.predicate in wanted and q.graph_name != derived]
+    return [q for q in quads if q.graph_name != derived]
 
 
 def _pair_statements(
