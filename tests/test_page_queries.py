@@ -16,6 +16,8 @@ PAGE_QUERIES = (
     "describe_labels",
     "describe_incoming",
     "entity_statements",
+    "entity_statements_omit",
+    "entity_property_count",
     "entity_sources",
     "entity_roles",
     "entity_partners",
@@ -44,6 +46,8 @@ VALUES = {
     "role": ox.NamedNode("http://example.org/id/role/x"),
     "graph": ox.NamedNode("http://example.org/id/source/x"),
     "s": ox.NamedNode("http://example.org/id/org/x"),
+    "omit": ox.NamedNode("https://w3id.org/museumkg/ontology#partnerOf"),
+    "p": ox.NamedNode("https://w3id.org/museumkg/ontology#partnerOf"),
 }
 
 

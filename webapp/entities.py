@@ -17,6 +17,7 @@ from werkzeug.exceptions import BadRequest
 from museumkg.describe import bounded_description, serialize
 from museumkg.entity import entity_page
 from museumkg.iris import KINDS, entity_prefix, is_slug
+from museumkg.namespaces import MKG
 from museumkg.search import did_you_mean
 from museumkg.sources import source_facts
 from museumkg.vocab import vocabulary
@@ -29,6 +30,10 @@ from webapp.rdf_twins import RESOURCE_FORMATS, choose_format, finish, media_type
 from webapp.state import web_state
 
 bp = Blueprint("entities", __name__)
+
+#: An institution's partners the HTML page lists (strongest first); ``?partners=all`` lists all.
+PANEL_SIZE = 50
+PARTNER_OF = f"{MKG}partnerOf"
 
 #: Longest paging cursor accepted (a cursor is one or three IRIs).
 MAX_CURSOR = 6000
@@ -71,6 +76,7 @@ def _cite(page: dict[str, Any]) -> str:
 
 
 def _page(kind: str, iri: str, fmt: str) -> dict[str, Any] | None:
+    html = fmt != "json"
     state = web_state()
     chain = request_chain()
     index = catalog_index()
@@ -82,7 +88,10 @@ def _page(kind: str, iri: str, fmt: str) -> dict[str, Any] | None:
             iri,
             chain,
             after=_cursor("after"),
-            with_partners=fmt == "json",  # the HTML page shows the partners panel instead
+            # the HTML page of an institution shows its partners in the partners panel: the
+            # partnership nodes (JSON only) and the mkg:partnerOf values are not read for it
+            with_partners=not html,
+            elsewhere=PARTNER_OF if html and kind == "org" else None,
         )
         if page is not None and kind == "source":
             vocab = vocabulary(state.store, state.settings.ontology_graph)
@@ -122,7 +131,10 @@ def entity(kind: str, slug: str) -> Response:
         if page is None:
             return not_found(kind, slug)
         # an institution's partners: the network's panel (partners, evidence, why pages)
-        panel = partner_panel(iri, request_chain()) if kind == "org" else None
+        panel = None
+        if kind == "org":
+            everyone = fmt == "json" or request.args.get("partners") == "all"
+            panel = partner_panel(iri, request_chain(), limit=None if everyone else PANEL_SIZE)
         if fmt == "json":
             response = jsonify({"ok": True, **page, "partner_panel": panel})
         else:

@@ -299,23 +299,32 @@ def why(a: str, b: str) -> Response:
     return response
 
 
-def partner_panel(iri: str, langs: Sequence[str] | None = None) -> dict[str, Any]:
+def partner_panel(
+    iri: str, langs: Sequence[str] | None = None, limit: int | None = None
+) -> dict[str, Any]:
     """What ``templates/_partners.html`` needs for one institution (for the entity page).
 
-    Returns ``{"partners": [...], "network_position": {...} | None, "network_href": ...}``;
-    the entity view passes it to its template as ``partner_panel``.
+    Args:
+        iri: the institution.
+        langs: label languages, best first (else the request's).
+        limit: list only the strongest ``limit`` partners (``None``: all of them).
+
+    Returns ``{"partners": [...], "total": n, "network_position": {...} | None,
+    "network_href": ...}``; the entity view passes it to its template as ``partner_panel``.
     """
     state = web_state()
     chain = list(langs) if langs else list(languages())
     # from the network loaded once per store version (the build's network file): a hub's
     # thousands of partnership nodes are not re-read from the store on every page
-    partners = partners_in_network(current_network(), iri, chain)
+    found = partners_in_network(current_network(), iri, chain)
+    partners = found if limit is None else found[:limit]
     self_slug = iri.rsplit("/", 1)[-1]
     for partner in partners:
         partner["href"] = local_href(partner["iri"])
         partner["why"] = why_href(self_slug, partner["slug"])
     return {
         "partners": partners,
+        "total": len(found),
         "network_position": network_position(state.store, iri),
         "network_href": f"{request.script_root}/network",
     }

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from museumkg.catalog_index import CatalogIndex
 from museumkg.config import Settings
+from museumkg.derive import derived_by
 from museumkg.iris import parse_entity_iri
 from museumkg.lang import Text, pick
 from museumkg.paging import decode_cursor, encode_cursor
@@ -30,6 +31,7 @@ from museumkg.statements import (
     Collected,
     GraphKinds,
     collect,
+    name_values,
     names,
     preferred_label,
     property_groups,
@@ -49,6 +51,15 @@ _SAFE_IRI = re.compile(r"^[^\s<>\"{}|\\^`]+$")
 
 def _rows(store: Store, name: str, **bindings: Term) -> list[dict[str, Term]]:
     return list(select_rows(store.query(load_query(name).text, bindings=bindings)))
+
+
+def store_names(store: Store, iri: str) -> list[Text]:
+    """Every preferred name, title and label of ``iri`` in the store (``labels.rq``)."""
+    return [
+        Text(row["label"].value, row["label"].language or "")
+        for row in _rows(store, "labels", term=ox.NamedNode(iri))
+        if isinstance(row["label"], ox.Literal)
+    ]
 
 
 class Labeler:
@@ -100,13 +111,7 @@ class Labeler:
         if chosen is None and self.vocab.has(iri):
             return self.vocab.label(iri, self.chain)
         if chosen is None:
-            rows = _rows(self.store, "labels", term=ox.NamedNode(iri))
-            texts = [
-                Text(r["label"].value, r["label"].language or "")
-                for r in rows
-                if isinstance(r["label"], ox.Literal)
-            ]
-            chosen = pick(texts, self.chain)
+            chosen = pick(store_names(self.store, iri), self.chain)
         return chosen if chosen else Text(local_name(iri).replace("-", " "))
 
     def link(self, iri: str | None) -> dict[str, str] | None:
@@ -276,6 +281,7 @@ def entity_page(
     *,
     after: str = "",
     with_partners: bool = True,
+    elsewhere: str | None = None,
 ) -> dict[str, Any] | None:
     """Everything the page of ``iri`` shows, or ``None`` when the catalog knows nothing of it.
 
@@ -289,17 +295,38 @@ def entity_page(
         with_partners: read an institution's partnership nodes (``partners``: each node with
             its programs and sources, for the JSON twin; the HTML page shows the network's
             partners panel instead, so it leaves them out and gets ``[]``).
+        elsewhere: a property the page shows in a panel of its own (an institution's
+            ``mkg:partnerOf``: the partners panel): its statements are counted, not read
+            (``elsewhere``: ``{"property", "count"}``), so a hub's thousand partners are not
+            read twice. ``None``: every statement is read.
 
     Raises:
         ValueError: for a malformed ``after`` cursor.
     """
     node = ox.NamedNode(iri)
-    statement_rows = _rows(store, "entity_statements", entity=node)
-    found = collect(statement_rows)
     vocab = vocabulary(store, settings.ontology_graph)
+    shown_elsewhere: dict[str, Any] | None = None
+    if elsewhere is None:
+        statement_rows = _rows(store, "entity_statements", entity=node)
+    else:
+        prop = ox.NamedNode(elsewhere)
+        statement_rows = _rows(store, "entity_statements_omit", entity=node, omit=prop)
+        counted = _rows(store, "entity_property_count", entity=node, p=prop)
+        label = vocab.label(elsewhere, chain)
+        made_by = derived_by(elsewhere, None, settings.base_iri)
+        shown_elsewhere = {
+            "property": {"iri": elsewhere, "label": label.value, "label_lang": label.lang},
+            "count": int(lexical(counted[0]["n"])) if counted else 0,
+            # how the values are marked on the page (mkg:partnerOf: inferred by its rule)
+            "sources": [],
+            "inferred": made_by is not None,
+            "derived_by": made_by,
+        }
+    found = collect(statement_rows)
+    name_values(found, vocab, index.name_texts, lambda value: store_names(store, value))
     labeler = Labeler(store, vocab, chain, found, index)
     incoming = incoming_links(index, iri, labeler, after=after)
-    if found.rows == 0 and incoming["count"] == 0:
+    if found.rows == 0 and incoming["count"] == 0 and not (shown_elsewhere or {}).get("count"):
         return None
     kinds = GraphKinds(
         settings.ontology_graph, settings.derived_graph, quality_graph(settings.base_iri)
@@ -341,6 +368,7 @@ def entity_page(
         "partners": partners(store, iri, labeler) if kind == "org" and with_partners else [],
         "quality": [_finding(f, labeler) for f in entity_findings(store, iri, chain)],
         "truncated": found.rows >= STATEMENT_CAP,
+        "elsewhere": shown_elsewhere,
         "schema_org": schema_org(iri, label.value, alternates, types, groups, vocab),
         "editor_query": editor_query(iri),
     }

@@ -1,13 +1,14 @@
 """An entity's own statements as a page shows them: names, types, property groups, sources.
 
-Input: the rows of ``queries/entity_statements.rq`` (statement, graph, value names) and
+Input: the rows of ``queries/entity_statements.rq`` (statement, graph; the values' names by
+:func:`name_values`) and
 ``queries/entity_sources.rq`` (what each graph is). Output: plain dicts, every value a ``str``,
 ``int``, ``bool``, list or dict, ready for a template and for ``json.dumps``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +65,43 @@ def collect(rows: Iterable[dict[str, Term]]) -> Collected:
             if text not in texts:
                 texts.append(text)
     return found
+
+
+#: Most IRI values named one store query each when the catalog index does not know them.
+LOOKUPS = 50
+
+
+def name_values(
+    found: Collected,
+    vocab: Vocabulary,
+    index_names: Callable[[Sequence[str]], Mapping[str, list[Text]]],
+    store_names: Callable[[str], list[Text]],
+) -> None:
+    """Fill ``found.names`` for the IRI values of the statements.
+
+    Ontology terms are named by ``vocab`` later; every other IRI by ``index_names`` (the
+    catalog index: every name, title and label of the dataset's entities, one read for all);
+    what the index does not know by ``store_names``, one query each, at most :data:`LOOKUPS`
+    (the rest show their local name).
+    """
+    iris = sorted(
+        {
+            term.value
+            for (_prop, term) in found.values
+            if isinstance(term, ox.NamedNode)
+            and term.value not in found.names
+            and not vocab.has(term.value)
+        }
+    )
+    known = index_names(iris) if iris else {}
+    unknown = 0
+    for iri in iris:
+        texts = known.get(iri)
+        if not texts and unknown < LOOKUPS:
+            unknown += 1
+            texts = store_names(iri)
+        if texts:
+            found.names[iri] = list(dict.fromkeys(texts))
 
 
 def names(found: Collected, chain: Sequence[str]) -> list[dict[str, Any]]:
