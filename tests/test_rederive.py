@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -242,3 +243,26 @@ def test_a_topic_crossing_the_cap_rederives_like_a_full_derivation(
     _check(synthetic, changed, BASE, derived)
     changed = _replace(synthetic, source, [])
     _check(synthetic, changed, BASE, derived)
+
+
+def test_roles_as_blank_nodes_rederive_like_a_full_derivation() -> None:
+    """A touched institution that took part through blank-node roles keeps that evidence."""
+    out = io.StringIO()
+    synth.generate(6000, 2, out)
+    text = re.sub(
+        r"<[^>]*/id/role/([^>]*)>", lambda m: "_:" + re.sub(r"\W", "_", m[1]), out.getvalue()
+    )
+    store = EmbeddedStore()
+    store.native.bulk_load(text.encode(), ox.RdfFormat.N_QUADS)
+    store.load(PROJECT_DIR / "ontology" / "museumkg.ttl", format="ttl", graph=f"{BASE}graph/o")
+    derived = f"{BASE}graph/derived"
+    derive(store, base_iri=BASE, derived_graph=derived, rules_dir=RULES)
+    on_behalf = ox.NamedNode(f"{MKG}onBehalfOf")
+    role = next(store.native.quads_for_pattern(None, on_behalf, None, None))
+    assert isinstance(role.subject, ox.BlankNode)
+    typed = store.native.quads_for_pattern(role.object, ox.NamedNode(f"{RDF}type"), None, None)
+    registry = next(q.graph_name for q in typed if q.graph_name.value != derived)
+    quads = _graph(store, registry)  # type: ignore[arg-type]
+    before = _derived(store, derived)
+    _check(store, quads + quads, BASE, derived)  # the same entry again: nothing may change
+    assert _derived(store, derived) == before

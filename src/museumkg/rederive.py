@@ -58,6 +58,8 @@ _EVIDENCE = (ox.NamedNode(f"{MKG}evidenceProgram"), ox.NamedNode(f"{MKG}evidence
 _PARTNER_OF = ox.NamedNode(f"{MKG}partnerOf")
 _TYPE = ox.NamedNode(f"{RDF}type")
 _SUBCLASS = ox.NamedNode(f"{RDFS}subClassOf")
+#: A resource the traversal meets: programs, roles and institutions may be blank nodes.
+Node = ox.NamedNode | ox.BlankNode
 
 
 @dataclass(frozen=True)
@@ -212,9 +214,7 @@ def rederive(
     )
 
 
-def _touched_members(
-    native: ox.Store, mentioned: set[ox.NamedNode], derived: ox.NamedNode
-) -> set[ox.NamedNode]:
+def _touched_members(native: ox.Store, mentioned: set[Node], derived: ox.NamedNode) -> set[Node]:
     """The mentioned IRIs, the institutions of mentioned programs, old nodes' members."""
     members = set(mentioned)
     for iri in mentioned:
@@ -223,7 +223,7 @@ def _touched_members(
         for role in _subjects(native, _IN_PROGRAM, iri, derived):
             for link in _ROLE_LINKS:
                 members |= _objects(native, role, link, derived)
-        nodes: set[ox.NamedNode] = set()
+        nodes: set[Node] = set()
         for evidence in _EVIDENCE:
             nodes |= _subjects(native, evidence, iri, derived, graph=derived)
         for node in nodes:
@@ -233,7 +233,7 @@ def _touched_members(
 
 def _bucket_organisers(
     native: ox.Store, changed: list[ox.Quad], derived: ox.NamedNode
-) -> set[ox.NamedNode]:
+) -> set[Node]:
     """Every organiser of a (topic, start year) a change may push over or under the cap.
 
     The shared-topic rule links no pair of a topic and year that more than its cap of
@@ -244,14 +244,14 @@ def _bucket_organisers(
     programs = {q.subject for q in changed if q.predicate in (_TOPIC, _START, _ORGANIZER)}
     topics = {q.object for q in changed if q.predicate == _TOPIC}
     years = {q.object.value[:4] for q in changed if q.predicate == _START}
-    cache: dict[ox.NamedNode, set[str]] = {}
+    cache: dict[Node, set[str]] = {}
     for program in programs:
-        if isinstance(program, ox.NamedNode):
+        if isinstance(program, Node):
             topics |= _objects(native, program, _TOPIC, derived)
             years |= _years(native, program, cache, derived)
-    organisers: set[ox.NamedNode] = set()
+    organisers: set[Node] = set()
     for topic in topics:
-        if not isinstance(topic, ox.NamedNode):
+        if not isinstance(topic, Node):
             continue
         for program in _subjects(native, _TOPIC, topic, derived):
             if _years(native, program, cache, derived) & years:
@@ -260,7 +260,7 @@ def _bucket_organisers(
 
 
 def _neighbourhood(
-    native: ox.Store, members: set[ox.NamedNode], derived: ox.NamedNode
+    native: ox.Store, members: set[Node], derived: ox.NamedNode
 ) -> set[ox.NamedNode]:
     """The source graphs a derivation of every pair with a touched member reads.
 
@@ -268,8 +268,8 @@ def _neighbourhood(
     agent, on whose behalf), or a program on the same topic starting the same year as one
     they organise (the shared-topic rule), and those stating a partnership of a member.
     """
-    programs: set[ox.NamedNode] = set()
-    organised: set[ox.NamedNode] = set()
+    programs: set[Node] = set()
+    organised: set[Node] = set()
     graphs: set[ox.NamedNode] = set()
     for member in members:
         organised |= _subjects(native, _ORGANIZER, member, derived)
@@ -282,8 +282,8 @@ def _neighbourhood(
         for quad in native.quads_for_pattern(None, _STATED, member, None):
             graphs.add(quad.graph_name)
     programs |= organised
-    by_topic: dict[ox.NamedNode, set[ox.NamedNode]] = {}
-    years: dict[ox.NamedNode, set[str]] = {}
+    by_topic: dict[Node, set[Node]] = {}
+    years: dict[Node, set[str]] = {}
     for program in organised:
         for topic in _objects(native, program, _TOPIC, derived):
             if topic not in by_topic:
@@ -320,12 +320,10 @@ def _scratch_quads(
     return [q for q in quads if q.graph_name != derived]
 
 
-def _pair_statements(
-    native: ox.Store, members: set[ox.NamedNode], derived: ox.NamedNode
-) -> set[ox.Quad]:
+def _pair_statements(native: ox.Store, members: set[Node], derived: ox.NamedNode) -> set[ox.Quad]:
     """Derived statements of the nodes with a touched member, and their ``partnerOf`` links."""
     found: set[ox.Quad] = set()
-    nodes: set[ox.NamedNode | ox.BlankNode] = set()
+    nodes: set[Node] = set()
     for member in members:
         for quad in native.quads_for_pattern(None, _MEMBER, member, derived):
             nodes.add(quad.subject)
@@ -339,27 +337,30 @@ def _pair_statements(
 def _subjects(
     native: ox.Store,
     predicate: ox.NamedNode,
-    obj: ox.NamedNode,
+    obj: Node,
     derived: ox.NamedNode,
     *,
     graph: ox.NamedNode | None = None,
-) -> set[ox.NamedNode]:
-    """Subjects of ``? predicate obj`` in ``graph``, or in any graph but the derived one."""
+) -> set[Node]:
+    """Subjects of ``? predicate obj`` in ``graph``, or in any graph but the derived one.
+
+    Blank nodes too (a role may be one), which is why this reads them from the store itself.
+    """
     return {
         q.subject
         for q in native.quads_for_pattern(None, predicate, obj, graph)
-        if isinstance(q.subject, ox.NamedNode) and (graph is not None or q.graph_name != derived)
+        if isinstance(q.subject, Node) and (graph is not None or q.graph_name != derived)
     }
 
 
 def _objects(
     native: ox.Store,
-    subject: ox.NamedNode,
+    subject: Node,
     predicate: ox.NamedNode,
     derived: ox.NamedNode,
     *,
     graph: ox.NamedNode | None = None,
-) -> set[ox.NamedNode]:
+) -> set[Node]:
     """IRI objects of ``subject predicate ?`` in ``graph``, or in any graph but the derived."""
     return {
         q.object
@@ -370,8 +371,8 @@ def _objects(
 
 def _years(
     native: ox.Store,
-    program: ox.NamedNode,
-    cache: dict[ox.NamedNode, set[str]],
+    program: Node,
+    cache: dict[Node, set[str]],
     derived: ox.NamedNode,
 ) -> set[str]:
     """The years (first four characters) of a program's start dates, cached."""
