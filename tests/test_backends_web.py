@@ -287,6 +287,8 @@ SAME_REQUESTS: list[tuple[str, str, dict[str, str]]] = [
     ("downloads", "/downloads/", {"format": "json"}),
     ("void", "/.well-known/void", {"accept": "text/turtle"}),
     ("ontology", "/ontology", {"accept": "text/turtle"}),
+    ("graph store get", "/graph-store", {"graph": f"{BASE}id/source/places"}),
+    ("service description", "/sparql", {"accept": "text/turtle"}),
 ]
 
 
