@@ -228,3 +228,49 @@ def test_export_refuses_an_unknown_graph_or_format(store: EmbeddedStore) -> None
         export(store.native, io.BytesIO(), "nq", graph="http://example.org/none")
     with pytest.raises(ValueError, match="unknown export format"):
         export(store.native, io.BytesIO(), "n3")
+
+
+def test_a_release_without_repeated_triples_takes_the_fast_paths(tmp_path: Path) -> None:
+    """No triple in two graphs: no repeat search, N-Triples cut from the N-Quads, same content."""
+    from test_derive import synthetic_catalog
+
+    from museumkg.release import write_release
+
+    catalog, _expected = synthetic_catalog(2)
+    generated, seen = EmbeddedStore(), set()
+    for quad in catalog.native:  # each triple in its first graph only
+        if quad.triple not in seen and isinstance(quad.graph_name, ox.NamedNode):
+            seen.add(quad.triple)
+            generated.native.add(quad)
+    native = generated.native
+    distinct = "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }"
+    assert int(next(iter(native.query(distinct)))["n"].value) == len(native)  # type: ignore[call-overload]
+    target = tmp_path / "dumps"
+    said: list[str] = []
+    release = write_release(
+        generated,
+        target,
+        version="v",
+        built_at="2026-01-01T00:00:00+00:00",
+        base_iri="https://synthetic.museumkg.example/",
+        title="t",
+        ontology_dir=Path(__file__).resolve().parent.parent / "ontology",
+        progress=said.append,
+    )
+    assert any("museumkg.nt:" in line and "(from museumkg.nq)" in line for line in said)
+    union = to_rdflib(q.triple for q in native)
+    graphs = store_graphs(generated)
+    counts = {f["name"]: f["triples"] for f in release["files"] if f["kind"] == "dump"}
+    for fmt in ("ttl", "nt", "rdfxml"):
+        data = (target / f"museumkg.{FORMATS[fmt].extension}").read_bytes()
+        parsed = rdflib.Graph().parse(data=data, format=RDFLIB_FORMATS[fmt])
+        assert len(parsed) == len(union) == counts[f"museumkg.{FORMATS[fmt].extension}"], fmt
+        assert isomorphic(parsed, union), fmt
+    for fmt in ("nq", "trig", "jsonld"):
+        data = (target / f"museumkg.{FORMATS[fmt].extension}").read_bytes()
+        parsed_graphs = oxigraph_graphs(data, fmt)
+        assert sorted(parsed_graphs) == sorted(graphs), fmt
+        for name, graph in graphs.items():
+            assert isomorphic(parsed_graphs[name], graph), (fmt, name)
+    for name in ("museumkg.nq", "museumkg.nt"):
+        assert gzip.decompress((target / f"{name}.gz").read_bytes()) == (target / name).read_bytes()

@@ -28,7 +28,9 @@ file extensions, shared by the CLI, the build and the web app's downloads.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
+import operator
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +45,8 @@ from museumkg.namespaces import PREFIXES, XSD
 #: small enough that memory stays flat (pyld slows down on very large arrays).
 JSONLD_CHUNK = 100
 
+_FIRST = operator.itemgetter(0)
+_TRIPLE = operator.attrgetter("triple")
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD_STRING = f"{XSD}string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -126,15 +130,24 @@ def refuse_network(url: str, options: object = None) -> Any:
 
 
 class _Counter:
-    """Counts what passes through an iterator (the dump's triple or quad count)."""
+    """Counts what passes through an iterator (the dump's triple or quad count).
+
+    Counted by ``zip`` with :func:`itertools.count`, so no Python code runs per item.
+    """
 
     def __init__(self) -> None:
-        self.n = 0
+        self._counted = itertools.count()
+        self._n: int | None = None
 
     def wrap(self, items: Iterable[Any]) -> Iterator[Any]:
-        for item in items:
-            self.n += 1
-            yield item
+        return map(_FIRST, zip(items, self._counted, strict=False))  # the count never ends
+
+    @property
+    def n(self) -> int:
+        """How many items passed (read once the iterator is exhausted)."""
+        if self._n is None:
+            self._n = next(self._counted)
+        return self._n
 
 
 def graph_names(store: ox.Store) -> list[ox.NamedNode | ox.BlankNode]:
@@ -159,6 +172,11 @@ def repeated_quads(store: ox.Store) -> set[ox.Quad]:
     return skip
 
 
+def has_default_graph(store: ox.Store) -> bool:
+    """Whether the store's default graph holds any triple (a built catalog's holds none)."""
+    return any(True for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
 def union_triples(store: ox.Store, skip: set[ox.Quad] | None = None) -> Iterator[ox.Triple]:
     """Every distinct triple of the dataset: the default graph, then each named graph.
 
@@ -167,8 +185,18 @@ def union_triples(store: ox.Store, skip: set[ox.Quad] | None = None) -> Iterator
         skip: :func:`repeated_quads` of ``store``, when already known.
     """
     skip = repeated_quads(store) if skip is None else skip
+    if not skip and not has_default_graph(store):
+        # no triple is in two graphs: every quad's triple, with no test (and no Python) per quad
+        return itertools.chain.from_iterable(
+            map(_TRIPLE, store.quads_for_pattern(None, None, None, graph))
+            for graph in graph_names(store)
+        )
+    return _checked_union(store, skip)
+
+
+def _checked_union(store: ox.Store, skip: set[ox.Quad]) -> Iterator[ox.Triple]:
     default = ox.DefaultGraph()
-    has_default = any(True for _ in store.quads_for_pattern(None, None, None, default))
+    has_default = has_default_graph(store)
     yield from (q.triple for q in store.quads_for_pattern(None, None, None, default))
     for graph in graph_names(store):
         for quad in store.quads_for_pattern(None, None, None, graph):
@@ -257,6 +285,26 @@ def export_file(
         # mtime=0 and no file name: the same content always gives the same bytes
         with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as packed:
             return export(store, packed, fmt, graph=graph, context=context, skip=skip)
+
+
+def ntriples_from_nquads(source: Path, target: Path) -> int:
+    """Write the N-Triples of an N-Quads dump (as :meth:`pyoxigraph.Store.dump` writes it) in
+    which every line has a graph name and no triple is in two graphs: each line without its
+    graph name. Text work, ten times faster than serializing the union again.
+
+    Returns:
+        the number of triples written.
+    """
+    count = 0
+    with source.open("rb") as quads, target.open("wb") as out:
+        for line in quads:
+            end = line.rstrip()
+            if not end:
+                continue
+            # the graph name (an IRI or a blank node: no spaces) is the last term before " ."
+            out.write(end[: end.rindex(b" ", 0, len(end) - 2)] + b" .\n")
+            count += 1
+    return count
 
 
 # --- JSON-LD ---------------------------------------------------------------------------

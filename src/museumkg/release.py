@@ -16,7 +16,8 @@ store in the same ``os.replace``. The folder holds::
 The formats are written concurrently, :data:`DUMP_WORKERS` at a time (pyoxigraph's serializers
 and zlib run outside the GIL for much of their work), each gzipped copy as soon as its file is
 complete. The VoID counts come first: when the named graphs hold no triple twice (distinct
-triples = quads), the union formats need no search for repeated triples.
+triples = quads), the union formats need no search for repeated triples, and (with an empty
+default graph) the N-Triples are the N-Quads without their graph names, cut line by line.
 """
 
 from __future__ import annotations
@@ -38,7 +39,14 @@ import pyoxigraph as ox
 from museumkg import catalog
 from museumkg.config import Settings
 from museumkg.diff import DiffSummary, diff_stores, write_patch
-from museumkg.export import FORMATS, export_file, load_context, repeated_quads
+from museumkg.export import (
+    FORMATS,
+    export_file,
+    has_default_graph,
+    load_context,
+    ntriples_from_nquads,
+    repeated_quads,
+)
 from museumkg.metadata import (
     LICENCE,
     DatasetStats,
@@ -186,13 +194,32 @@ def _write_dumps(
         seconds = time.perf_counter() - begun
         say(f"dump {path.name}: {path.stat().st_size} bytes, {seconds:.2f}s")
 
+    def nt_from_nq(source: Path, path: Path) -> tuple[int, float]:
+        begun = time.perf_counter()
+        count = ntriples_from_nquads(source, path)
+        seconds = time.perf_counter() - begun
+        say(f"dump {path.name}: {count} statements (from {source.name}), {seconds:.2f}s")
+        return count, seconds
+
     paths = {name: target / f"{STEM}.{fmt.extension}" for name, fmt in FORMATS.items()}
+    # with no triple in two graphs (and none in the default graph), the N-Triples are the
+    # N-Quads without graph names
+    derive_nt = not skip and not has_default_graph(native)
     with ThreadPoolExecutor(max_workers=DUMP_WORKERS, thread_name_prefix="dump") as pool:
-        written = {name: pool.submit(dump, name, path) for name, path in paths.items()}
+        first = sorted(paths, key=lambda name: name != "nq")  # N-Quads first: others follow it
+        written = {
+            name: pool.submit(dump, name, paths[name])
+            for name in first
+            if not (derive_nt and name == "nt")
+        }
         packed: dict[str, Future[None]] = {}
-        for name in GZIPPED:
-            written[name].result()
-            packed[name] = pool.submit(pack, paths[name], _gz(paths[name]))
+        for name in ("nq", "nt"):
+            if name == "nt" and derive_nt:
+                written["nq"].result()
+                written["nt"] = pool.submit(nt_from_nq, paths["nq"], paths["nt"])
+            if name in GZIPPED:
+                written[name].result()
+                packed[name] = pool.submit(pack, paths[name], _gz(paths[name]))
         counts = {name: future.result()[0] for name, future in written.items()}
         for future in packed.values():
             future.result()
