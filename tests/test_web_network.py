@@ -224,3 +224,36 @@ def test_partners_panel_renders_for_an_institution(app: Flask, catalog_settings:
     assert '<a href="/why/unesco-almaty/scca-almaty">why</a>' in html
     assert '<a href="/id/org/scca-almaty">Soros Center of Contemporary Art, Almaty</a>' in html
     assert "<strong>2</strong> partners" in html and "Co-organised" in html
+
+
+def test_an_institution_page_bounds_its_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hub's page: partner-of counted (listed in the panel), the panel cut to the strongest
+    (all of them a link away and in the JSON twin), the roles cut with a count."""
+    from test_derive import RULES, SYNTH, synthetic_catalog
+
+    import webapp.entities
+    from museumkg.derive import derive
+    from museumkg.why import partners_of
+    from webapp import create_app
+
+    store, _expected = synthetic_catalog(2)
+    derive(store, base_iri=SYNTH, derived_graph=f"{SYNTH}graph/derived", rules_dir=RULES)
+    org = f"{SYNTH}id/org/synthetic-00"
+    everyone = partners_of(store, org, "en", SYNTH)
+    assert len(everyone) > 3
+    monkeypatch.setattr(webapp.entities, "PANEL_SIZE", 3)
+    client = create_app(store=store, settings=Settings(base_iri=SYNTH)).test_client()
+    html = client.get("/id/org/synthetic-00", headers={"Accept": "text/html"}).get_data(True)
+    panel = html.split('class="partners-panel"', 1)[1].split("</section>", 1)[0]
+    shown = re.findall(r'<td><a href="/id/org/([^"]+)">', panel)
+    assert shown == [p["slug"] for p in everyone[:3]]
+    assert f"The 3 strongest of {len(everyone)} partners" in panel
+    assert "partners=all" in panel
+    strong = [p for p in everyone if p["strong"]]
+    assert f"{len(strong)}: listed under" in html and "inferred by rule" in html
+    whole = client.get("/id/org/synthetic-00?partners=all", headers={"Accept": "text/html"})
+    assert len(re.findall(r"<td><a href=\"/id/org/", whole.get_data(True))) == len(everyone)
+    data = client.get("/id/org/synthetic-00.json").get_json()
+    assert len(data["partner_panel"]["partners"]) == data["partner_panel"]["total"]
+    assert data["partners"]  # the partnership nodes are in the JSON twin
+    assert any(g["property"]["iri"].endswith("#partnerOf") for g in data["groups"])

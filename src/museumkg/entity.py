@@ -22,6 +22,7 @@ from museumkg.config import Settings
 from museumkg.derive import derived_by
 from museumkg.iris import parse_entity_iri
 from museumkg.lang import Text, pick
+from museumkg.namespaces import MKG
 from museumkg.paging import decode_cursor, encode_cursor
 from museumkg.quality import Finding, entity_findings, quality_graph
 from museumkg.roles import PATTERNS, RoleFacts, lower_first, role_facts, role_name
@@ -43,6 +44,10 @@ from museumkg.vocab import Vocabulary, local_name, vocabulary
 
 #: Incoming links per page.
 INCOMING_PAGE = 25
+#: Most roles a page reads (``entity_roles.rq`` LIMIT); :func:`role_count` counts them all.
+ROLE_CAP = 50
+#: The links that make a role an entity's: who played it, in which program, on whose behalf.
+ROLE_LINKS = (f"{MKG}agent", f"{MKG}inProgram", f"{MKG}onBehalfOf")
 #: Most statements a page reads (``entity_statements.rq`` LIMIT).
 STATEMENT_CAP = 5000
 #: Characters allowed in an IRI written into an editor query (the IRI is ours, but check).
@@ -209,6 +214,19 @@ def roles(store: Store, iri: str, labeler: Labeler, *, is_role: bool) -> list[di
     return [_role_dict(fact, labeler, lang) for fact in facts]
 
 
+def role_count(index: CatalogIndex, iri: str) -> int:
+    """How many roles are played by, in or on behalf of ``iri`` (from the catalog index)."""
+    target = index.entity_id(iri)
+    if target is None:
+        return 0
+    marks = ",".join("?" * len(ROLE_LINKS))
+    rows = index.rows(
+        f"SELECT COUNT(DISTINCT source) AS n FROM links WHERE target = ? AND prop IN ({marks})",
+        [target, *ROLE_LINKS],
+    )
+    return int(rows[0]["n"]) if rows else 0
+
+
 def partners(store: Store, iri: str, labeler: Labeler) -> list[dict[str, Any]]:
     """The institution's derived partnerships, strongest first, with their evidence."""
     merged: dict[str, dict[str, Any]] = {}
@@ -365,6 +383,8 @@ def entity_page(
         "sources": sources,
         "incoming": incoming,
         "roles": role_list,
+        # roles in all (the page shows at most ROLE_CAP; all are among the incoming links)
+        "roles_total": max(len(role_list), role_count(index, iri)) if kind != "role" else 0,
         "partners": partners(store, iri, labeler) if kind == "org" and with_partners else [],
         "quality": [_finding(f, labeler) for f in entity_findings(store, iri, chain)],
         "truncated": found.rows >= STATEMENT_CAP,

@@ -13,7 +13,8 @@ hop with its kinds, strength and evidence.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from itertools import islice
 from typing import Any
@@ -410,19 +411,18 @@ def partners_of(
     return result
 
 
-def partners_in_network(
-    network: Network, iri: str, lang: str | Sequence[str] | None = "en"
-) -> list[dict[str, Any]]:
-    """An institution's partners read from a loaded network: what :func:`partners_of` answers
-    from the store, without a query (the network file is built with the store).
+#: Institutions whose partner lists are kept with a loaded network (least recently used go).
+PARTNER_CACHE = 256
+_PARTNER_LOCK = threading.Lock()
 
-    The partnership nodes of one institution come from an index made once per network
-    (:meth:`museumkg.network.Network.member_links`), so the cost follows the institution's
-    own partners, not the size of the catalog. Years are those of the evidence items (the
-    rules' ``mkg:firstYear``/``mkg:lastYear`` are made from the same dates).
-    """
-    languages = languages_of(lang)
-    order = list(KINDS)
+
+def _partner_rows(network: Network, iri: str) -> list[dict[str, Any]]:
+    """The language-free part of an institution's partner list, made once per network."""
+    cache: OrderedDict[str, list[dict[str, Any]]] = network.memo("partner_rows", OrderedDict)
+    with _PARTNER_LOCK:
+        if iri in cache:
+            cache.move_to_end(iri)
+            return cache[iri]
     partners: dict[str, dict[str, Any]] = {}
     for link in network.member_links(iri):
         other = link.b if link.a == iri else link.a
@@ -432,35 +432,80 @@ def partners_in_network(
         if years:
             partner["years"].update((min(years), max(years)))
         partner["items"].update(e.item for e in link.evidence)
-    result = []
+    rows = []
     for other, partner in partners.items():
         org = network.institutions.get(other)
-        slug = org.slug if org else other.rsplit("/", 1)[-1]
-        kinds = [
-            {
-                "kind": kind,
-                "label": network.name(MKG + KINDS[kind], languages),
-                "strength": strength,
-            }
-            for kind, strength in partner["kinds"].items()
-        ]
-        kinds.sort(key=lambda k: (-k["strength"], order.index(k["kind"])))
         years = sorted(partner["years"])
-        result.append(
+        rows.append(
             {
                 "iri": other,
-                "slug": slug,
-                "label": pick_label(org.labels, languages, slug) if org else slug,
+                "slug": org.slug if org else other.rsplit("/", 1)[-1],
+                "labels": org.labels if org else {},
+                "kinds": partner["kinds"],
                 "strength": round(sum(partner["kinds"].values()), 3),
-                "kinds": kinds,
                 "first": str(years[0]) if years else None,
                 "last": str(years[-1]) if years else None,
                 "evidence": len(partner["items"]),
-                "strong": any(k["kind"] in STRONG_KINDS for k in kinds),
+                "strong": any(kind in STRONG_KINDS for kind in partner["kinds"]),
+            }
+        )
+    with _PARTNER_LOCK:
+        cache[iri] = rows
+        while len(cache) > PARTNER_CACHE:
+            cache.popitem(last=False)
+    return rows
+
+
+def partners_in_network(
+    network: Network, iri: str, lang: str | Sequence[str] | None = "en"
+) -> list[dict[str, Any]]:
+    """An institution's partners read from a loaded network: what :func:`partners_of` answers
+    from the store, without a query (the network file is built with the store).
+
+    The partnership nodes of one institution come from an index made once per network
+    (:meth:`museumkg.network.Network.member_links`) and the language-free part of the list is
+    kept for the last :data:`PARTNER_CACHE` institutions asked (and the list itself per
+    institution and languages), so the cost follows the
+    institution's own partners, not the size of the catalog. Years are those of the evidence
+    items (the rules' ``mkg:firstYear``/``mkg:lastYear`` are made from the same dates).
+    """
+    languages = languages_of(lang)
+    cache: OrderedDict[tuple[str, ...], list[dict[str, Any]]] = network.memo(
+        "partner_lists", OrderedDict
+    )
+    key = (iri, *languages)
+    with _PARTNER_LOCK:
+        if key in cache:
+            cache.move_to_end(key)
+            return [dict(p) for p in cache[key]]
+    order = list(KINDS)
+    kind_labels = {kind: network.name(MKG + name, languages) for kind, name in KINDS.items()}
+    result = []
+    for row in _partner_rows(network, iri):
+        kinds = [
+            {"kind": kind, "label": kind_labels[kind], "strength": strength}
+            for kind, strength in row["kinds"].items()
+        ]
+        kinds.sort(key=lambda k: (-k["strength"], order.index(k["kind"])))
+        result.append(
+            {
+                "iri": row["iri"],
+                "slug": row["slug"],
+                "label": pick_label(row["labels"], languages, row["slug"]),
+                "strength": row["strength"],
+                "kinds": kinds,
+                "first": row["first"],
+                "last": row["last"],
+                "evidence": row["evidence"],
+                "strong": row["strong"],
             }
         )
     result.sort(key=lambda p: (-p["strength"], p["label"].casefold(), p["iri"]))
-    return result
+    with _PARTNER_LOCK:
+        cache[key] = result
+        while len(cache) > PARTNER_CACHE:
+            cache.popitem(last=False)
+    return [dict(p) for p in result]
 
 
 def network_position(store: Store, iri: str) -> dict[str, Any] | None:
