@@ -127,7 +127,9 @@ def _at_places(
             hits[row["entity"]] = Hit(row["entity"], PLACE_TIER, True, place.matched)
 
 
-def _describe(index: CatalogIndex, hits: list[Hit], chain: Sequence[str]) -> None:
+def _describe(
+    index: CatalogIndex, hits: list[Hit], chain: Sequence[str], *, with_types: bool = True
+) -> None:
     """Fill in IRI, kind, display label (reader's language) and asserted types of ``hits``."""
     if not hits:
         return
@@ -142,17 +144,27 @@ def _describe(index: CatalogIndex, hits: list[Hit], chain: Sequence[str]) -> Non
         f"SELECT entity, text, lang FROM labels WHERE pref = 1 AND entity IN ({marks})", ids
     ):
         labels.setdefault(r["entity"], []).append(Text(r["text"], r["lang"]))
-    types: dict[int, list[str]] = {}
-    for r in index.rows(
-        f"SELECT entity, class FROM types WHERE asserted = 1 AND entity IN ({marks}) "
-        "ORDER BY class",
-        ids,
-    ):
-        types.setdefault(r["entity"], []).append(r["class"])
     for hit in hits:
         row = entities[hit.entity]
         hit.iri, hit.kind = row["iri"], row["kind"]
         hit.label = pick(labels.get(hit.entity, []), chain) or hit.matched
+    if with_types:
+        _add_types(index, hits)
+
+
+def _add_types(index: CatalogIndex, hits: list[Hit]) -> None:
+    """Fill in the asserted types of ``hits`` (only those a page shows: it is one more read)."""
+    if not hits:
+        return
+    marks = ",".join("?" * len(hits))
+    types: dict[int, list[str]] = {}
+    for r in index.rows(
+        f"SELECT entity, class FROM types WHERE asserted = 1 AND entity IN ({marks}) "
+        "ORDER BY class",
+        [h.entity for h in hits],
+    ):
+        types.setdefault(r["entity"], []).append(r["class"])
+    for hit in hits:
         hit.types = types.get(hit.entity, [])
 
 
@@ -183,9 +195,10 @@ def search(
     if not fold(text):
         return {**empty, "hits": []}
     hits = list(_candidates(index, text, type_iri).values())
-    _describe(index, hits, chain)
+    _describe(index, hits, chain, with_types=False)  # names rank; types only for the page
     hits.sort(key=lambda h: (h.tier, not h.pref, fold(h.label.value), h.iri))
     page = hits[offset : offset + limit]
+    _add_types(index, page)
     return {
         **empty,
         "total": len(hits),
