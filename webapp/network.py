@@ -98,16 +98,27 @@ def current_network() -> Network:
 def _kept(network: Network, key: Hashable, make: Callable[[], T]) -> T:
     """``make()``, kept with ``network`` under ``key`` (at most :data:`VIEW_CACHE` kept)."""
     views: OrderedDict[Hashable, Any] = network.memo("web_views", OrderedDict)
+    computing: dict[Hashable, threading.Lock] = network.memo("web_computing", dict)
     with _VIEWS_LOCK:
         if key in views:
             views.move_to_end(key)
             found: T = views[key]
             return found
-    value = make()  # outside the lock: two first requests may both compute it, harmlessly
-    with _VIEWS_LOCK:
-        views[key] = value
-        while len(views) > VIEW_CACHE:
-            views.popitem(last=False)
+        lock = computing.setdefault(key, threading.Lock())
+    # one request computes a view; others asking for the same one wait for it rather than
+    # computing it again side by side (a first full edge list costs seconds at 10^6)
+    with lock:
+        with _VIEWS_LOCK:
+            if key in views:
+                views.move_to_end(key)
+                found = views[key]
+                return found
+        value = make()
+        with _VIEWS_LOCK:
+            views[key] = value
+            while len(views) > VIEW_CACHE:
+                views.popitem(last=False)
+            computing.pop(key, None)
     return value
 
 
@@ -330,9 +341,26 @@ def partner_panel(
     }
 
 
+def _preload(app: Flask) -> None:
+    """Read the network file of the app's store now, so the first page does not wait for it."""
+    try:
+        with app.app_context():
+            current_network()
+    except Exception as err:  # noqa: BLE001 - a page will read it (and report) on first use
+        log.warning("network not preloaded: %s", err)
+
+
 def init_app(app: Flask) -> None:
-    """Register the blueprint, and ``/vendor/`` (Cytoscape.js) unless the editor did."""
+    """Register the blueprint, and ``/vendor/`` (Cytoscape.js) unless the editor did.
+
+    A built store's network file (seconds to read at 10^6 triples) is read in the background
+    as the app starts; a store without one is read from the store on first use.
+    """
     if "vendor" not in app.blueprints:
         app.register_blueprint(vendor.create_blueprint())
     app.register_blueprint(bp)
     app.jinja_env.globals.setdefault("local_href", local_href)
+    with app.app_context():
+        folder = getattr(web_state().store, "path", None)
+    if folder is not None and (Path(folder) / NETWORK_FILE).is_file():
+        threading.Thread(target=_preload, args=(app,), name="network-preload", daemon=True).start()
