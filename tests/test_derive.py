@@ -12,6 +12,7 @@ from rdflib.paths import Path as PropertyPath
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from museumkg import derive as derive_module
 from museumkg.config import PROJECT_DIR, Settings
 from museumkg.derive import derive, load_rules, rule_predicates
 from museumkg.namespaces import MKG, RDF, SKOS
@@ -300,3 +301,17 @@ def test_a_topic_too_many_took_up_that_year_gives_no_shared_topic_links(organise
     kinds = [key[2] for key in partnerships(store, derived)]
     pairs = organisers * (organisers - 1) // 2 if organisers <= SHARED_TOPIC_CAP else 0
     assert kinds == ["SharedTopicSameYear"] * pairs
+
+
+def test_a_scratch_store_on_disk_derives_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Big catalogs run the rules on a scratch folder, not in memory: same derived graph."""
+    derived = f"{SYNTH}graph/derived"
+    found = []
+    for limit in (10**9, 0):
+        monkeypatch.setattr(derive_module, "SCRATCH_IN_MEMORY_MAX", limit)
+        store, _expected = synthetic_catalog(2)
+        reports = derive(store, base_iri=SYNTH, derived_graph=derived, rules_dir=RULES)
+        assert ("on disk" in reports[0].summary) == (limit == 0)
+        graph = ox.NamedNode(derived)
+        found.append({str(q) for q in store.native.quads_for_pattern(None, None, None, graph)})
+    assert found[0] == found[1]
