@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from flask import current_app
 
-from museumkg.catalog import Manifest, read_manifest
+from museumkg.catalog import Manifest, manifest_path, read_manifest
 from museumkg.config import Settings
 from museumkg.store import Store
 from museumkg.store.remote import RemoteStore
@@ -40,7 +42,19 @@ class WebState:
         ``current`` while this process still serves the previous version.
         """
         path = getattr(self.store, "path", None)
-        return read_manifest(path) if path is not None else None
+        if path is None:
+            return None
+        try:  # read once per file: it lists every graph (1.8 MB at 10^6 triples)
+            found = manifest_path(path).stat()
+        except OSError:
+            return None
+        return _manifest_at(path, found.st_mtime_ns, found.st_size)
+
+
+@lru_cache(maxsize=8)
+def _manifest_at(path: Path, mtime_ns: int, size: int) -> Manifest | None:
+    """The manifest beside ``path`` as it was at ``mtime_ns``/``size`` (treat it as read-only)."""
+    return read_manifest(path)
 
 
 def web_state() -> WebState:
