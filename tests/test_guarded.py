@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from museumkg.catalog import current_store_dir
@@ -20,8 +21,9 @@ from museumkg.guarded import (
     QueryTimeout,
     WorkerCrashed,
     WorkerPool,
+    run_job,
 )
-from museumkg.store import EmbeddedStore, QuerySyntaxError
+from museumkg.store import EmbeddedStore, QuerySyntaxError, StoreError
 
 #: Counts a cartesian product of the whole store three times over: never ends on its own.
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -167,3 +169,16 @@ def test_the_inline_executor_serves_in_memory_stores() -> None:
     assert inline.execute(job("SELECT ?o { ?s ?p ?o }")).body == b"o\r\nx\r\n"
     only = job("SELECT ?o { ?s ?p ?o }", default_graphs=("http://ex.org/other",))
     assert inline.execute(only).body == b"o\r\n"
+
+
+def test_a_broken_answer_read_lazily_is_a_store_error_not_the_users_syntax_error() -> None:
+    """A remote server's answer cut off mid-way fails while rows are read, after the text parsed:
+    that is the server's fault, and must not come back as a syntax error in the user's query."""
+    cut = b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"uri","value":"http://e'
+
+    def remote_like(text: str, **dataset: object) -> ox.QuerySolutions:
+        return ox.parse_query_results(cut, format=ox.QueryResultsFormat.JSON)
+
+    with pytest.raises(StoreError, match="while its results were read") as caught:
+        run_job(remote_like, job("SELECT ?s WHERE { ?s ?p ?o }", fmt="json"), None)
+    assert not isinstance(caught.value, QuerySyntaxError)

@@ -168,11 +168,16 @@ def run_job(
     started = time.perf_counter()
     try:
         result = query(job.query, **dataset_arguments(job))
-        written: Written = write_result(result, fmt, max_rows=job.max_rows, context=context)
     except SyntaxError as err:
         raise _syntax_error(err) from err
     except (OSError, RuntimeError, ValueError) as err:
         raise StoreError(f"the query failed: {err}") from err
+    try:
+        written: Written = write_result(result, fmt, max_rows=job.max_rows, context=context)
+    except (SyntaxError, OSError, RuntimeError, ValueError) as err:
+        # Results are read lazily: a SyntaxError here is a broken answer (a remote server's
+        # body cut off mid-way), never the user's query text, which parsed above.
+        raise StoreError(f"the query failed while its results were read: {err}") from err
     elapsed = time.perf_counter() - started
     return QueryAnswer(written.body, fmt.content_type, written.rows, written.truncated, elapsed)
 
