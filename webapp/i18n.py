@@ -26,9 +26,13 @@ LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 
 
 def explicit_language() -> str | None:
-    """The ``?lang=`` of this request, when it is a well-formed language tag."""
-    raw = request.args.get("lang", "")
-    return normal_tag(raw) if raw else None
+    """The ``?lang=`` of this request, when it is a well-formed language tag (read once per
+    request: every link a page makes asks)."""
+    if "museumkg_lang" not in g:
+        raw = request.args.get("lang", "")
+        g.museumkg_lang = normal_tag(raw) if raw else None
+    found: str | None = g.museumkg_lang
+    return found
 
 
 def request_chain() -> tuple[str, ...]:
