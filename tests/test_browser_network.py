@@ -187,9 +187,47 @@ def test_clicking_a_node_opens_its_page(page: Page, network_server: str) -> None
     _screenshot(page, "network-10-clicked-node")
 
 
+#: The id of a drawn link whose midpoint is clear of every node and every other link, so a
+#: click there can only hit that link (links are straight lines between their ends).
+_CLEAR_EDGE = """() => {
+  const cy = window.museumkgNetwork.cy();
+  const gap = (p, a, b) => {
+    const dx = b.x - a.x, dy = b.y - a.y, len = dx * dx + dy * dy;
+    const t = len ? Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len)) : 0;
+    return Math.hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+  };
+  for (const edge of cy.edges()) {
+    const m = edge.renderedMidpoint();
+    const onNode = cy.nodes().some((n) => {
+      const bb = n.renderedBoundingBox();
+      return m.x > bb.x1 - 6 && m.x < bb.x2 + 6 && m.y > bb.y1 - 6 && m.y < bb.y2 + 6;
+    });
+    const onEdge = cy.edges().some((o) => o.id() !== edge.id() &&
+      gap(m, o.source().renderedPosition(), o.target().renderedPosition()) < 10);
+    if (!onNode && !onEdge) return edge.id();
+  }
+  return null;
+}"""
+
+
+def _wait_settled(page: Page) -> None:
+    """Wait until the layout stops moving (a busy machine may still be animating it)."""
+    where = "() => window.museumkgNetwork.cy().nodes().map((n) => n.renderedPosition())"
+    before = page.evaluate(where)
+    for _ in range(50):
+        page.wait_for_timeout(100)
+        now = page.evaluate(where)
+        if now == before:
+            return
+        before = now
+
+
 def test_clicking_a_link_opens_the_why_page(page: Page, network_server: str) -> None:
     _open(page, f"{network_server}/network")
-    edge = _expected(network_server)["edges"][0]
+    _wait_settled(page)
+    clear = page.evaluate(_CLEAR_EDGE)
+    assert clear, "every drawn link is crossed by another element at its midpoint"
+    edge = next(e for e in _expected(network_server)["edges"] if e["id"] == clear)
     with page.expect_navigation():
         _click_element(page, f"cy.getElementById({edge['id']!r})")
     assert page.url == network_server + edge["why"]
