@@ -16,8 +16,9 @@ store in the same ``os.replace``. The folder holds::
 The formats are written concurrently, :data:`DUMP_WORKERS` at a time (pyoxigraph's serializers
 and zlib run outside the GIL for much of their work), each gzipped copy as soon as its file is
 complete. The VoID counts come first: when the named graphs hold no triple twice (distinct
-triples = quads), the union formats need no search for repeated triples, and (with an empty
-default graph) the N-Triples are the N-Quads without their graph names, cut line by line.
+triples = quads), the union formats need no search for repeated triples; with an empty
+default graph, the N-Triples are the N-Quads without their graph names (and repeats), cut
+line by line.
 """
 
 from __future__ import annotations
@@ -196,15 +197,15 @@ def _write_dumps(
 
     def nt_from_nq(source: Path, path: Path) -> tuple[int, float]:
         begun = time.perf_counter()
-        count = ntriples_from_nquads(source, path)
+        count = ntriples_from_nquads(source, path, skip)
         seconds = time.perf_counter() - begun
         say(f"dump {path.name}: {count} statements (from {source.name}), {seconds:.2f}s")
         return count, seconds
 
     paths = {name: target / f"{STEM}.{fmt.extension}" for name, fmt in FORMATS.items()}
-    # with no triple in two graphs (and none in the default graph), the N-Triples are the
-    # N-Quads without graph names
-    derive_nt = not skip and not has_default_graph(native)
+    # with no triple in the default graph, the N-Triples are the N-Quads without graph names
+    # (and without the repeats)
+    derive_nt = not has_default_graph(native)
     with ThreadPoolExecutor(max_workers=DUMP_WORKERS, thread_name_prefix="dump") as pool:
         first = sorted(paths, key=lambda name: name != "nq")  # N-Quads first: others follow it
         written = {
