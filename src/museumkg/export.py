@@ -6,9 +6,10 @@ What is streamed, per format (``store`` is a ``pyoxigraph.Store``):
   indexes to the file (Rust, nothing held in Python). Every source keeps its named graph.
 - Turtle, N-Triples and RDF/XML hold one graph: the *union* of the named graphs (what SPARQL
   sees as the default graph). Quads are read graph by graph from the store's index and passed
-  as a Python iterator to ``pyoxigraph.serialize``, which writes as it reads. A triple stated
-  in several graphs is written once; the repeats are found by one SPARQL join before writing
-  (memory: the repeated triples only, none in a normal build).
+  as an iterator to ``pyoxigraph.serialize``, which writes as it reads (no Python code per
+  quad). A triple stated in several graphs is written once; the repeats are found by one
+  SPARQL aggregate before writing (memory: the repeated triples only). The release cuts its
+  N-Triples from its N-Quads instead (:func:`ntriples_from_nquads`).
 - JSON-LD 1.1: compacted with the catalog's context (``ontology/context.jsonld``, given as a
   dict, never fetched), one named graph after the other, written one subject at a time. Each
   subject's quads (contiguous in the store's GSPO index) become one expanded node object,
