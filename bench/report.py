@@ -6,6 +6,7 @@ machine, versions), the table of figures and the notes.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -38,8 +39,17 @@ def markdown(report: dict) -> str:  # type: ignore[type-arg]
 
 def main(argv: list[str]) -> int:
     """Print the Markdown of the results file given (default: the latest)."""
-    path = Path(argv[0]) if argv else RESULTS
-    print(markdown(json.loads(path.read_text(encoding="utf-8"))))
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.report", description="A bench results file as Markdown."
+    )
+    parser.add_argument("results", nargs="?", type=Path, default=RESULTS, help="JSON file")
+    path = parser.parse_args(argv).results
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        print(f"cannot read the results file {path}: {err}", file=sys.stderr)
+        return 2
+    print(markdown(report))
     return 0
 
 
