@@ -157,21 +157,27 @@ def test_filters_change_what_is_drawn(page: Page, network_server: str) -> None:
     _screenshot(page, f"network-10-country-{country}")
 
 
+def _wait_settled(page: Page) -> None:
+    """Wait until the layout stops moving (a busy machine may still be animating it)."""
+    where = "() => window.museumkgNetwork.cy().nodes().map((n) => n.renderedPosition())"
+    before = page.evaluate(where)
+    for _ in range(50):
+        page.wait_for_timeout(100)
+        now = page.evaluate(where)
+        if now == before:
+            return
+        before = now
+
+
 def _click_element(page: Page, selector_js: str) -> None:
     """Click where Cytoscape drew an element (its rendered position inside the canvas)."""
     box = page.locator("#network-graph").bounding_box()
     assert box is not None
+    _wait_settled(page)
     where = f"""() => {{ const cy = window.museumkgNetwork.cy(); const el = {selector_js};
                     const p = el.isNode() ? el.renderedPosition() : el.renderedMidpoint();
                     return {{x: p.x, y: p.y}}; }}"""
-    # wait until the layout has settled (a busy machine may still be animating it)
     point = page.evaluate(where)
-    for _ in range(50):
-        page.wait_for_timeout(100)
-        settled = page.evaluate(where)
-        if settled == point:
-            break
-        point = settled
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
 
 
@@ -208,18 +214,6 @@ _CLEAR_EDGE = """() => {
   }
   return null;
 }"""
-
-
-def _wait_settled(page: Page) -> None:
-    """Wait until the layout stops moving (a busy machine may still be animating it)."""
-    where = "() => window.museumkgNetwork.cy().nodes().map((n) => n.renderedPosition())"
-    before = page.evaluate(where)
-    for _ in range(50):
-        page.wait_for_timeout(100)
-        now = page.evaluate(where)
-        if now == before:
-            return
-        before = now
 
 
 def test_clicking_a_link_opens_the_why_page(page: Page, network_server: str) -> None:
