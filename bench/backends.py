@@ -176,7 +176,7 @@ def app_over(ctx: BenchContext, endpoint: str, log: Path) -> Iterator[str]:
     )
     paths = (str(PROJECT_DIR / "src"), str(PROJECT_DIR), env.get("PYTHONPATH", ""))
     env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
-    command = [sys.executable, "-m", "museumkg.cli", "serve", "--no-build"]
+    command = [sys.executable, "-m", "museumkg.cli.main", "serve", "--no-build"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--threads", "8"]
     url = f"http://127.0.0.1:{port}"
     with _process(command, f"{url}/health", log, env):
@@ -192,7 +192,7 @@ def push(ctx: BenchContext, endpoint: str, deadline: float, user: str | None = N
     env = dict(os.environ, MUSEUMKG_VAR_DIR=str(ctx.var_dir), MUSEUMKG_BASE_IRI=ctx.base_iri)
     if user:
         env.update(MUSEUMKG_ENDPOINT_USER=user, MUSEUMKG_ENDPOINT_PASSWORD=user)
-    command = [sys.executable, "-m", "museumkg.cli", "push", "--endpoint", endpoint]
+    command = [sys.executable, "-m", "museumkg.cli.main", "push", "--endpoint", endpoint]
     started = time.perf_counter()
     try:
         done = subprocess.run(

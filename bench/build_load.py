@@ -13,7 +13,7 @@ generated file (a rate, lower is better), each beside the raw bulk load:
   instead of taking the whole run with it;
 - the peak memory of the build (the largest of those children) and of the raw bulk load;
 - a rebuild after one changed source: its graph replaced and the derived graph brought up to
-  date incrementally (:mod:`museumkg.rederive`); budget "seconds", taken as 10 s.
+  date incrementally (:mod:`museumkg.network.rederive`); budget "seconds", taken as 10 s.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from pathlib import Path
 from bench.context import BenchContext
 from bench.figures import Figure, per_million
 from bench.servers import PROJECT_DIR
-from museumkg.synth import SynthCatalog, generate_file
+from museumkg.synth.generate import SynthCatalog, generate_file
 
 #: Load step within this multiple of the raw bulk load (issue 9).
 LOAD_BUDGET_RATIO = 1.5
@@ -150,7 +150,7 @@ def generate_and_load(size: int, workdir: Path, var_dir: Path, seed: int, timeou
     shutil.rmtree(raw_dir, ignore_errors=True)
     if raw.error or raw.last_float() is None:
         raise RuntimeError(f"the raw bulk load {raw.error or 'printed no time'}")
-    command = [sys.executable, "-m", "museumkg.cli", "load", str(nquads)]
+    command = [sys.executable, "-m", "museumkg.cli.main", "load", str(nquads)]
     command += ["--var-dir", str(var_dir), "--json"]
     for step in DEFERRED:
         command += ["--skip", step]

@@ -1,11 +1,12 @@
 """Build steps timed on their own, in a child process (so they can be capped and measured).
 
 ``python -m bench.build_step steps STORE_DIR VAR_DIR STEP...`` runs build steps left out of a
-``museumkg load --skip`` on the landed store (:func:`museumkg.bulk.run_steps`).
+``museumkg load --skip`` on the landed store (:func:`museumkg.build.bulk.run_steps`).
 
 ``python -m bench.build_step rebuild STORE_DIR VAR_DIR PROGRAM PARTNER`` changes one source
 (the graph stating PROGRAM gets ``PROGRAM mkg:partner PARTNER``) and brings the derived graph
-up to date incrementally (:func:`museumkg.rederive.rederive`): what a rebuild after one changed
+up to date incrementally (:func:`museumkg.network.rederive.rederive`): what a rebuild after one
+changed
 source costs. ``rebuild-full`` does the same with a full derivation, for comparison.
 
 Both print the seconds taken on their last line. The store must not be served meanwhile.
@@ -19,13 +20,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from museumkg.bulk import run_steps
-from museumkg.catalog import read_manifest
+from museumkg.build.bulk import run_steps
 from museumkg.config import Settings
-from museumkg.derive import derive
 from museumkg.namespaces import MKG
-from museumkg.rederive import rederive
+from museumkg.network.derive import derive
+from museumkg.network.rederive import rederive
 from museumkg.store import EmbeddedStore
+from museumkg.store.catalog import read_manifest
 
 
 def _settings(store_dir: Path, var_dir: Path) -> Settings:

@@ -1,4 +1,4 @@
-"""Export throughput: ``museumkg.export`` per format beside pyoxigraph's own serializer.
+"""Export throughput: ``museumkg.release.export`` per format beside pyoxigraph's own serializer.
 
 ``python -m bench.export_throughput [--triples N] [--formats ttl,nq,...]``
 
@@ -8,7 +8,7 @@ a place, a date and a partner, spread over 50 named graphs under the synthetic b
 a pyoxigraph store in a temporary folder, then times, per format, writing the whole dataset to
 a file:
 
-- museumkg: :func:`museumkg.export.export_file`, as the build writes the release;
+- museumkg: :func:`museumkg.release.export.export_file`, as the build writes the release;
 - pyoxigraph: its own serializer on the same store: ``Store.dump`` of the dataset (N-Quads,
   TriG, JSON-LD: its streaming, uncompacted JSON-LD) or of each graph in turn (Turtle,
   N-Triples, RDF/XML: the triples of every graph, repeats kept, one file per graph).
@@ -33,7 +33,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from museumkg.config import PROJECT_DIR
-from museumkg.export import FORMATS, export_file, graph_names, load_context, repeated_quads
+from museumkg.release.export import FORMATS, export_file, graph_names, load_context, repeated_quads
 
 SYNTHETIC_BASE = "http://synthetic.invalid/museumkg-bench/"
 MKG = "https://w3id.org/museumkg/ontology#"

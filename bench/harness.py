@@ -1,6 +1,6 @@
 """``python -m bench``: generate, load, serve and measure, size by size; one table, one JSON.
 
-For each size: generate the synthetic catalog (:mod:`museumkg.synth`), load it raw and with
+For each size: generate the synthetic catalog (:mod:`museumkg.synth.generate`), load it raw and with
 ``museumkg load`` (:mod:`bench.build_load`), start ``museumkg serve`` and ``oxigraph serve`` on
 the loaded store (:mod:`bench.servers`), then run the measuring modules, stop the servers,
 measure exports and a rebuild, and remove the scratch folder. Growth ratios between sizes come

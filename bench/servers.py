@@ -167,7 +167,7 @@ def museumkg_server(var_dir: Path, base_iri: str, log: Path, threads: int = 8) -
         MUSEUMKG_CHECK_OWL="false",
         PYTHONUNBUFFERED="1",
     )
-    command = [sys.executable, "-m", "museumkg.cli", "serve", "--no-build"]
+    command = [sys.executable, "-m", "museumkg.cli.main", "serve", "--no-build"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--threads", str(threads)]
     return Server("museumkg serve", command, f"http://127.0.0.1:{port}", "/health", log, env)
 

@@ -214,9 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured runs first")
     args = parser.parse_args(argv)
 
-    from museumkg.build import build_catalog
-    from museumkg.catalog import current_store_dir
+    from museumkg.build.pipeline import build_catalog
     from museumkg.config import Settings
+    from museumkg.store.catalog import current_store_dir
 
     with tempfile.TemporaryDirectory(prefix="museumkg-bench-") as scratch:
         settings = Settings(var_dir=Path(scratch) / "var", check_owl=False)
@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
             p for p in (str(PROJECT_DIR / "src"), str(PROJECT_DIR), env.get("PYTHONPATH")) if p
         )
         ours, theirs = _free_port(), _free_port()
-        museumkg = [sys.executable, "-m", "museumkg.cli", "serve", "--no-build"]
+        museumkg = [sys.executable, "-m", "museumkg.cli.main", "serve", "--no-build"]
         museumkg += ["--host", "127.0.0.1", "--port", str(ours)]
         oxigraph = [_oxigraph(), "serve-read-only", "--location", str(store_dir)]
         oxigraph += ["--bind", f"127.0.0.1:{theirs}", "--union-default-graph"]

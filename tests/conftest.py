@@ -26,10 +26,10 @@ from flask.testing import FlaskClient
 from seed import seed_data
 from servers import free_port
 
-from museumkg.build import build_catalog
-from museumkg.catalog import current_store_dir
+from museumkg.build.pipeline import build_catalog
 from museumkg.config import Settings
 from museumkg.store import EmbeddedStore
+from museumkg.store.catalog import current_store_dir
 from webapp import create_app
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -60,7 +60,7 @@ def app(store: EmbeddedStore, catalog_settings: Settings) -> Iterator[Flask]:
     """The web app over the session's store; its /sparql worker processes stop afterwards."""
     made = create_app(store=store, settings=catalog_settings)
     yield made
-    made.extensions["museumkg.sparql"].close()
+    made.extensions["museumkg.queries"].close()
 
 
 @pytest.fixture()
@@ -113,7 +113,7 @@ def live_server(catalog_settings: Settings, live_server_log: Path) -> Iterator[s
     for _attempt in range(3):  # a free port can be taken between probing and binding
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        command = [sys.executable, "-m", "museumkg.cli", "serve", "--no-build"]
+        command = [sys.executable, "-m", "museumkg.cli.main", "serve", "--no-build"]
         command += ["--host", "127.0.0.1", "--port", str(port), "--threads", "4"]
         with live_server_log.open("wb") as stderr:
             proc = subprocess.Popen(

@@ -2,7 +2,8 @@
 
 Most tests know the answers of the 2005 seed (three organisers, one training, one lead trainer).
 The ingested tables (data/sources/catalog-sources-*.yaml and the topic vocabulary) add a hundred
-institutions, which would change every such answer; tests/test_ingest.py covers them on the full
+institutions, which would change every such answer; tests/records/test_ingest.py covers them on the
+full
 catalog. ``seed_data`` copies data/ into a test folder leaving them out.
 """
 

@@ -202,7 +202,7 @@ def museumkg_server(
     """Run ``museumkg serve --no-build ARGS`` (waitress) on a free port until ``/health`` is OK;
     its stderr (the request log) goes to ``log``; it is stopped after."""
     port = free_port()
-    command = [sys.executable, "-m", "museumkg.cli", "serve", "--no-build", "--threads", "8"]
+    command = [sys.executable, "-m", "museumkg.cli.main", "serve", "--no-build", "--threads", "8"]
     command += ["--host", "127.0.0.1", "--port", str(port), *args]
     server = ServerProcess(command, port, f"http://127.0.0.1:{port}")
     with log.open("ab") as stderr:

@@ -6,7 +6,7 @@ from dataclasses import fields
 
 import pytest
 
-from museumkg.cli import main
+from museumkg.cli.main import main
 from museumkg.config import PROJECT_DIR, Settings
 
 README = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")

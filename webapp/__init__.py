@@ -17,13 +17,14 @@ from dataclasses import replace
 from flask import Flask, current_app, g, request
 from flask.wrappers import Response
 
-from museumkg.catalog import open_serving, read_manifest
 from museumkg.config import Settings
 from museumkg.store import Store, StoreError
+from museumkg.store.catalog import open_serving, read_manifest
 from museumkg.store.remote import request_deadline
-from webapp import downloads, editor, graph_store, health, home, network, pages, sparql
-from webapp.errors import register_error_handlers
-from webapp.state import WebState, web_state
+from webapp.http import indexes, templating
+from webapp.http.errors import register_error_handlers
+from webapp.http.state import WebState, web_state
+from webapp.views import register_views
 
 __all__ = ["WebState", "create_app", "web_state"]
 
@@ -132,14 +133,9 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     app.after_request(_log_request)
     app.teardown_request(_end_deadline)
     register_error_handlers(app)
-    app.register_blueprint(home.bp)
-    app.register_blueprint(health.bp)
-    downloads.init_app(app)  # /downloads/, /.well-known/void, /ns/context*.jsonld, /dataset
-    pages.init_app(app)  # /id/ entity pages and twins, /browse, /search, /ontology
-    editor.init_app(app)  # /vendor/ (YASGUI from node_modules) and the editor_link() global
-    network.init_app(app)  # /network (+ data, exports) and /why/<a>/<b>
-    sparql.init_app(app)  # /sparql: the query endpoint and its pool of query worker processes
-    graph_store.register(app)  # /graph-store: GET a source graph; PUT/DELETE with a token
+    indexes.init_app(app)  # the catalog index, opened when a page first needs it
+    templating.init_app(app)  # t(), href(), term() ... for every template
+    register_views(app)
 
     # Autoescaping stops markup, not ``javascript:`` links: only http(s) IRIs become hrefs.
     app.jinja_env.tests["http_url"] = _is_http_url

@@ -11,23 +11,23 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from museumkg.build import build_catalog, check_catalog
-    from museumkg.catalog import Manifest, open_current
+    from museumkg.build.pipeline import build_catalog, check_catalog
     from museumkg.config import Settings
     from museumkg.problems import Problem, ProblemsFound
     from museumkg.store import EmbeddedStore, Store, StoreError, open_store
+    from museumkg.store.catalog import Manifest, open_current
 
 _EXPORTS = {
     "EmbeddedStore": "museumkg.store",
-    "Manifest": "museumkg.catalog",
+    "Manifest": "museumkg.store.catalog",
     "Problem": "museumkg.problems",
     "ProblemsFound": "museumkg.problems",
     "Settings": "museumkg.config",
     "Store": "museumkg.store",
     "StoreError": "museumkg.store",
-    "build_catalog": "museumkg.build",
-    "check_catalog": "museumkg.build",
-    "open_current": "museumkg.catalog",
+    "build_catalog": "museumkg.build.pipeline",
+    "check_catalog": "museumkg.build.pipeline",
+    "open_current": "museumkg.store.catalog",
     "open_store": "museumkg.store",
 }
 

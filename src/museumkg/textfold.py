@@ -1,6 +1,6 @@
 """Folding text for search: case, accents and script (Cyrillic → Latin) made not to matter.
 
-Three forms of a label are indexed (see :mod:`museumkg.catalog_index`):
+Three forms of a label are indexed (see :mod:`museumkg.index.catalog_index`):
 
 - ``folded``: case-folded, accents stripped, punctuation turned into spaces; the script is kept
   (``Алма-Ата`` → ``алма ата``);

@@ -52,7 +52,6 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from museumkg.sparql_text import inject_values, query_form
 from museumkg.store.base import (
     Capabilities,
     QueryResult,
@@ -63,6 +62,7 @@ from museumkg.store.base import (
     Term,
     rdf_format,
 )
+from museumkg.store.sparql_text import inject_values, query_form
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,1 @@
-"""Example queries shown in the web app's SPARQL editor (``museumkg.sparql.example_queries``)."""
+"""Example queries shown in the web app's SPARQL editor (``museumkg.queries.example_queries``)."""

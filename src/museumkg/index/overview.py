@@ -1,0 +1,199 @@
+"""What the catalog holds, as plain data for the home page and its JSON twin.
+
+The overview is per catalog, not per request: the build computes it once
+(:func:`build_overview`, called by :mod:`museumkg.index.catalog_index` while it writes the index)
+and
+keeps it in the catalog index beside the store, so the home page reads one row instead of
+counting every class and graph of the store (seconds at 10^6 triples). It holds the entities per
+catalog class, how many source documents there are and the newest :data:`NEWEST_SOURCES` of
+them (the whole list is the paged ``/browse/sources``), the newest programs and the store's size.
+
+Every value is a plain ``str`` or ``int`` (no RDF terms), so templates and ``json.dumps`` take
+the result as is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from museumkg.queries import load_query
+from museumkg.store import Store, Term, select_rows
+from museumkg.store.catalog import Manifest
+from museumkg.store.terms import lexical
+
+Row = dict[str, str | int]
+
+#: How many sources the home page lists (newest first); the rest are a link away. The LIMIT of
+#: ``queries/newest_sources.rq`` is the same number.
+NEWEST_SOURCES = 20
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Counts per class, the newest sources, the newest programs, and the size and version.
+
+    Attributes:
+        classes: ``{"iri", "label", "count"}`` per catalog class, most numerous first.
+        sources: ``{"iri", "title", "issued", "link", "publisher", "publisher_label",
+            "statements"}`` for the newest :data:`NEWEST_SOURCES` source documents, newest
+            first (absent keys: value unknown).
+        sources_total: how many source documents the catalog has.
+        programs: ``{"iri", "label", "start", "end", "place"}``, newest first.
+        triples: quads in the store.
+        version: the build version, when known.
+        built_at: when that version was built (ISO 8601), when known.
+    """
+
+    classes: list[Row] = field(default_factory=list)
+    sources: list[Row] = field(default_factory=list)
+    sources_total: int = 0
+    programs: list[Row] = field(default_factory=list)
+    triples: int = 0
+    version: str | None = None
+    built_at: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The overview as a JSON-ready dict."""
+        return asdict(self)
+
+
+def _local_name(iri: str) -> str:
+    """``https://w3id.org/museumkg/ontology#Museum`` → ``Museum``."""
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _plain(row: dict[str, Term], names: dict[str, str]) -> Row:
+    """Keep the variables in ``names`` (variable → key) as plain strings."""
+    return {key: lexical(row[var]) for var, key in names.items() if var in row}
+
+
+def _rows(store: Store, name: str) -> list[dict[str, Term]]:
+    return list(select_rows(store.query(load_query(name).text)))
+
+
+def class_counts(members: Mapping[str, int], labels: Mapping[str, str]) -> list[Row]:
+    """Entities per catalog class, most numerous first (then by IRI).
+
+    Args:
+        members: class IRI → how many distinct things are asserted to be of it.
+        labels: class IRI → its English name (the class's local name when absent).
+
+    >>> class_counts({"http://e/o#B": 2, "http://e/o#A": 2, "http://e/o#C": 5}, {})[0]
+    {'iri': 'http://e/o#C', 'label': 'C', 'count': 5}
+    """
+    rows: list[Row] = [
+        {"iri": iri, "label": labels.get(iri) or _local_name(iri), "count": count}
+        for iri, count in members.items()
+    ]
+    rows.sort(key=lambda r: (-int(r["count"]), str(r["iri"])))
+    return rows
+
+
+def newest_sources(store: Store) -> list[Row]:
+    """The newest :data:`NEWEST_SOURCES` source documents, each with its number of statements.
+
+    Titles prefer English when a source has several; the statement count is one bounded count
+    of that source's graph.
+    """
+    names = {
+        "source": "iri",
+        "title": "title",
+        "issued": "issued",
+        "link": "link",
+        "publisher": "publisher",
+        "publisherLabel": "publisher_label",
+    }
+    seen: dict[str, Row] = {}
+    for row in _ordered(_rows(store, "newest_sources")):
+        plain = _plain(row, names)
+        iri = str(plain["iri"])
+        title = row["title"]
+        english = isinstance(title, ox.Literal) and (title.language or "").startswith("en")
+        if iri in seen and not english:
+            continue
+        seen[iri] = plain
+    sources = list(seen.values())[:NEWEST_SOURCES]
+    for source in sources:
+        source["statements"] = store.count(str(source["iri"]))
+    return sources
+
+
+def _ordered(rows: Iterable[dict[str, Term]]) -> list[dict[str, Term]]:
+    """Rows newest first (no date last), then by IRI: the order of ``sources.rq``."""
+    listed = list(rows)
+    listed.sort(key=lambda r: lexical(r["source"]))
+    listed.sort(key=lambda r: lexical(r["issued"]) if "issued" in r else "", reverse=True)
+    return listed
+
+
+def source_total(store: Store) -> int:
+    """How many source documents (with a title, in their own graph) the catalog has."""
+    rows = _rows(store, "source_total")
+    return int(lexical(rows[0]["n"])) if rows and "n" in rows[0] else 0
+
+
+def newest_programs(store: Store) -> list[Row]:
+    """The most recent programs with their dates and place (English labels)."""
+    names = {
+        "program": "iri",
+        "label": "label",
+        "start": "start",
+        "end": "end",
+        "placeLabel": "place",
+    }
+    # One row per program: the union default graph repeats a triple stated in several graphs
+    # (a place labelled by the seed source and by the gazetteer), multiplying solutions.
+    programs: dict[str, Row] = {}
+    for row in _rows(store, "newest_programs"):
+        plain = _plain(row, names)
+        programs.setdefault(str(plain["iri"]), plain)
+    return list(programs.values())
+
+
+def build_overview(
+    store: Store, members: Mapping[str, int], labels: Mapping[str, str]
+) -> dict[str, Any]:
+    """The overview of ``store`` as JSON-ready data, computed once at build time.
+
+    Args:
+        store: the catalog.
+        members: entities per catalog class (counted by the index builder's scan of types).
+        labels: English names of those classes.
+
+    >>> from museumkg.store import EmbeddedStore
+    >>> build_overview(EmbeddedStore(), {}, {})["sources_total"]
+    0
+    """
+    return {
+        "classes": class_counts(members, labels),
+        "sources": newest_sources(store),
+        "sources_total": source_total(store),
+        "programs": newest_programs(store),
+        "triples": store.count(),
+    }
+
+
+def catalog_overview(data: Mapping[str, Any], manifest: Manifest | None = None) -> Overview:
+    """The overview kept in the catalog index (``data``), with the build's size and version.
+
+    Args:
+        data: what :func:`build_overview` computed for the store.
+        manifest: the build manifest of that store; its triple count and version are used
+            when given.
+
+    >>> catalog_overview({"classes": [], "sources": [], "programs": [], "triples": 3}).triples
+    3
+    """
+    return Overview(
+        classes=[dict(row) for row in data.get("classes", [])],
+        sources=[dict(row) for row in data.get("sources", [])],
+        sources_total=int(data.get("sources_total", len(data.get("sources", [])))),
+        programs=[dict(row) for row in data.get("programs", [])],
+        triples=manifest.triples if manifest else int(data.get("triples", 0)),
+        version=manifest.version if manifest else None,
+        built_at=manifest.built_at if manifest else None,
+    )

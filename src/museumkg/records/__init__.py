@@ -1,0 +1,3 @@
+"""Curated records: finding and parsing record files, the curators' YAML, and the converters of
+delivered source tables.
+"""

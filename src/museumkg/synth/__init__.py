@@ -1,0 +1,1 @@
+"""The synthetic catalog generator for benchmarks (own base IRI, every entity marked synthetic)."""

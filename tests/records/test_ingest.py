@@ -1,0 +1,379 @@
+"""The catalog-sources ingest: repeatable, strict about its tables, and visible in the catalog.
+
+- the converter gives the same bytes (and triples) from the same tables, and the records
+  committed under data/ are exactly what it gives;
+- a table with missing or extra columns, an unknown id, a bad date or a claim citing a page its
+  row does not cite is refused with its own error, and nothing is written;
+- on the full catalog (seed + ingested tables) the institutions, programs and people are in
+  the store, each in its table's graph with its pages as ``dcterms:source``; conflicting
+  founding dates are side by side as disputed claims; the Lebedev identification is probable;
+  the network has the real partnerships; pages, the catalog index and the dumps show them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from museumkg.build.pipeline import build_catalog
+from museumkg.config import PROJECT_DIR, Settings
+from museumkg.problems import ProblemsFound
+from museumkg.records.ingest_sources import OUTPUTS, generate, write
+from museumkg.records.yaml_records import convert
+from museumkg.store import EmbeddedStore, catalog, select_rows
+
+CATALOG_SOURCES = Path(
+    os.environ.get("MUSEUMKG_CATALOG_SOURCES", PROJECT_DIR.parent / "shared" / "catalog-sources")
+)
+BASE = "https://w3id.org/museumkg/"
+ID = f"{BASE}id/"
+GRAPH = {table: f"{ID}source/catalog-sources-{table}" for table in ("organisations", "programs")}
+GRAPH["people"] = f"{ID}source/catalog-sources-people"
+PREFIXES = """
+PREFIX mkg: <https://w3id.org/museumkg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+"""
+
+needs_tables = pytest.mark.skipif(
+    not (CATALOG_SOURCES / "organisations.csv").is_file(),
+    reason=f"catalog-sources not found at {CATALOG_SOURCES} (set MUSEUMKG_CATALOG_SOURCES)",
+)
+
+
+def _triples(texts: dict[str, str]) -> set[str]:
+    found: set[str] = set()
+    for relative, text in texts.items():
+        out = convert(text, slug=Path(relative).stem, base_iri=BASE)
+        assert out.problems == [], out.problems
+        found |= {str(t) for t in out.triples}
+    return found
+
+
+@needs_tables
+def test_same_tables_same_records_same_triples(tmp_path: Path) -> None:
+    first = generate(CATALOG_SOURCES, PROJECT_DIR / "data", BASE)
+    second = generate(CATALOG_SOURCES, PROJECT_DIR / "data", BASE)
+    assert first == second
+    assert sorted(first) == sorted(OUTPUTS.values())
+    write(first, tmp_path / "a")
+    write(second, tmp_path / "b")
+    for relative in first:
+        assert (tmp_path / "a" / relative).read_bytes() == (tmp_path / "b" / relative).read_bytes()
+    assert _triples(first) == _triples(second)
+    assert len(_triples(first)) > 2000
+
+
+@needs_tables
+def test_the_committed_records_are_what_the_converter_gives() -> None:
+    texts = generate(CATALOG_SOURCES, PROJECT_DIR / "data", BASE)
+    for relative, text in texts.items():
+        committed = (PROJECT_DIR / "data" / relative).read_text(encoding="utf-8")
+        assert committed == text, f"data/{relative} differs: run museumkg ingest-catalog-sources"
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad tables
+# ---------------------------------------------------------------------------------------------
+
+
+def _tables(tmp_path: Path) -> Path:
+    """A small copy of catalog-sources: the seed's organisations, one program, one person."""
+    folder = tmp_path / "catalog-sources"
+    folder.mkdir()
+    org_header = (
+        "id,name_en,name_ru,name_local,local_lang,type,city,country,founded,website,wikidata,"
+        "source_urls,notes\n"
+    )
+    (folder / "organisations.csv").write_text(
+        org_header + "unesco-almaty,UNESCO Almaty Cluster Office,,,,intergovernmental field office,"
+        "Almaty,Kazakhstan,1994,,,https://example.org/u,\n"
+        + 'museum-x,"Museum X (MX)",Музей X,,,art,Almaty,Kazakhstan,1935,,,'
+        "https://example.org/x ; https://example.org/y,A note.\n",
+        encoding="utf-8",
+    )
+    (folder / "programs.csv").write_text(
+        "id,title_en,title_ru,start_date,end_date,city,country,organisers,partners,topics,"
+        "source_urls,notes\n"
+        "p-2020,An exhibition,,2020-05,,Almaty,Kazakhstan,museum-x,unesco-almaty,"
+        "museum storage;fundraising,https://example.org/p,\n",
+        encoding="utf-8",
+    )
+    (folder / "people.csv").write_text(
+        "id,name_en,name_ru,role,affiliation,source_urls,notes\n"
+        "someone,Some One,,Director,museum-x,https://example.org/x,\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path) -> Path:
+    """A data/ folder with the seed and decisions that only speak about the small tables."""
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_DIR / "data", data, ignore=shutil.ignore_patterns("catalog-sources-*"))
+    decisions = (data / "ingest" / "catalog-sources.yaml").read_text(encoding="utf-8")
+    head = decisions.split("\nnames:")[0]  # types, places, table texts; no row-specific parts
+    tail = "\nprogram_types: {p-2020: Exhibition}\n"
+    (data / "ingest" / "catalog-sources.yaml").write_text(head + tail, encoding="utf-8")
+    return data
+
+
+def test_small_tables_convert(tmp_path: Path, data_dir: Path) -> None:
+    texts = generate(_tables(tmp_path), data_dir, BASE)
+    triples = _triples(texts)
+    assert f"<{ID}org/museum-x> <http://purl.org/dc/terms/source> <https://example.org/y>" in (
+        triples
+    )
+    assert f'<{ID}org/museum-x> <http://www.w3.org/2004/02/skos/core#altLabel> "MX"@en' in triples
+
+
+def _refused(tables: Path, data_dir: Path) -> list[tuple[str, str | None, int | None]]:
+    with pytest.raises(ProblemsFound) as caught:
+        generate(tables, data_dir, BASE)
+    return [(p.rule, p.field, p.line) for p in caught.value.problems]
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_missing_column(tmp_path: Path, data_dir: Path) -> None:
+    tables = _tables(tmp_path)
+    rows = list(csv.reader(io.StringIO((tables / "people.csv").read_text(encoding="utf-8"))))
+    kept = [[cell for i, cell in enumerate(row) if i != 3] for row in rows]  # drop "role"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(kept)
+    (tables / "people.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    assert _refused(tables, data_dir) == [("csv-columns", "role", 1)]
+
+
+def test_an_extra_column(tmp_path: Path, data_dir: Path) -> None:
+    tables = _tables(tmp_path)
+    _edit(tables / "programs.csv", "source_urls,notes\n", "source_urls,notes,budget\n")
+    assert _refused(tables, data_dir) == [("csv-columns", "budget", 1)]
+
+
+def test_an_unknown_organisation_id(tmp_path: Path, data_dir: Path) -> None:
+    tables = _tables(tmp_path)
+    _edit(tables / "programs.csv", ",museum-x,unesco-almaty,", ",museum-z,unesco-almaty,")
+    assert _refused(tables, data_dir) == [("reference", "organisers", 2)]
+
+
+def test_a_duplicate_row_id(tmp_path: Path, data_dir: Path) -> None:
+    tables = _tables(tmp_path)
+    text = (tables / "people.csv").read_text(encoding="utf-8")
+    (tables / "people.csv").write_text(text + text.splitlines()[1] + "\n", encoding="utf-8")
+    assert _refused(tables, data_dir) == [("duplicate-id", "id", 3)]
+
+
+def test_a_bad_date_and_an_unmapped_type_at_once(tmp_path: Path, data_dir: Path) -> None:
+    tables = _tables(tmp_path)
+    _edit(tables / "programs.csv", ",2020-05,", ",May 2020,")
+    _edit(tables / "organisations.csv", ",art,", ",art (private),")
+    assert set(_refused(tables, data_dir)) == {
+        ("bad-value", "start_date", 2),
+        ("unmapped-value", "type", 3),
+    }
+
+
+def test_a_claim_may_only_cite_its_own_row(tmp_path: Path, data_dir: Path) -> None:
+    tables = _tables(tmp_path)
+    decisions = data_dir / "ingest" / "catalog-sources.yaml"
+    decisions.write_text(
+        decisions.read_text(encoding="utf-8")
+        + "claims:\n  - {table: organisations, about: museum-x, property: foundingDate, "
+        "value: '1936', certainty: Disputed, sources: ['https://example.org/elsewhere']}\n",
+        encoding="utf-8",
+    )
+    assert _refused(tables, data_dir) == [("claim-source", "source_urls", 3)]
+
+
+def test_nothing_is_written_when_a_table_is_wrong(tmp_path: Path, data_dir: Path) -> None:
+    tables = _tables(tmp_path)
+    _edit(tables / "programs.csv", ",museum-x,unesco-almaty,", ",museum-z,unesco-almaty,")
+    env = dict(os.environ, MUSEUMKG_DATA_DIR=str(data_dir), MUSEUMKG_VAR_DIR=str(tmp_path / "v"))
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "museumkg.cli.main", "ingest-catalog-sources", str(tables)]
+        + ["--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "programs.csv:2: error [reference]" in done.stderr and "museum-z" in done.stderr
+    assert not out.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# The full catalog
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The project's whole catalog (seed and ingested tables), built once (OWL off)."""
+    root = tmp_path_factory.mktemp("full")
+    shutil.copytree(PROJECT_DIR / "data", root / "data")
+    settings = Settings(data_dir=root / "data", var_dir=root / "var", check_owl=False)
+    build_catalog(settings)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def full_store(full: Settings) -> EmbeddedStore:
+    return catalog.open_current(full)
+
+
+def _rows(store: EmbeddedStore, query: str) -> list[dict[str, str]]:
+    result = store.query(PREFIXES + query)
+    return [{k: v.value for k, v in row.items()} for row in select_rows(result)]
+
+
+def test_institutions_programs_and_people_are_in_their_tables_graphs(
+    full_store: EmbeddedStore,
+) -> None:
+    for table, entity, page in [
+        ("organisations", "org/kasteyev-museum", "https://gmirk.kz/en/otdel-khraneniya"),
+        (
+            "programs",
+            "program/louvre-splendours-2022",
+            "https://seechac.org/the-splendours-of-uzbekistans-oases/?lang=en",
+        ),
+        (
+            "people",
+            "person/umerova-gayane",
+            "https://www.euronews.com/culture/2023/01/23/the-"
+            "splendours-of-uzbekistans-oases-on-display-at-the-louvre-in-paris",
+        ),
+    ]:
+        rows = _rows(
+            full_store,
+            f"SELECT ?label WHERE {{ GRAPH <{GRAPH[table]}> {{ <{ID}{entity}> a ?class ; "
+            f"skos:prefLabel ?label ; dcterms:source <{page}> }} }}",
+        )
+        assert rows, f"{entity} with its source {page} is not in {GRAPH[table]}"
+
+
+def test_the_network_has_real_central_asian_partnerships(full_store: EmbeddedStore) -> None:
+    pairs = {
+        (r["a"].rsplit("/", 1)[-1], r["b"].rsplit("/", 1)[-1])
+        for r in _rows(
+            full_store,
+            "SELECT ?a ?b WHERE { ?p a mkg:Partnership ; mkg:partnershipMember ?a , ?b . "
+            "FILTER(STR(?a) < STR(?b)) }",
+        )
+    }
+    assert ("kasteyev-museum", "savitsky-museum") in pairs  # the Savitsky collection in Almaty
+    assert ("natcom-kg-unesco", "unesco-almaty") in pairs  # felt carpets, Bishkek 2019
+    assert ("acdf", "louvre") in pairs  # the Splendours of Uzbekistan's Oases
+    assert len(pairs) > 80
+
+
+def test_conflicting_founding_dates_stay_side_by_side(full_store: EmbeddedStore) -> None:
+    org = f"<{ID}org/kasteyev-museum>"
+    claims = _rows(
+        full_store,
+        f"SELECT ?value ?source WHERE {{ ?c mkg:claimSubject {org} ; mkg:claimProperty "
+        "mkg:foundingDate ; mkg:claimValue ?value ; mkg:certainty mkg:Disputed . "
+        "OPTIONAL { ?c dcterms:source ?source } }",
+    )
+    assert {r["value"] for r in claims} == {"1935", "1976-06-10"}
+    assert any("qazaqculture.com" in r.get("source", "") for r in claims)
+    assert _rows(full_store, f"SELECT ?d WHERE {{ {org} mkg:foundingDate ?d }}") == []
+
+
+def test_lebedev_is_only_probably_the_seeds_dr_lebedev(full_store: EmbeddedStore) -> None:
+    alexey, dr = f"<{ID}person/lebedev-alexey>", f"<{ID}person/dr-lebedev>"
+    assert bool(full_store.query(PREFIXES + f"ASK {{ {alexey} mkg:probablySameAs {dr} }}"))
+    assert bool(
+        full_store.query(
+            PREFIXES + f"ASK {{ ?c mkg:claimSubject {alexey} ; mkg:claimValue {dr} ; "
+            "mkg:certainty mkg:Probable ; dcterms:source ?page }"
+        )
+    )
+    assert not bool(full_store.query(PREFIXES + "ASK { ?a owl:sameAs ?b }"))
+    # and the seed's own graph is as it was: no first name, no link
+    seed = f"{ID}source/unesco-almaty-2005-museum-management-training"
+    assert not bool(
+        full_store.query(PREFIXES + f"ASK {{ GRAPH <{seed}> {{ {dr} mkg:probablySameAs ?x }} }}")
+    )
+
+
+def test_roles_and_topics_from_the_tables(full_store: EmbeddedStore) -> None:
+    curators = _rows(
+        full_store,
+        "SELECT ?person WHERE { ?r mkg:roleType mkg:Curator ; mkg:agent ?person ; "
+        f"mkg:inProgram <{ID}program/lost-paradise-9000> }}",
+    )
+    assert {r["person"].rsplit("/", 1)[-1] for r in curators} == {
+        "kasmalieva-gulnara",
+        "djumaliev-muratbek",
+    }
+    topics = _rows(
+        full_store,
+        f"SELECT ?t WHERE {{ <{ID}program/museums-in-a-changing-world-2005> mkg:topic ?t }}",
+    )
+    # the table's topics of the seed's training meet the seed's own topic concepts
+    assert f"{ID}topic/museums-and-tourism" in {r["t"] for r in topics}
+    assert f"{ID}topic/fundraising" in {r["t"] for r in topics}
+
+
+def test_pages_network_and_dumps_show_the_ingested_catalog(full: Settings) -> None:
+    from webapp import create_app
+
+    store = catalog.open_current(full)
+    client = create_app(store=store, settings=full).test_client()
+    page = client.get("/id/org/kasteyev-museum", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Kasteyev" in html and "https://gmirk.kz/en/otdel-khraneniya" in html
+    person = client.get("/id/person/lebedev-alexey", headers={"Accept": "text/html"})
+    assert person.status_code == 200 and "Алексей Валентинович Лебедев" in person.get_data(
+        as_text=True
+    )
+    for query, found in (("Kasteyev", "kasteyev-museum"), ("Лебедев", "lebedev-alexey")):
+        hits = client.get("/search", query_string={"q": query}, headers={"Accept": "text/html"})
+        assert hits.status_code == 200 and found in hits.get_data(as_text=True), query
+    network = client.get("/network/data.json").get_data(as_text=True)
+    assert "savitsky-museum" in network and "kasteyev-museum" in network
+    store_dir = catalog.current_store_dir(full)
+    assert store_dir is not None
+    dump = (store_dir / "dumps" / "museumkg.nq").read_text(encoding="utf-8")
+    assert f"<{ID}org/kasteyev-museum>" in dump and f"<{GRAPH['organisations']}>" in dump
+    quads = list(ox.parse(dump.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+    sources = {
+        q.object.value
+        for q in quads
+        if q.subject.value == f"{ID}org/kasteyev-museum"
+        and q.predicate.value == "http://purl.org/dc/terms/source"
+    }
+    assert "https://gmirk.kz/en/otdel-khraneniya" in sources
+
+
+def test_the_uncertain_and_disputed_facts_example(full_store: EmbeddedStore) -> None:
+    from museumkg.queries import example_queries
+
+    [example] = [q for q in example_queries() if q.name == "uncertain-and-disputed-facts"]
+    rows = list(select_rows(full_store.query(example.text)))
+    certainties = {row["certainty"].value for row in rows}
+    assert certainties == {"Disputed", "Probable"}
+    lebedev = [r for r in rows if r["entity"].value == f"{ID}person/lebedev-alexey"]
+    assert [r["certainty"].value for r in lebedev] == ["Probable"]
+    assert "ideasformuseums.com" in lebedev[0]["pages"].value
+    kasteyev = [r["value"].value for r in rows if r["entity"].value == f"{ID}org/kasteyev-museum"]
+    assert sorted(kasteyev) == ["1935", "1976-06-10"]

@@ -1,0 +1,144 @@
+"""The SPARQL query editor page (YASGUI) and links that open a query in it.
+
+``GET /sparql`` from a browser (no ``query`` parameter, or one whose client prefers HTML) is
+answered by :func:`editor_page`, called by the endpoint in :mod:`webapp.views.sparql`. The page runs
+YASGUI, served from ``node_modules`` by :mod:`webapp.views.vendor`, against ``/sparql`` on the same
+origin. Everything the page needs (endpoint, prefixes, the query, the examples) goes in as one
+JSON document through ``|tojson``; nothing is pasted into HTML or JavaScript.
+
+The query lives in the page's URL (``/sparql?query=...``), so every query is a shareable link:
+opening such a link in a browser shows the editor with that query, and running a query (or
+editing it) updates the address bar.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import pyoxigraph as ox
+from flask import Flask, Response, render_template, request, url_for
+
+from museumkg.namespaces import PREFIXES, sparql_prologue
+from museumkg.queries import example_queries, load_query
+from museumkg.store import Term
+from webapp.views import vendor
+
+#: Where the SPARQL endpoint answers, relative to the app's root (same origin, any host).
+ENDPOINT_PATH = "/sparql"
+
+#: The editor's query when no ``query`` is given: the catalog's prefixes and a first question.
+STARTER_QUERY = (
+    sparql_prologue()
+    + """# Write a SPARQL query, or pick an example question below, then press the run button.
+# What kinds of things does the catalog hold, and how many of each?
+SELECT ?class (COUNT(DISTINCT ?entity) AS ?entities)
+WHERE {
+  ?entity a ?class .
+  FILTER(STRSTARTS(STR(?class), STR(mkg:)))
+}
+GROUP BY ?class
+ORDER BY DESC(?entities)
+"""
+)
+
+#: Headers of the editor page. The page runs only our own scripts (no inline code, no eval),
+#: talks only to this origin and cannot be framed elsewhere: even if a result value ever got
+#: rendered as markup, an injected script or handler would not run.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+        "base-uri 'none'; frame-ancestors 'self'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def endpoint_url() -> str:
+    """The endpoint's path for the current request (honours a mount point, never a host)."""
+    return request.script_root + ENDPOINT_PATH
+
+
+def editor_link(query_text: str, bindings: Mapping[str, Term | str] | None = None) -> str:
+    """The link that opens ``query_text`` in the editor: ``/sparql?query=<urlencoded>``.
+
+    Registered as the Jinja global ``editor_link`` (for "open this query in the editor").
+
+    Args:
+        query_text: the query, as the panel ran it.
+        bindings: the values the panel bound to variables (``{"entity": term}``; a ``str`` is
+            an IRI). They are shown in the editor as a trailing ``VALUES`` block, each term in
+            its N-Triples form, so the user sees and runs the same question.
+    """
+    if bindings:
+        bad = [name for name in bindings if not _VARIABLE.fullmatch(name)]
+        if bad:
+            raise ValueError(f"not SPARQL variable names: {bad}")
+        terms = {name: ox.NamedNode(v) if isinstance(v, str) else v for name, v in bindings.items()}
+        variables = " ".join(f"?{name}" for name in terms)
+        row = " ".join(str(term) for term in terms.values())
+        query_text = f"{query_text.rstrip()}\nVALUES ({variables}) {{ ({row}) }}\n"
+    return endpoint_url() + "?" + urlencode({"query": query_text}, quote_via=quote)
+
+
+def named_query_text(name: str) -> str:
+    """The text of the named query ``queries/<name>.rq`` (Jinja global ``query_text``)."""
+    return load_query(name).text
+
+
+def _page_config(query: str) -> dict[str, Any]:
+    """What the page script needs, as plain JSON-ready data."""
+    return {
+        "endpoint": endpoint_url(),
+        "query": query,
+        "starter": STARTER_QUERY,
+        "prefixes": dict(PREFIXES),
+        "examples": [
+            {"name": q.name, "summary": q.summary, "query": q.text} for q in example_queries()
+        ],
+    }
+
+
+def editor_page(query: str | None = None, status: int = 200) -> Response:
+    """Render the query editor, prefilled with ``query`` (or a starter query when empty).
+
+    Args:
+        query: the query text to show, as received (for example from ``?query=``); it is
+            shown, never run, until the user presses the run button.
+        status: the HTTP status of the page.
+    """
+    text = query if query and query.strip() else STARTER_QUERY
+    node_modules = vendor.DEFAULT_NODE_MODULES
+    html = render_template(
+        "editor.html",
+        config=_page_config(text),
+        examples=example_queries(),
+        yasgui_version=vendor.package_version(node_modules, "yasgui"),
+        endpoint=endpoint_url(),
+    )
+    response = Response(html, status=status, mimetype="text/html")
+    response.headers.update(SECURITY_HEADERS)
+    response.vary.add("Accept")
+    return response
+
+
+def setup(app: Flask) -> None:
+    """Offer ``editor_link``, ``query_text`` and ``vendor_url`` to every template."""
+    app.jinja_env.globals["editor_link"] = editor_link
+    app.jinja_env.globals["query_text"] = named_query_text
+    app.jinja_env.globals["vendor_url"] = _vendor_url
+
+
+def _vendor_url(library: str, filename: str, version: str | None = None) -> str:
+    """URL of a vendored file, with the package version as a cache-busting parameter."""
+    values = {"library": library, "filename": filename}
+    if version:
+        values["v"] = version
+    return url_for("vendor.asset", **values)

@@ -1,0 +1,30 @@
+"""Blueprint ``/``: what the catalog holds, as a page and as JSON (``?format=json``).
+
+The overview is computed once per build and kept in the catalog index
+(:mod:`museumkg.index.overview`); a request reads it and names the classes in the reader's language.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from museumkg.index.overview import catalog_overview
+from museumkg.index.vocab import vocabulary
+from webapp.http.i18n import request_chain
+from webapp.http.indexes import catalog_index
+from webapp.http.state import web_state
+from webapp.http.twins import render_twin
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+def index() -> Response:
+    """The home page: counts per class, the newest sources, newest programs, size and version."""
+    state = web_state()
+    overview = catalog_overview(catalog_index().overview(), state.manifest()).as_dict()
+    vocab = vocabulary(state.store, state.settings.ontology_graph)
+    chain = request_chain()
+    for row in overview["classes"]:  # class names in the reader's language
+        row["label"] = vocab.label(row["iri"], chain).value
+    return render_twin(["html", "json"], "home.html", {"ok": True, **overview})
