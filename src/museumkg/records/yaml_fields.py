@@ -52,6 +52,8 @@ REFERENCE_KINDS = {
     "topic": "topic",
     "inProgram": "program",
     "partOf": "program",
+    "partOfProgram": "program",
+    "heldDuring": "program",
     "hasPart": "program",
     "evidenceProgram": "program",
     "evidenceSource": "source",
