@@ -35,9 +35,13 @@ build: setup
 test: setup lint
 	$(BIN)/python -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests ran: failing"; exit 1; fi; exit $$rc
 
+## lint: ruff; the import layers (import-linter contracts in pyproject.toml) and no private name
+## used across packages (docs/architecture.md)
 lint: setup
-	$(BIN)/ruff check src webapp tests bench
-	$(BIN)/ruff format --check src webapp tests bench
+	$(BIN)/ruff check src webapp tests bench scripts
+	$(BIN)/ruff format --check src webapp tests bench scripts
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python scripts/check_private_imports.py
 
 bench: setup
 	$(BIN)/python -m bench

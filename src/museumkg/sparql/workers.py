@@ -54,7 +54,7 @@ from museumkg.store import (
     StoreError,
     StoreUnavailable,
 )
-from museumkg.store.embedded import _syntax_error
+from museumkg.store.embedded import oxigraph_syntax_error
 
 log = logging.getLogger("museumkg.sparql.workers")
 
@@ -169,7 +169,7 @@ def run_job(
     try:
         result = query(job.query, **dataset_arguments(job))
     except SyntaxError as err:
-        raise _syntax_error(err) from err
+        raise oxigraph_syntax_error(err) from err
     except (OSError, RuntimeError, ValueError) as err:
         raise StoreError(f"the query failed: {err}") from err
     try:

@@ -22,7 +22,7 @@ from museumkg.store.base import (
 _POSITION = re.compile(r"(?:error at|at) (\d+):(\d+)")
 
 
-def _syntax_error(err: SyntaxError) -> QuerySyntaxError:
+def oxigraph_syntax_error(err: SyntaxError) -> QuerySyntaxError:
     """Turn pyoxigraph's SPARQL syntax error into ours, keeping line and column."""
     message = str(err.args[0]) if err.args else str(err)
     match = _POSITION.search(message)
@@ -83,7 +83,7 @@ class EmbeddedStore:
                 substitutions=substitutions or None,
             )
         except SyntaxError as err:
-            raise _syntax_error(err) from err
+            raise oxigraph_syntax_error(err) from err
         except RuntimeError as err:  # e.g. a bound variable missing from the projection
             raise StoreError(f"the query cannot run: {err}") from err
         except OSError as err:
@@ -95,7 +95,7 @@ class EmbeddedStore:
         try:
             self._store.update(sparql)
         except SyntaxError as err:
-            raise _syntax_error(err) from err
+            raise oxigraph_syntax_error(err) from err
 
     def load(
         self,
