@@ -114,9 +114,12 @@ def test_search_finds_the_city_in_any_script(
 def test_search_ranks_filters_by_type_and_suggests(live_server: str) -> None:
     hits = _json(f"{live_server}/search", q="Almaty")["hits"]
     assert hits[0]["label"] == "Almaty" and len(hits) > 1  # then names containing the word
-    assert [h["match"] for h in hits] == sorted(
-        (h["match"] for h in hits), key=["exact", "prefix", "words", "loose", "place"].index
-    )
+    # named entities first, derived nodes after them; each group by how well its names matched
+    assert [h["named"] for h in hits] == sorted((h["named"] for h in hits), reverse=True)
+    tiers = ["exact", "spelling", "prefix", "words", "loose words", "fuzzy", "place"]
+    for named in (True, False):
+        group = [h["match"] for h in hits if h["named"] is named]
+        assert group == sorted(group, key=tiers.index)
     cities = _json(f"{live_server}/search", q="Almaty", type="City")["hits"]
     assert [h["label"] for h in cities] == ["Almaty"]
     orgs = _json(f"{live_server}/search", q="Almaty", type="Institution")["hits"]
@@ -142,8 +145,8 @@ def test_search_for_a_place_finds_what_is_there(
     at_place = [h for h in hits if h["match"] == "place"]
     assert training in [h["iri"] for h in at_place]  # held in Almaty (mkg:place)
     assert hits.index(at_place[0]) > max(
-        i for i, h in enumerate(hits) if h["match"] != "place"
-    )  # ranked after every name match
+        i for i, h in enumerate(hits) if h["match"] != "place" and h["named"]
+    )  # ranked after every named entity matched by name
     programs = _json(f"{live_server}/search", q=query, type="Program")["hits"]
     assert [h["iri"] for h in programs] == [training]
     html = requests.get(f"{live_server}/search", params={"q": query}, timeout=20).text

@@ -129,6 +129,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "search_all_types": "All types",
         "search_matched": "matched “{text}”",
         "search_at_place": "held or located in “{place}”",
+        "search_derived": "Derived from the catalog: partnerships, roles, claims",
         "search_count": "{count} found",
         "search_count_capped": "more than {count} found",
         # ontology
@@ -309,6 +310,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "search_all_types": "Все типы",
         "search_matched": "совпадение: «{text}»",
         "search_at_place": "место проведения или нахождения: «{place}»",
+        "search_derived": "Выведено из каталога: партнёрства, роли, утверждения",
         "search_count": "Найдено: {count}",
         "search_count_capped": "Найдено больше {count}",
         "ontology": "Онтология museumkg",

@@ -18,6 +18,8 @@ the index swaps atomically with the store it describes. It holds:
   by" is a counted, keyset-paged range scan (a SPARQL ``ORDER BY`` over a hub's links costs a
   dictionary lookup per comparison);
 - ``graph_subjects``: which entities each source's graph describes, for its page;
+- ``name_keys`` and ``terms``: the matcher's whole-name keys and words
+  (:mod:`museumkg.index.match_tables`);
 - ``located``: what is at a place (an institution's ``mkg:location``, a program's
   ``mkg:place``), so a search for a place's name also finds them (:mod:`museumkg.index.search`);
 - ``overview``: what the home page shows (entities per class, the newest sources and
@@ -43,6 +45,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from museumkg.index.match_tables import SCHEMA as MATCH_SCHEMA
+from museumkg.index.match_tables import MatchReads, write_match_tables
 from museumkg.index.overview import build_overview
 from museumkg.index.roles import lower_first, role_facts, role_name
 from museumkg.index.vocab import Vocabulary, read_vocabulary
@@ -57,9 +61,10 @@ from museumkg.textfold import fold, forms, latin
 #: File name of the index inside a store folder.
 INDEX_FILE = "museumkg-index.sqlite"
 #: Version of the layout below; a reader refuses a file with another one.
-INDEX_LAYOUT = "5"
+INDEX_LAYOUT = "6"
 
-SCHEMA = """
+SCHEMA = (
+    """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE overview(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE entities(id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
@@ -94,6 +99,8 @@ CREATE VIRTUAL TABLE labels_fts USING fts5(latin, loose, tokenize = 'unicode61',
                                            prefix = '2 3');
 CREATE VIRTUAL TABLE slugs_fts USING fts5(words, tokenize = 'unicode61', prefix = '2 3');
 """
+    + MATCH_SCHEMA
+)
 
 #: Most values bound in one statement (SQLite's limit on parameters is 999 in old builds).
 _CHUNK = 500
@@ -356,6 +363,11 @@ class _Builder:
             "INSERT INTO labels_fts(rowid, latin, loose) VALUES (?, ?, ?)",
             ((i, row[5], row[6]) for i, row in enumerate(label_rows, start=1)),
         )
+        write_match_tables(
+            db,
+            ((i, row[0], row[1], row[6]) for i, row in enumerate(label_rows, start=1)),
+            {n: kind for n, (kind, _slug) in self.kinds.items()},
+        )
         for lang in self.languages:
             db.executemany(
                 "INSERT INTO names VALUES (?, ?, ?, ?, ?)",
@@ -445,7 +457,7 @@ class IndexUnavailable(Exception):
     """The catalog index file is missing or was written by another layout version."""
 
 
-class CatalogIndex:
+class CatalogIndex(MatchReads):
     """Read access to an index file: one read-only connection per thread.
 
     The file never changes after it lands (a rebuild writes a new store folder), so it is
