@@ -7,8 +7,9 @@ Three forms of a label are indexed (see :mod:`museumkg.index.catalog_index`):
 - ``latin``: ``folded`` with Cyrillic transliterated to Latin by :data:`CYRILLIC_TO_LATIN`
   (``Алма-Ата`` → ``alma ata``, ``Алматы`` → ``almaty``), so one script finds the other;
 - ``loose``: ``latin`` with spelling variants merged by :data:`LOOSE_RULES` (``kh`` → ``k``,
-  ``y`` → ``i``, doubled letters once, ...), so ``Kazakhstan`` and ``Қазақстан`` (``kazakstan``)
-  meet. Matches on this form rank lowest.
+  ``y`` → ``i``, ``ya``/``ia`` → ``a``, doubled letters once, ...), so ``Kazakhstan`` and
+  ``Қазақстан`` (``kazakstan``) meet, and so do two transliterations of one Russian name.
+  Matches on this form rank below matches on the others.
 
 The transliteration table is deliberately small and one-way: it is a search key, not a
 romanisation standard. It follows the common English practice for Russian (BGN/PCGN without
@@ -43,9 +44,9 @@ LOOSE_RULES: tuple[tuple[str, str], ...] = (
     ("sh", "s"),
     ("ch", "c"),
     ("ts", "c"),
-    ("yu", "u"),
-    ("ya", "a"),
     ("y", "i"),
+    ("iu", "u"),  # ю: yu (BGN/PCGN, this module) and iu (ICAO, Russian passports) meet
+    ("ia", "a"),  # я: ya and ia
     ("j", "i"),
     ("q", "k"),
     ("w", "v"),
