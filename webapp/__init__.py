@@ -85,8 +85,8 @@ def _remote_settings(store: Store, settings: Settings) -> Settings:
     with a remote store they are refused (update the records, ``build``, then ``push``).
     """
     _configure_logging()
-    endpoint = getattr(store, "query_url", "")
-    path = getattr(store, "path", None)
+    endpoint = store.endpoint
+    path = store.location
     manifest = read_manifest(path) if path is not None else None
     try:
         on_server = set(store.graphs())
@@ -122,7 +122,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     settings = settings if settings is not None else Settings.from_env()
     if store is None:
         store = open_serving(settings)
-    if getattr(store, "query_url", None):
+    if store.endpoint:
         settings = _remote_settings(store, settings)
     app = Flask(__name__)
     app.debug = False

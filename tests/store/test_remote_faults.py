@@ -27,7 +27,7 @@ from servers import ServerProcess, free_port, museumkg_env, museumkg_server, oxi
 
 from museumkg.config import Settings
 from museumkg.release.push import push_catalog
-from museumkg.store import EmbeddedStore, StoreTimeout, open_store
+from museumkg.store import EmbeddedStore, QueryTimeout, open_store
 
 #: The app's time limit in these tests (MUSEUMKG_QUERY_TIMEOUT_S).
 LIMIT_S = 3.0
@@ -180,5 +180,5 @@ def test_a_query_the_server_stops_at_its_own_limit_is_a_timeout(tmp_path: Path) 
         )
         remote.load(lines.encode(), format="ttl", graph="http://x.example/g")
         cartesian = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-        with pytest.raises(StoreTimeout, match="stopped the query at its own time limit"):
+        with pytest.raises(QueryTimeout, match="stopped the query at its own time limit"):
             remote.query(cartesian)

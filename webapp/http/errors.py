@@ -18,7 +18,7 @@ from flask import Flask, Response, current_app, g, jsonify, render_template, req
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from museumkg.store import QuerySyntaxError, StoreError, StoreTimeout, StoreUnavailable
+from museumkg.store import QuerySyntaxError, QueryTimeout, StoreError, StoreUnavailable
 from webapp.http.i18n import status_title
 from webapp.http.negotiation import best_match
 
@@ -91,7 +91,7 @@ def handle_error(err: Exception) -> Response | HTTPException:
     if isinstance(err, QuerySyntaxError):
         detail = {"message": str(err), "line": err.line, "column": err.column}
         return error_response(400, f"The query does not parse: {err}", [detail])
-    if isinstance(err, StoreTimeout | StoreUnavailable):
+    if isinstance(err, QueryTimeout | StoreUnavailable):
         return _store_fault(err)
     if isinstance(err, StoreError):
         log.error("store error on %s %s", request.method, request.path, exc_info=err)
@@ -104,7 +104,7 @@ def _store_fault(err: StoreError) -> Response:
     """503 (unreachable) or 504 (too slow); a remote store's message names its server."""
     log.error("store fault on %s %s: %s", request.method, request.path, err)
     endpoint = getattr(current_app.extensions.get("museumkg"), "endpoint", None)
-    if isinstance(err, StoreTimeout):
+    if isinstance(err, QueryTimeout):
         where = f"The SPARQL server at {endpoint}" if endpoint else "The catalog store"
         return error_response(504, f"{where} did not answer within {err.timeout_s:g} s.")
     message = _UNAVAILABLE

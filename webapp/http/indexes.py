@@ -46,8 +46,8 @@ class IndexHolder:
         return self._index
 
     def _open(self, store: Store) -> CatalogIndex:
-        folder = getattr(store, "path", None)
-        if isinstance(folder, Path):
+        folder = store.location
+        if folder is not None:
             try:
                 return CatalogIndex(index_path(folder))
             except IndexUnavailable as err:

@@ -11,7 +11,6 @@ from flask import current_app
 from museumkg.config import Settings
 from museumkg.store import Store
 from museumkg.store.catalog import Manifest, manifest_path, read_manifest
-from museumkg.store.remote import RemoteStore
 
 
 @dataclass
@@ -19,7 +18,8 @@ class WebState:
     """The store the app answers from and the settings it runs with.
 
     With a remote store (``serve --endpoint``), SPARQL goes to the server while the build-time
-    files (index, network, dumps, manifest) are read from ``store.path``, the local build folder.
+    files (index, network, dumps, manifest) are read from ``store.location``, the local build
+    folder.
     """
 
     store: Store
@@ -28,12 +28,12 @@ class WebState:
     @property
     def store_kind(self) -> str:
         """``remote`` for a SPARQL server, else ``embedded``."""
-        return "remote" if isinstance(self.store, RemoteStore) else "embedded"
+        return "remote" if self.store.endpoint else "embedded"
 
     @property
     def endpoint(self) -> str | None:
         """The SPARQL server's query URL when the store is remote."""
-        return self.store.query_url if isinstance(self.store, RemoteStore) else None
+        return self.store.endpoint
 
     def manifest(self) -> Manifest | None:
         """The build manifest beside the served store, when it is a built store on disk.
@@ -41,7 +41,7 @@ class WebState:
         Read beside the open store rather than through ``current``: a new build may move
         ``current`` while this process still serves the previous version.
         """
-        path = getattr(self.store, "path", None)
+        path = self.store.location
         if path is None:
             return None
         try:  # read once per file: it lists every graph (1.8 MB at 10^6 triples)

@@ -55,7 +55,7 @@ _MAX_AGE = 3600
 
 
 def _store_dir() -> Path | None:
-    path = getattr(web_state().store, "path", None)
+    path = web_state().store.location
     return Path(path) if path is not None else None
 
 

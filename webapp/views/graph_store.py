@@ -25,7 +25,7 @@ from flask import Blueprint, Response, g, request
 from museumkg.build.curation import import_files
 from museumkg.iris import parse_entity_iri
 from museumkg.problems import Problem, ProblemsFound
-from museumkg.store import EmbeddedStore, catalog
+from museumkg.store import catalog
 from webapp.http.errors import error_response
 from webapp.http.state import web_state
 
@@ -82,7 +82,7 @@ def _authorised() -> Response | None:
 def _serve_new_store() -> None:
     """Answer the next requests from the store the update has just made current."""
     state = web_state()
-    if isinstance(state.store, EmbeddedStore):
+    if state.store.capabilities.local_files:
         state.store = catalog.open_current(state.settings)
 
 

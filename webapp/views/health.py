@@ -22,7 +22,7 @@ def health() -> Response:
     """JSON status of the store; 503 with ``ok: false`` when it cannot answer a trivial ASK."""
     state = web_state()
     store = state.store
-    path = getattr(store, "path", None)
+    path = store.location
     body: dict[str, Any] = {
         "store": state.store_kind,
         "endpoint": state.endpoint,

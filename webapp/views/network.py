@@ -131,7 +131,7 @@ def current_view(flt: NetworkFilter, langs: Sequence[str]) -> NetworkView:
 
 def _read_network(state: WebState) -> Network:
     """The network file the build left in the store folder, else the store, by SPARQL."""
-    folder = getattr(state.store, "path", None)
+    folder = state.store.location
     if folder is not None and (Path(folder) / NETWORK_FILE).is_file():
         try:
             network = read_network(Path(folder) / NETWORK_FILE)
@@ -263,7 +263,7 @@ def graph_ml() -> Response:
 @bp.get("/network/metrics.json")
 def metrics_json() -> Response:
     """The metrics file the build wrote beside the served store."""
-    folder = getattr(web_state().store, "path", None)
+    folder = web_state().store.location
     path = Path(folder) / METRICS_FILE if folder else None
     if path is None or not path.is_file():
         raise NotFound(
@@ -358,6 +358,6 @@ def setup(app: Flask) -> None:
     """
     app.jinja_env.globals.setdefault("local_href", local_href)
     with app.app_context():
-        folder = getattr(web_state().store, "path", None)
+        folder = web_state().store.location
     if folder is not None and (Path(folder) / NETWORK_FILE).is_file():
         threading.Thread(target=_preload, args=(app,), name="network-preload", daemon=True).start()

@@ -45,11 +45,10 @@ from museumkg.sparql.workers import (
     Overloaded,
     QueryExecutor,
     QueryJob,
-    QueryTimeout,
     WorkerCrashed,
     make_executor,
 )
-from museumkg.store import StoreUnavailable
+from museumkg.store import QueryTimeout, StoreUnavailable
 from webapp.http.errors import error_response
 from webapp.http.negotiation import best_match
 from webapp.http.state import WebState, web_state
@@ -105,7 +104,7 @@ class Executors:
             if self._current is not None and self._store is store:
                 return self._current
             settings = self._state.settings
-            made = (RemoteExecutor if self._state.store_kind == "remote" else make_executor)(
+            made = (RemoteExecutor if store.endpoint else make_executor)(
                 store,
                 workers=settings.sparql_workers,
                 queue_timeout_s=settings.sparql_queue_timeout_s,

@@ -27,8 +27,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from museumkg.build.pipeline import BUILD_STEPS, _class_counts, _land, _prune, complete_store
 from museumkg.config import PROJECT_DIR, Settings
 from museumkg.store import EmbeddedStore, catalog, select_rows
@@ -126,7 +124,7 @@ def load_catalog(
     try:
         store = EmbeddedStore(work_dir)
         step = time.perf_counter()
-        store.native.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        store.load(path, format="nq", graph=None)
         seconds["bulk_load"] = round(time.perf_counter() - step, 3)
         say(f"bulk-loaded {path.name} in {seconds['bulk_load']:.2f}s")
         step = time.perf_counter()

@@ -449,7 +449,7 @@ def content_checksum(settings: Settings) -> tuple[int, str]:
     """
     store = catalog.open_current(settings)
     try:
-        quads = list(store.native.quads_for_pattern(None, None, None, None))
+        quads = list(store.quads())
     finally:
         store.close()
     lines: list[str] = []

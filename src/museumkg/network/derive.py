@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from museumkg.namespaces import MKG, RDF
 from museumkg.queries import parse_header
-from museumkg.store import EmbeddedStore, StoreError
+from museumkg.store import Store, StoreError, select_rows
 
 #: The rule a partnership node names as its own (``mkg:derivedByRule``) made this statement.
 OWN_RULE = "own rule"
@@ -192,13 +192,11 @@ def rule_predicates(rules: Iterable[Rule]) -> frozenset[str]:
     return frozenset(iris)
 
 
-def source_quads(
-    store: EmbeddedStore, predicates: Iterable[str], derived_graph: str
-) -> Iterator[ox.Quad]:
+def source_quads(store: Store, predicates: Iterable[str], derived_graph: str) -> Iterator[ox.Quad]:
     """The store's statements with these predicates, outside the derived graph."""
     derived = ox.NamedNode(derived_graph)
     for predicate in sorted(predicates):
-        for quad in store.native.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
+        for quad in store.quads(None, ox.NamedNode(predicate), None, None):
             if quad.graph_name != derived:
                 yield quad
 
@@ -244,9 +242,7 @@ def run_rules(
     return reports
 
 
-def derive(
-    store: EmbeddedStore, *, base_iri: str, derived_graph: str, rules_dir: Path
-) -> list[RuleReport]:
+def derive(store: Store, *, base_iri: str, derived_graph: str, rules_dir: Path) -> list[RuleReport]:
     """Rebuild the derived graph from the rules (all of it: see :mod:`museumkg.network.rederive`).
 
     Args:
@@ -283,22 +279,21 @@ def derive(
         # Not a transaction: a full derivation only runs on a store being built, whose folder
         # lands whole or is thrown away, so a transaction buys nothing (and at 10^6 triples
         # made the inserts several times slower; see bench/README.md).
-        store.native.bulk_load(
-            path=str(spool), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(derived_graph)
-        )
+        store.load(spool, format="nt", graph=derived_graph)
         landed = RuleReport(LAND_STEP, "the derived graph", _lines(spool), _since(started))
     return [read, *reports, landed]
 
 
-def _count(store: EmbeddedStore, predicates: Iterable[str]) -> int:
+def _count(store: Store, predicates: Iterable[str]) -> int:
     """How many statements have these predicates (all graphs)."""
     total = 0
     for predicate in predicates:
-        result = store.native.query(
+        result = store.query(
             "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p",
-            substitutions={ox.Variable("p"): ox.NamedNode(predicate)},
+            bindings={"p": ox.NamedNode(predicate)},
+            union_default_graph=False,
         )
-        for row in result:  # type: ignore[union-attr]
+        for row in select_rows(result):
             total += int(row["n"].value)
     return total
 

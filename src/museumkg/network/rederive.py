@@ -35,7 +35,7 @@ step recomputes them. A change of the ontology or of the rules needs a full deri
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +45,7 @@ from museumkg.config import Settings
 from museumkg.namespaces import MKG, RDF, RDFS
 from museumkg.network.derive import derive, load_rules, rule_predicates, run_rules
 from museumkg.queries import load_query
-from museumkg.store import EmbeddedStore, StoreUnavailable
+from museumkg.store import Store, StoreUnavailable, open_store
 
 _ORGANIZER = ox.NamedNode(f"{MKG}organizer")
 _PARTNER = ox.NamedNode(f"{MKG}partner")
@@ -61,6 +61,9 @@ _TYPE = ox.NamedNode(f"{RDF}type")
 _SUBCLASS = ox.NamedNode(f"{RDFS}subClassOf")
 #: A resource the traversal meets: programs, roles and institutions may be blank nodes.
 Node = ox.NamedNode | ox.BlankNode
+#: Quads matching (subject, predicate, object, graph), ``None`` for any: a store's ``quads``
+#: or a scratch pyoxigraph store's ``quads_for_pattern``.
+Match = Callable[..., Iterator[ox.Quad]]
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ class ChangedSources:
 
 
 def rederive_from(
-    store: EmbeddedStore,
+    store: Store,
     changed: ChangedSources,
     *,
     base_iri: str,
@@ -102,7 +105,7 @@ def rederive_from(
         StoreUnavailable: when the previous store cannot be opened (derive in full then).
         StoreError: naming a rule that failed.
     """
-    previous = EmbeddedStore(changed.previous, read_only=True)
+    previous = open_store(changed.previous, read_only=True)
     try:
         result = previous.query(
             load_query("derived_rule_statements").text,
@@ -114,14 +117,14 @@ def rederive_from(
     finally:
         previous.close()
     store.drop_graph(derived_graph)
-    store.native.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(derived_graph))
+    store.load(data, format="nt", graph=derived_graph)
     return rederive(
         store, changed.quads, base_iri=base_iri, derived_graph=derived_graph, rules_dir=rules_dir
     )
 
 
 def derive_step(
-    store: EmbeddedStore,
+    store: Store,
     settings: Settings,
     changed: ChangedSources | None,
     say: Callable[[str], None],
@@ -162,7 +165,7 @@ def touched_iris(quads: Iterable[ox.Quad]) -> set[ox.NamedNode]:
 
 
 def rederive(
-    store: EmbeddedStore,
+    store: Store,
     changed: Iterable[ox.Quad],
     *,
     base_iri: str,
@@ -187,24 +190,23 @@ def rederive(
         StoreError: naming a rule that failed; the store is then unchanged.
     """
     started = time.perf_counter()
-    native = store.native
+    match = store.quads
     derived = ox.NamedNode(derived_graph)
     rules = load_rules(rules_dir)
     changed = list(changed)
     mentioned = touched_iris(changed)
-    members = _touched_members(native, mentioned, derived)
-    members |= _bucket_organisers(native, changed, derived)
-    graphs = _neighbourhood(native, members, derived)
-    quads = _scratch_quads(native, graphs, rule_predicates(rules), derived)
+    members = _touched_members(match, mentioned, derived)
+    members |= _bucket_organisers(match, changed, derived)
+    graphs = _neighbourhood(match, members, derived)
+    quads = _scratch_quads(match, graphs, rule_predicates(rules), derived)
     scratch = ox.Store()
     scratch.bulk_extend(quads)
     run_rules(scratch, rules, base_iri=base_iri, derived_graph=derived_graph)
-    new = _pair_statements(scratch, members, derived)
-    old = _pair_statements(native, members, derived)
+    new = _pair_statements(scratch.quads_for_pattern, members, derived)
+    old = _pair_statements(match, members, derived)
     removed, added = old - new, new - old
-    for quad in removed:
-        native.remove(quad)
-    native.extend(added)
+    store.remove_quads(removed)
+    store.add_quads(added)
     return Rederived(
         touched=len(members),
         graphs=len(graphs),
@@ -215,26 +217,24 @@ def rederive(
     )
 
 
-def _touched_members(native: ox.Store, mentioned: set[Node], derived: ox.NamedNode) -> set[Node]:
+def _touched_members(match: Match, mentioned: set[Node], derived: ox.NamedNode) -> set[Node]:
     """The mentioned IRIs, the institutions of mentioned programs, old nodes' members."""
     members = set(mentioned)
     for iri in mentioned:
         for link in (_ORGANIZER, _PARTNER):
-            members |= _objects(native, iri, link, derived)
-        for role in _subjects(native, _IN_PROGRAM, iri, derived):
+            members |= _objects(match, iri, link, derived)
+        for role in _subjects(match, _IN_PROGRAM, iri, derived):
             for link in _ROLE_LINKS:
-                members |= _objects(native, role, link, derived)
+                members |= _objects(match, role, link, derived)
         nodes: set[Node] = set()
         for evidence in _EVIDENCE:
-            nodes |= _subjects(native, evidence, iri, derived, graph=derived)
+            nodes |= _subjects(match, evidence, iri, derived, graph=derived)
         for node in nodes:
-            members |= _objects(native, node, _MEMBER, derived, graph=derived)
+            members |= _objects(match, node, _MEMBER, derived, graph=derived)
     return members
 
 
-def _bucket_organisers(
-    native: ox.Store, changed: list[ox.Quad], derived: ox.NamedNode
-) -> set[Node]:
+def _bucket_organisers(match: Match, changed: list[ox.Quad], derived: ox.NamedNode) -> set[Node]:
     """Every organiser of a (topic, start year) a change may push over or under the cap.
 
     The shared-topic rule links no pair of a topic and year that more than its cap of
@@ -248,21 +248,19 @@ def _bucket_organisers(
     cache: dict[Node, set[str]] = {}
     for program in programs:
         if isinstance(program, Node):
-            topics |= _objects(native, program, _TOPIC, derived)
-            years |= _years(native, program, cache, derived)
+            topics |= _objects(match, program, _TOPIC, derived)
+            years |= _years(match, program, cache, derived)
     organisers: set[Node] = set()
     for topic in topics:
         if not isinstance(topic, Node):
             continue
-        for program in _subjects(native, _TOPIC, topic, derived):
-            if _years(native, program, cache, derived) & years:
-                organisers |= _objects(native, program, _ORGANIZER, derived)
+        for program in _subjects(match, _TOPIC, topic, derived):
+            if _years(match, program, cache, derived) & years:
+                organisers |= _objects(match, program, _ORGANIZER, derived)
     return organisers
 
 
-def _neighbourhood(
-    native: ox.Store, members: set[Node], derived: ox.NamedNode
-) -> set[ox.NamedNode]:
+def _neighbourhood(match: Match, members: set[Node], derived: ox.NamedNode) -> set[ox.NamedNode]:
     """The source graphs a derivation of every pair with a touched member reads.
 
     Those that mention a program the members organise or take part in (named partner, role
@@ -273,36 +271,36 @@ def _neighbourhood(
     organised: set[Node] = set()
     graphs: set[ox.NamedNode] = set()
     for member in members:
-        organised |= _subjects(native, _ORGANIZER, member, derived)
-        programs |= _subjects(native, _PARTNER, member, derived)
+        organised |= _subjects(match, _ORGANIZER, member, derived)
+        programs |= _subjects(match, _PARTNER, member, derived)
         for link in _ROLE_LINKS:
-            for role in _subjects(native, link, member, derived):
-                programs |= _objects(native, role, _IN_PROGRAM, derived)
-        for quad in native.quads_for_pattern(member, _STATED, None, None):
+            for role in _subjects(match, link, member, derived):
+                programs |= _objects(match, role, _IN_PROGRAM, derived)
+        for quad in match(member, _STATED, None, None):
             graphs.add(quad.graph_name)
-        for quad in native.quads_for_pattern(None, _STATED, member, None):
+        for quad in match(None, _STATED, member, None):
             graphs.add(quad.graph_name)
     programs |= organised
     by_topic: dict[Node, set[Node]] = {}
     years: dict[Node, set[str]] = {}
     for program in organised:
-        for topic in _objects(native, program, _TOPIC, derived):
+        for topic in _objects(match, program, _TOPIC, derived):
             if topic not in by_topic:
-                by_topic[topic] = _subjects(native, _TOPIC, topic, derived)
+                by_topic[topic] = _subjects(match, _TOPIC, topic, derived)
             for other in by_topic[topic]:
-                if _years(native, other, years, derived) & _years(native, program, years, derived):
+                if _years(match, other, years, derived) & _years(match, program, years, derived):
                     programs.add(other)
     for program in programs:
-        for quad in native.quads_for_pattern(program, None, None, None):
+        for quad in match(program, None, None, None):
             graphs.add(quad.graph_name)
-        for quad in native.quads_for_pattern(None, None, program, None):
+        for quad in match(None, None, program, None):
             graphs.add(quad.graph_name)
     graphs.discard(derived)
     return {g for g in graphs if isinstance(g, ox.NamedNode)}
 
 
 def _scratch_quads(
-    native: ox.Store,
+    match: Match,
     graphs: set[ox.NamedNode],
     predicates: frozenset[str],
     derived: ox.NamedNode,
@@ -311,32 +309,32 @@ def _scratch_quads(
     wanted = {ox.NamedNode(p) for p in predicates}
     found: set[ox.Quad] = set()
     for graph in graphs:
-        found.update(native.quads_for_pattern(None, None, None, graph))
-        found.update(native.quads_for_pattern(graph, None, None, None))
+        found.update(match(None, None, None, graph))
+        found.update(match(graph, None, None, None))
     quads = {q for q in found if q.predicate in wanted and q.graph_name != derived}
     named = {q.object for q in quads if isinstance(q.object, ox.NamedNode) and q.predicate != _TYPE}
     for iri in named - graphs:
-        quads.update(q for q in native.quads_for_pattern(iri, _TYPE, None, None))
-    quads.update(native.quads_for_pattern(None, _SUBCLASS, None, None))
+        quads.update(q for q in match(iri, _TYPE, None, None))
+    quads.update(match(None, _SUBCLASS, None, None))
     return [q for q in quads if q.graph_name != derived]
 
 
-def _pair_statements(native: ox.Store, members: set[Node], derived: ox.NamedNode) -> set[ox.Quad]:
+def _pair_statements(match: Match, members: set[Node], derived: ox.NamedNode) -> set[ox.Quad]:
     """Derived statements of the nodes with a touched member, and their ``partnerOf`` links."""
     found: set[ox.Quad] = set()
     nodes: set[Node] = set()
     for member in members:
-        for quad in native.quads_for_pattern(None, _MEMBER, member, derived):
+        for quad in match(None, _MEMBER, member, derived):
             nodes.add(quad.subject)
-        found.update(native.quads_for_pattern(member, _PARTNER_OF, None, derived))
-        found.update(native.quads_for_pattern(None, _PARTNER_OF, member, derived))
+        found.update(match(member, _PARTNER_OF, None, derived))
+        found.update(match(None, _PARTNER_OF, member, derived))
     for node in nodes:
-        found.update(native.quads_for_pattern(node, None, None, derived))
+        found.update(match(node, None, None, derived))
     return found
 
 
 def _subjects(
-    native: ox.Store,
+    match: Match,
     predicate: ox.NamedNode,
     obj: Node,
     derived: ox.NamedNode,
@@ -349,13 +347,13 @@ def _subjects(
     """
     return {
         q.subject
-        for q in native.quads_for_pattern(None, predicate, obj, graph)
+        for q in match(None, predicate, obj, graph)
         if isinstance(q.subject, Node) and (graph is not None or q.graph_name != derived)
     }
 
 
 def _objects(
-    native: ox.Store,
+    match: Match,
     subject: Node,
     predicate: ox.NamedNode,
     derived: ox.NamedNode,
@@ -365,13 +363,13 @@ def _objects(
     """IRI objects of ``subject predicate ?`` in ``graph``, or in any graph but the derived."""
     return {
         q.object
-        for q in native.quads_for_pattern(subject, predicate, None, graph)
+        for q in match(subject, predicate, None, graph)
         if isinstance(q.object, ox.NamedNode) and (graph is not None or q.graph_name != derived)
     }
 
 
 def _years(
-    native: ox.Store,
+    match: Match,
     program: Node,
     cache: dict[Node, set[str]],
     derived: ox.NamedNode,
@@ -380,7 +378,7 @@ def _years(
     if program not in cache:
         cache[program] = {
             q.object.value[:4]
-            for q in native.quads_for_pattern(program, _START, None, None)
+            for q in match(program, _START, None, None)
             if q.graph_name != derived
         }
     return cache[program]

@@ -8,7 +8,7 @@ many queries run at once, and a cap on result rows. For an embedded store the wo
   the dialect has one, see :data:`museumkg.store.remote.DIALECTS`, and always as the HTTP
   request's timeout), and the caller waits no longer than the limit plus a small margin: a
   server that accepts the connection and then stalls cannot hold a request thread past it.
-  The answer is :class:`~museumkg.sparql.workers.QueryTimeout` (504);
+  The answer is :class:`~museumkg.store.QueryTimeout` (504);
 - **concurrency**: at most ``workers`` queries are in flight on the server; a query that finds
   no free slot within ``queue_timeout_s`` gets :class:`~museumkg.sparql.workers.Overloaded` (503). A
   query abandoned at its deadline keeps its slot until its HTTP request really ends, so a
@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from museumkg.sparql.results import jsonld_context
-from museumkg.sparql.workers import Overloaded, QueryAnswer, QueryJob, QueryTimeout, run_job
-from museumkg.store import QueryResult, StoreTimeout
+from museumkg.sparql.workers import Overloaded, QueryAnswer, QueryJob, run_job
+from museumkg.store import QueryTimeout, Store
 
 #: Extra time granted past a query's limit for the answer to travel and be written.
 MARGIN_S = 1.0
@@ -41,33 +41,20 @@ class RemoteExecutor:
     docstring).
 
     Args:
-        store: a :class:`~museumkg.store.remote.RemoteStore`.
+        store: a store answered by a server (its ``endpoint``), which takes ``timeout_s``.
         workers: most queries in flight at once.
         queue_timeout_s: how long a query waits for a slot before :class:`Overloaded`.
         ontology_dir: where the JSON-LD context is read from (for JSON-LD answers).
     """
 
     def __init__(
-        self, store: Any, *, workers: int, queue_timeout_s: float, ontology_dir: Path | None
+        self, store: Store, *, workers: int, queue_timeout_s: float, ontology_dir: Path | None
     ) -> None:
         self.store = store
         self._slots = threading.BoundedSemaphore(max(1, workers))
         self._queue_timeout_s = queue_timeout_s
         self._ontology_dir = ontology_dir
         self._context: dict[str, Any] | None = None
-
-    def _query(self, job: QueryJob) -> Any:
-        def query(text: str, **dataset: Any) -> QueryResult:
-            result: QueryResult = self.store.query(
-                text,
-                union_default_graph=job.union_default_graph,
-                default_graphs=job.default_graphs,
-                named_graphs=job.named_graphs,
-                timeout_s=job.timeout_s,
-            )
-            return result
-
-        return query
 
     def execute(self, job: QueryJob) -> QueryAnswer:
         """Run ``job`` on the server; see :class:`~museumkg.sparql.workers.QueryExecutor`."""
@@ -83,7 +70,7 @@ class RemoteExecutor:
 
         def run() -> None:
             try:
-                outcome["answer"] = run_job(self._query(job), job, self._context)
+                outcome["answer"] = run_job(self.store.query, job, self._context)
             except BaseException as err:  # handed to the waiting request thread
                 outcome["error"] = err
             finally:
@@ -95,7 +82,7 @@ class RemoteExecutor:
         if worker.is_alive():
             raise QueryTimeout(job.timeout_s)
         error = outcome.get("error")
-        if isinstance(error, StoreTimeout):
+        if isinstance(error, QueryTimeout):  # reported with the limit the user asked for
             raise QueryTimeout(job.timeout_s) from error
         if error is not None:
             raise error

@@ -42,34 +42,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-import pyoxigraph as ox
-
 from museumkg.sparql.results import Written, find_format, jsonld_context, write_result
 from museumkg.store import (
-    EmbeddedStore,
-    NotSupported,
     QueryResult,
     QuerySyntaxError,
+    QueryTimeout,
     Store,
     StoreError,
     StoreUnavailable,
+    open_store,
+    syntax_error,
 )
-from museumkg.store.embedded import oxigraph_syntax_error
 
 log = logging.getLogger("museumkg.sparql.workers")
 
 #: How long a new worker may take to open the store before it counts as broken.
 START_TIMEOUT_S = 60.0
-
-
-class QueryTimeout(StoreError):
-    """The query ran past its time limit and was stopped (its worker was killed)."""
-
-    def __init__(self, timeout_s: float) -> None:
-        super().__init__(
-            f"the query ran longer than its time limit of {timeout_s:g} s and was stopped"
-        )
-        self.timeout_s = timeout_s
 
 
 class Overloaded(StoreError):
@@ -135,28 +123,10 @@ class QueryExecutor(Protocol):
         ...
 
 
-def dataset_arguments(job: QueryJob) -> dict[str, Any]:
-    """pyoxigraph ``Store.query`` keyword arguments for the job's dataset.
-
-    >>> dataset_arguments(QueryJob("ASK {}", "solutions", "json", 1, 1))
-    {'use_default_graph_as_union': True}
-    >>> dataset_arguments(QueryJob("ASK {}", "solutions", "json", 1, 1, ("http://ex.org/g",)))
-    {'default_graph': [<NamedNode value=http://ex.org/g>], 'named_graphs': []}
-    """
-    if job.default_graphs is not None or job.named_graphs is not None:
-        return {
-            "default_graph": [ox.NamedNode(g) for g in job.default_graphs or ()],
-            "named_graphs": [ox.NamedNode(g) for g in job.named_graphs or ()],
-        }
-    if job.union_default_graph:
-        return {"use_default_graph_as_union": True}
-    return {}
-
-
 def run_job(
     query: Callable[..., QueryResult], job: QueryJob, context: dict[str, Any] | None
 ) -> QueryAnswer:
-    """Run a job with ``query`` (pyoxigraph's ``Store.query`` or alike) and serialize it.
+    """Run a job with ``query`` (a :class:`~museumkg.store.Store`'s ``query``) and serialize it.
 
     Raises:
         QuerySyntaxError: the text does not parse.
@@ -167,9 +137,15 @@ def run_job(
         raise StoreError(f"no {job.kind} result format named {job.format!r}")
     started = time.perf_counter()
     try:
-        result = query(job.query, **dataset_arguments(job))
+        result = query(
+            job.query,
+            union_default_graph=job.union_default_graph,
+            default_graphs=job.default_graphs,
+            named_graphs=job.named_graphs,
+            timeout_s=job.timeout_s,
+        )
     except SyntaxError as err:
-        raise oxigraph_syntax_error(err) from err
+        raise syntax_error(err) from err
     except (OSError, RuntimeError, ValueError) as err:
         raise StoreError(f"the query failed: {err}") from err
     try:
@@ -185,8 +161,7 @@ def run_job(
 class InlineExecutor:
     """Runs queries in the calling thread: no process isolation and no hard time limit.
 
-    For in-memory stores (tests) and remote stores (whose server bounds its own work). A
-    remote store cannot take ``default-graph-uri`` / ``named-graph-uri`` here.
+    For in-memory stores (tests) and stores without local files.
     """
 
     def __init__(self, store: Store, ontology_dir: Path | None = None) -> None:
@@ -194,18 +169,11 @@ class InlineExecutor:
         self._ontology_dir = ontology_dir
         self._context: dict[str, Any] | None = None
 
-    def _query(self, text: str, **dataset: Any) -> QueryResult:
-        if isinstance(self.store, EmbeddedStore):
-            return self.store.native.query(text, **dataset)
-        if set(dataset) - {"use_default_graph_as_union"}:
-            raise NotSupported("default-graph-uri and named-graph-uri need the embedded store")
-        return self.store.query(text, union_default_graph=bool(dataset))
-
     def execute(self, job: QueryJob) -> QueryAnswer:
         """Run ``job`` here and now; see :class:`QueryExecutor`."""
         if job.format == "jsonld" and self._context is None:
             self._context = jsonld_context(self._ontology_dir)
-        return run_job(self._query, job, self._context)
+        return run_job(self.store.query, job, self._context)
 
     def close(self) -> None:
         """Nothing to release: the store belongs to the caller."""
@@ -239,7 +207,7 @@ def worker_main(argv: list[str]) -> None:
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     conn = multiprocessing.connection.Connection(fd)
     try:
-        store = EmbeddedStore(Path(path), read_only=True)
+        store = open_store(Path(path), read_only=True)
     except StoreError as err:
         conn.send(("failed", str(err)))
         return
@@ -255,7 +223,7 @@ def worker_main(argv: list[str]) -> None:
         try:
             if job.format == "jsonld" and context is None:
                 context = jsonld_context(Path(ontology) if ontology else None)
-            reply: tuple[Any, ...] = ("ok", run_job(store.native.query, job, context))
+            reply: tuple[Any, ...] = ("ok", run_job(store.query, job, context))
         except QuerySyntaxError as err:
             reply = ("syntax", str(err), err.line, err.column)
         except StoreError as err:
@@ -481,10 +449,12 @@ def _answer(reply: tuple[Any, ...]) -> QueryAnswer:
 def make_executor(
     store: Store, *, workers: int, queue_timeout_s: float, ontology_dir: Path | None
 ) -> QueryExecutor:
-    """The executor for ``store``: a worker pool for a store folder, inline otherwise."""
-    path = getattr(store, "path", None)
-    if isinstance(store, EmbeddedStore) and path is not None:
+    """The executor for ``store``: a worker pool over its local files, inline otherwise."""
+    if store.capabilities.local_files and store.location is not None:
         return WorkerPool(
-            path, workers=workers, queue_timeout_s=queue_timeout_s, ontology_dir=ontology_dir
+            store.location,
+            workers=workers,
+            queue_timeout_s=queue_timeout_s,
+            ontology_dir=ontology_dir,
         )
     return InlineExecutor(store, ontology_dir)

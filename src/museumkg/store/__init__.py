@@ -9,14 +9,15 @@ from museumkg.store.base import (
     NotSupported,
     QueryResult,
     QuerySyntaxError,
+    QueryTimeout,
     Store,
     StoreError,
-    StoreTimeout,
     StoreUnavailable,
     Term,
     is_graph_result,
     rdf_format,
     select_rows,
+    syntax_error,
 )
 from museumkg.store.embedded import EmbeddedStore
 
@@ -26,15 +27,16 @@ __all__ = [
     "NotSupported",
     "QueryResult",
     "QuerySyntaxError",
+    "QueryTimeout",
     "Store",
     "StoreError",
-    "StoreTimeout",
     "StoreUnavailable",
     "Term",
     "is_graph_result",
     "open_store",
     "rdf_format",
     "select_rows",
+    "syntax_error",
 ]
 
 

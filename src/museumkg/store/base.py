@@ -7,6 +7,7 @@ server's SPARQL results into them, so callers never branch on the backend.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,11 +59,18 @@ class StoreUnavailable(StoreError):
     """The store cannot be reached or opened (missing, locked, server down)."""
 
 
-class StoreTimeout(StoreError):
-    """The store did not answer within the time limit (``timeout_s``); nothing was answered."""
+class QueryTimeout(StoreError):
+    """A query ran past its time limit (``timeout_s``) and was stopped; nothing was answered.
 
-    def __init__(self, message: str, timeout_s: float) -> None:
-        super().__init__(message)
+    The one timeout of every backend: a remote server that said so (or did not answer in time),
+    a worker process killed at its deadline, a page whose request deadline ran out.
+    """
+
+    def __init__(self, timeout_s: float, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or f"the query ran longer than its time limit of {timeout_s:g} s and was stopped"
+        )
         self.timeout_s = timeout_s
 
 
@@ -75,18 +83,39 @@ class QuerySyntaxError(StoreError):
         self.column = column
 
 
+_POSITION = re.compile(r"(?:error at|at) (\d+):(\d+)")
+
+
+def syntax_error(err: SyntaxError) -> QuerySyntaxError:
+    """Turn pyoxigraph's SPARQL syntax error into ours, keeping line and column."""
+    message = str(err.args[0]) if err.args else str(err)
+    match = _POSITION.search(message)
+    if match:
+        return QuerySyntaxError(message, int(match.group(1)), int(match.group(2)))
+    return QuerySyntaxError(message, err.lineno, err.offset)
+
+
 class NotSupported(StoreError):
     """The backend cannot do this operation (named in the message)."""
 
 
 @dataclass(frozen=True)
 class Capabilities:
-    """What a store can do, declared rather than guessed."""
+    """What a store can do, declared rather than guessed; callers read these, never the type.
 
-    named_graphs: bool = True
-    update: bool = True
-    bulk_load: bool = True
+    Attributes:
+        read_only: writes are refused (``/health`` reports it).
+        local_files: the store's data is the folder at ``location``, which other processes may
+            open read-only (the ``/sparql`` worker pool does) and a build may replace (the Graph
+            Store swaps in the new folder). False for a server.
+    """
+
     read_only: bool = False
+    local_files: bool = False
+
+
+Subject = ox.NamedNode | ox.BlankNode | ox.Triple
+GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 
 @runtime_checkable
@@ -94,13 +123,25 @@ class Store(Protocol):
     """A SPARQL 1.1 quad store holding the catalog: one named graph per source.
 
     Queries see the union of all named graphs as their default graph unless told otherwise.
-
-    A store may also have ``path``: the folder of the built catalog it serves (for the embedded
-    store, its own folder; for a remote store, the local build folder of the catalog pushed to
-    the server), where the build's catalog index, network files and release dumps are read.
+    Callers never ask which backend they have: what differs is in :attr:`capabilities`,
+    :attr:`location` and :attr:`endpoint`, and an operation a backend cannot do raises
+    :class:`NotSupported` naming it.
     """
 
     capabilities: Capabilities
+
+    @property
+    def location(self) -> Path | None:
+        """The folder of the built catalog this store serves, where the build's catalog index,
+        network files, manifest and release dumps are read: for the embedded store, its own
+        folder; for a remote store, the local build folder of the catalog pushed to the server;
+        ``None`` for an in-memory store or a server without a local build."""
+        ...
+
+    @property
+    def endpoint(self) -> str | None:
+        """The SPARQL query URL of the server answering, or ``None`` when answered in-process."""
+        ...
 
     def query(
         self,
@@ -108,8 +149,37 @@ class Store(Protocol):
         *,
         bindings: Mapping[str, Term] | None = None,
         union_default_graph: bool = True,
+        default_graphs: tuple[str, ...] | None = None,
+        named_graphs: tuple[str, ...] | None = None,
+        timeout_s: float | None = None,
     ) -> QueryResult:
-        """Run a SPARQL query; ``bindings`` substitute variables safely (never by pasting)."""
+        """Run a SPARQL query.
+
+        Args:
+            bindings: values for variables, substituted safely (never by pasting text).
+            union_default_graph: the default graph is the union of the named graphs.
+            default_graphs, named_graphs: the SPARQL Protocol's ``default-graph-uri`` and
+                ``named-graph-uri``: when either is given, the dataset is exactly those graphs
+                (an absent list means none) and ``union_default_graph`` is not used.
+            timeout_s: this query's time limit, where the backend enforces one (a server); an
+                embedded store has none (the ``/sparql`` worker pool bounds it by a process).
+
+        Raises:
+            QuerySyntaxError: the text does not parse.
+            QueryTimeout: the time limit was reached.
+            StoreError: the store failed otherwise.
+        """
+        ...
+
+    def quads(
+        self,
+        subject: Subject | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: Term | None = None,
+        graph: GraphName | None = None,
+    ) -> Iterator[ox.Quad]:
+        """The quads matching a pattern (``None`` matches anything), as pyoxigraph's
+        ``Store.quads_for_pattern`` gives them: the bulk reads of derivation and release."""
         ...
 
     def load(
@@ -117,10 +187,11 @@ class Store(Protocol):
         data: bytes | str | Path | IO[bytes],
         *,
         format: str,
-        graph: str,
+        graph: str | None,
         base_iri: str | None = None,
     ) -> None:
-        """Add RDF (triples) into the named graph ``graph``."""
+        """Bulk-add RDF: triples into the named graph ``graph``, or, with ``graph=None``, a
+        quad format's quads into their own graphs. Not atomic: for stores being built."""
         ...
 
     def replace_graph(
@@ -136,6 +207,10 @@ class Store(Protocol):
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads (small amounts; use :meth:`load` for files)."""
+        ...
+
+    def remove_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Remove these quads (absent ones are fine)."""
         ...
 
     def drop_graph(self, graph: str) -> None:

@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pyoxigraph as ox
 
 from museumkg.store.base import (
     Capabilities,
+    GraphName,
     QueryResult,
-    QuerySyntaxError,
     StoreError,
     StoreUnavailable,
+    Subject,
     Term,
     rdf_format,
+    syntax_error,
 )
-
-_POSITION = re.compile(r"(?:error at|at) (\d+):(\d+)")
-
-
-def oxigraph_syntax_error(err: SyntaxError) -> QuerySyntaxError:
-    """Turn pyoxigraph's SPARQL syntax error into ours, keeping line and column."""
-    message = str(err.args[0]) if err.args else str(err)
-    match = _POSITION.search(message)
-    if match:
-        return QuerySyntaxError(message, int(match.group(1)), int(match.group(2)))
-    return QuerySyntaxError(message, err.lineno, err.offset)
 
 
 class EmbeddedStore:
@@ -49,7 +39,7 @@ class EmbeddedStore:
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
-        self.capabilities = Capabilities(read_only=read_only, update=not read_only)
+        self.capabilities = Capabilities(read_only=read_only, local_files=self.path is not None)
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -64,8 +54,18 @@ class EmbeddedStore:
 
     @property
     def native(self) -> ox.Store:
-        """The underlying pyoxigraph store, for bulk work inside the library."""
+        """The underlying pyoxigraph store (for tests; the library goes through the protocol)."""
         return self._store
+
+    @property
+    def location(self) -> Path | None:
+        """The store's own folder (``None`` in memory); see :class:`~museumkg.store.base.Store`."""
+        return self.path
+
+    @property
+    def endpoint(self) -> str | None:
+        """Always ``None``: queries are answered in this process."""
+        return None
 
     def query(
         self,
@@ -73,21 +73,39 @@ class EmbeddedStore:
         *,
         bindings: Mapping[str, Term] | None = None,
         union_default_graph: bool = True,
+        default_graphs: tuple[str, ...] | None = None,
+        named_graphs: tuple[str, ...] | None = None,
+        timeout_s: float | None = None,
     ) -> QueryResult:
-        """Run a SPARQL query; see :class:`~museumkg.store.base.Store`."""
+        """Run a SPARQL query; see :class:`~museumkg.store.base.Store` (``timeout_s`` is not
+        enforced here: pyoxigraph cannot stop a query; the worker pool bounds user queries)."""
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        dataset: dict[str, Any]
+        if default_graphs is not None or named_graphs is not None:
+            dataset = {
+                "default_graph": [ox.NamedNode(g) for g in default_graphs or ()],
+                "named_graphs": [ox.NamedNode(g) for g in named_graphs or ()],
+            }
+        else:
+            dataset = {"use_default_graph_as_union": union_default_graph}
         try:
-            return self._store.query(
-                sparql,
-                use_default_graph_as_union=union_default_graph,
-                substitutions=substitutions or None,
-            )
+            return self._store.query(sparql, substitutions=substitutions or None, **dataset)
         except SyntaxError as err:
-            raise oxigraph_syntax_error(err) from err
+            raise syntax_error(err) from err
         except RuntimeError as err:  # e.g. a bound variable missing from the projection
             raise StoreError(f"the query cannot run: {err}") from err
         except OSError as err:
             raise StoreError(f"the store failed while answering: {err}") from err
+
+    def quads(
+        self,
+        subject: Subject | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: Term | None = None,  # noqa: A002  (pyoxigraph's name)
+        graph: GraphName | None = None,
+    ) -> Iterator[ox.Quad]:
+        """The quads matching a pattern; see :class:`~museumkg.store.base.Store`."""
+        return self._store.quads_for_pattern(subject, predicate, object, graph)  # type: ignore[arg-type]
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update (only on stores opened for writing)."""
@@ -95,20 +113,22 @@ class EmbeddedStore:
         try:
             self._store.update(sparql)
         except SyntaxError as err:
-            raise oxigraph_syntax_error(err) from err
+            raise syntax_error(err) from err
 
     def load(
         self,
         data: bytes | str | Path | IO[bytes],
         *,
         format: str,
-        graph: str,
+        graph: str | None,
         base_iri: str | None = None,
     ) -> None:
-        """Bulk-load RDF triples into ``graph``; see :class:`~museumkg.store.base.Store`."""
+        """Bulk-load RDF (no transaction); see :class:`~museumkg.store.base.Store`."""
         self._writable("load")
         fmt = rdf_format(format)
-        target = ox.NamedNode(graph)
+        if graph is None and not fmt.supports_datasets:
+            raise StoreError(f"{fmt.name} has no graphs: name the graph to load it into")
+        target = ox.NamedNode(graph) if graph is not None else None
         if isinstance(data, Path):
             self._store.bulk_load(path=str(data), format=fmt, base_iri=base_iri, to_graph=target)
         else:
@@ -139,6 +159,12 @@ class EmbeddedStore:
         """Add quads in one transaction."""
         self._writable("add_quads")
         self._store.extend(quads)
+
+    def remove_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Remove quads (absent ones are fine)."""
+        self._writable("remove_quads")
+        for quad in quads:
+            self._store.remove(quad)
 
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph (no error if it is absent)."""

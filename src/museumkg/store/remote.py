@@ -4,7 +4,8 @@ Protocol. Imported only when a remote store is asked for (SPARQLWrapper is an op
 Results are parsed into pyoxigraph's result objects (``QuerySolutions``, ``QueryBoolean``,
 ``QueryTriples``), so callers never branch on the backend.
 
-Servers differ; every difference is handled here, in :data:`DIALECTS`, and nowhere else:
+Servers differ; every difference is a field of :data:`museumkg.store.dialects.DIALECTS`, used
+here and nowhere else:
 
 - how to see the union of the named graphs as the default graph (Oxigraph: a request parameter;
   Virtuoso: it is already the default). Virtuoso's union also holds its own system graphs
@@ -19,26 +20,26 @@ Servers differ; every difference is handled here, in :data:`DIALECTS`, and nowhe
 - how to give one query a time limit on the server (Virtuoso: the ``timeout`` parameter, in
   milliseconds; Oxigraph server: only server-wide, ``oxigraph serve --timeout-s``), and how the
   server says a limit was hit (Virtuoso answers a *partial* result with ``X-SQL-State: S1TAT``
-  — an "anytime query" — which is turned into :class:`StoreTimeout`, never served as complete).
+  — an "anytime query" — which is turned into :class:`QueryTimeout`, never served as complete;
+  every answer is read for that by one classifier, :func:`museumkg.store.dialects.timed_out`).
 
 Faults: a refused or dropped connection is retried (reads are safe to repeat) within the time
 limit, then :class:`StoreUnavailable` names the server; a request that outlives its time limit
-is not retried and raises :class:`StoreTimeout`.
+is not retried and raises :class:`QueryTimeout`.
 
 A caller answering one request with several queries (a web page) can bound them together:
 inside ``with request_deadline(seconds):`` every query gets only the time left, so the page
-answers (or fails with :class:`StoreTimeout`) within that limit, not one limit per query.
+answers (or fails with :class:`QueryTimeout`) within that limit, not one limit per query.
 
-A remote store may carry ``path``: the local build folder of the catalog that was pushed to the
-server (its catalog index, network files, release dumps and manifest), which the web app reads
-beside the SPARQL answers exactly as it reads them beside an embedded store.
+A remote store may carry ``path`` (its ``location``): the local build folder of the catalog
+that was pushed to the server (its catalog index, network files, release dumps and manifest),
+which the web app reads beside the SPARQL answers exactly as it reads them beside an embedded
+store.
 """
 
 from __future__ import annotations
 
 import http.client
-import json
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -46,7 +47,6 @@ import urllib.request
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -54,66 +54,30 @@ import pyoxigraph as ox
 
 from museumkg.store.base import (
     Capabilities,
+    GraphName,
+    NotSupported,
     QueryResult,
     QuerySyntaxError,
+    QueryTimeout,
     StoreError,
-    StoreTimeout,
     StoreUnavailable,
+    Subject,
     Term,
     rdf_format,
+    select_rows,
 )
+from museumkg.store.dialects import (
+    DIALECTS,
+    Dialect,
+    guess_dialect,
+    standard_json_results,
+    timed_out,
+)
+from museumkg.store.http_auth import DigestHandler, opener, passwords
 from museumkg.store.sparql_text import inject_values, query_form
 
+__all__ = ["DIALECTS", "Dialect", "RemoteStore", "guess_dialect", "request_deadline"]
 
-@dataclass(frozen=True)
-class Dialect:
-    """How one server product differs from the SPARQL 1.1 standard paths and defaults."""
-
-    name: str
-    union_parameter: str | None  # request parameter that makes the default graph the union
-    update_path: str  # update endpoint, relative to the query endpoint
-    store_path: str  # Graph Store Protocol endpoint, relative to the query endpoint
-    hidden_graphs: tuple[str, ...] = ()  # prefixes of the server's own system graphs
-    union_is_default: bool = False  # the default graph is always the union of all graphs
-    timeout_parameter: str | None = None  # request parameter: this query's limit, in ms
-    timeout_states: tuple[str, ...] = ()  # answer header/body markers of a limit that was hit
-    graph_media_type: str = "text/turtle"  # what to ask CONSTRUCT/DESCRIBE answers in
-
-
-DIALECTS: dict[str, Dialect] = {
-    # oxigraph serve: /query, /update, /store; ?union-default-graph per request
-    # (its --timeout-s cancels a query mid-answer: a 200 whose body ends with this sentence)
-    "oxigraph": Dialect(
-        "oxigraph",
-        "union-default-graph",
-        "update",
-        "store",
-        timeout_states=("The SPARQL operation has been cancelled",),
-    ),
-    # Virtuoso: one /sparql endpoint; the default graph is already the union of all graphs;
-    # authenticated update and graph store under /sparql-auth and /sparql-graph-crud-auth
-    "virtuoso": Dialect(
-        "virtuoso",
-        None,
-        "sparql-auth",
-        "sparql-graph-crud-auth",
-        hidden_graphs=(
-            "http://www.openlinksw.com/",
-            "http://localuriqaserver/",
-            "http://www.w3.org/ns/ldp#",
-            "http://www.w3.org/2002/07/owl#",
-        ),
-        union_is_default=True,
-        timeout_parameter="timeout",
-        timeout_states=("S1TAT", "SR171"),
-        # its Turtle writer prints a whole xsd:decimal as a bare 0 (read back as an integer)
-        graph_media_type="application/n-triples",
-    ),
-    # Fuseki: /<dataset>/query, /update, /data; union needs tdb2:unionDefaultGraph in config
-    "fuseki": Dialect("fuseki", None, "update", "data"),
-    # anything else: standard names, no union switch
-    "generic": Dialect("generic", None, "update", "data"),
-}
 
 #: (monotonic end, seconds) of the request being answered in this context, if bounded.
 _DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("museumkg_deadline", default=None)
@@ -136,26 +100,8 @@ _GRAPH_FORMATS = {
 }
 _EMPTY_GRAPH = "urn:x-museumkg:empty-default-graph"
 _RETRIES = 3
-#: Bodies larger than this are sent already authenticated (see _DigestHandler).
+#: Bodies larger than this are sent already authenticated (see museumkg.store.http_auth).
 _SMALL_BODY = 64 * 1024
-
-
-def guess_dialect(query_url: str) -> Dialect:
-    """Pick the dialect from the query URL's shape.
-
-    >>> guess_dialect("http://127.0.0.1:7878/query").name
-    'oxigraph'
-    >>> guess_dialect("http://127.0.0.1:8890/sparql").name
-    'virtuoso'
-    """
-    path = urllib.parse.urlsplit(query_url).path.rstrip("/")
-    if path.endswith("/query") and path.count("/") == 1:
-        return DIALECTS["oxigraph"]
-    if path.endswith("/sparql"):
-        return DIALECTS["virtuoso"]
-    if path.endswith("/query"):
-        return DIALECTS["fuseki"]
-    return DIALECTS["generic"]
 
 
 class RemoteStore:
@@ -166,7 +112,7 @@ class RemoteStore:
         update_url: the SPARQL Update endpoint (default: by the dialect).
         store_url: the Graph Store Protocol endpoint (default: by the dialect).
         user, password: HTTP basic credentials (from settings or the environment, never argv).
-        timeout_s: how long one request may take before :class:`StoreTimeout` is raised.
+        timeout_s: how long one request may take before :class:`QueryTimeout` is raised.
         dialect: a key of :data:`DIALECTS`; guessed from ``query_url`` when omitted.
         read_only: refuse every write.
         path: the local build folder of the catalog on the server (see the module docstring).
@@ -201,9 +147,19 @@ class RemoteStore:
         self.store_url = store_url or urllib.parse.urljoin(query_url, self.dialect.store_path)
         self.timeout_s = timeout_s
         self._auth = (user, password) if user else None
-        self._digest = _DigestHandler(_passwords(self.store_url, user, password))
-        self._opener = _opener(self._digest, self.store_url, user, password)
-        self.capabilities = Capabilities(update=not read_only, read_only=read_only)
+        self._digest = DigestHandler(passwords(self.store_url, user, password))
+        self._opener = opener(self._digest, self.store_url, user, password)
+        self.capabilities = Capabilities(read_only=read_only, local_files=False)
+
+    @property
+    def location(self) -> Path | None:
+        """The local build folder of the catalog on the server; see the module docstring."""
+        return self.path
+
+    @property
+    def endpoint(self) -> str | None:
+        """The server's SPARQL query URL."""
+        return self.query_url
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -220,14 +176,12 @@ class RemoteStore:
         """Run a query on the server; see :class:`~museumkg.store.base.Store`.
 
         Args:
-            default_graphs, named_graphs: the protocol's ``default-graph-uri`` and
-                ``named-graph-uri`` (when either is given, the dataset is exactly those).
             timeout_s: this query's time limit (default: the store's); sent to the server
                 where the dialect can take it, and always the limit of the HTTP request.
 
         Raises:
             QuerySyntaxError: the server refused the text.
-            StoreTimeout: the limit was reached (on the server or waiting for it).
+            QueryTimeout: the limit was reached (on the server or waiting for it).
             StoreUnavailable: the server cannot be reached (after retries).
             StoreError: the server failed otherwise.
         """
@@ -250,7 +204,7 @@ class RemoteStore:
         if bound is not None:
             left = bound[0] - time.monotonic()
             if left <= 0.05:
-                raise StoreTimeout(self._timeout_message(bound[1]), bound[1])
+                raise QueryTimeout(bound[1], self._timeout_message(bound[1]))
             limit = min(limit, left)
         reported = bound[1] if bound is not None else limit  # the limit the caller set
         wrapper = SPARQLWrapper(self.query_url)
@@ -281,10 +235,9 @@ class RemoteStore:
 
         def ask() -> bytes:
             response = wrapper.query().response
-            state = response.headers.get("X-SQL-State", "")
-            if state and state in self.dialect.timeout_states:
+            if timed_out(self.dialect, state=response.headers.get("X-SQL-State", "")):
                 # an "anytime" answer: what was found before the limit, not the result
-                raise StoreTimeout(self._timeout_message(reported), reported)
+                raise QueryTimeout(reported, self._timeout_message(reported))
             return bytes(response.read())
 
         try:
@@ -292,32 +245,28 @@ class RemoteStore:
         except QueryBadFormed as err:
             raise QuerySyntaxError(f"the server refused the query: {_short(err)}") from err
         except EndPointInternalError as err:
-            if any(state in str(err) for state in self.dialect.timeout_states):
-                raise StoreTimeout(self._timeout_message(reported), reported) from err
-            if "timeout" in str(err).lower() or "timed out" in str(err).lower():
-                raise StoreTimeout(self._timeout_message(reported), reported) from err
+            if timed_out(self.dialect, error=err):
+                raise QueryTimeout(reported, self._timeout_message(reported)) from err
             raise StoreError(f"the SPARQL server failed: {_short(err)}") from err
         except SPARQLWrapperException as err:
             raise StoreError(f"the SPARQL server failed: {_short(err)}") from err
-        if self.dialect.timeout_states and not body.rstrip().endswith((b"}", b".")):
-            tail = body[-500:].decode("utf-8", "replace")
-            if any(state in tail for state in self.dialect.timeout_states):
-                # the server gave up mid-answer (oxigraph serve --timeout-s): results are
-                # parsed lazily, so this is checked before, not left to the reader to trip on
-                message = f"the SPARQL server at {self.query_url} stopped the query at its own "
-                raise StoreTimeout(message + "time limit", reported)
+        # results are parsed lazily: an answer cut by the server's own limit is caught here,
+        # not left to the reader of the rows to trip on
+        if timed_out(self.dialect, body=body):
+            raise QueryTimeout(reported, self._stopped_message())
         try:
             if form in _GRAPH_RESULT:
                 return _query_triples(body, graph_format)
             if self.dialect.name == "virtuoso":
-                body = _standard_json_results(body, ask=form == "ASK")
+                body = standard_json_results(body, ask=form == "ASK")
             return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as err:
-            tail = body[-500:].decode("utf-8", "replace")
-            if any(state in tail for state in self.dialect.timeout_states):
-                # the server gave up mid-answer (e.g. oxigraph serve --timeout-s)
-                raise StoreTimeout(self._timeout_message(reported), reported) from err
+            if timed_out(self.dialect, body=body, broken=True):
+                raise QueryTimeout(reported, self._stopped_message()) from err
             raise StoreError(f"the SPARQL server's answer does not parse: {err}") from err
+
+    def _stopped_message(self) -> str:
+        return f"the SPARQL server at {self.query_url} stopped the query at its own time limit"
 
     def _timeout_message(self, limit: float) -> str:
         return (
@@ -332,11 +281,19 @@ class RemoteStore:
         data: bytes | str | Path | IO[bytes],
         *,
         format: str,
-        graph: str,
+        graph: str | None,
         base_iri: str | None = None,
     ) -> None:
-        """Add RDF to ``graph`` (GSP POST); relative IRIs are resolved here, not by the server."""
-        self._gsp("POST", graph, self._as_ntriples(data, format, base_iri))
+        """Add RDF to ``graph`` (GSP POST), or a quad format's quads to their graphs (one POST
+        per graph); relative IRIs are resolved here, not by the server."""
+        if graph is not None:
+            self._gsp("POST", graph, self._as_ntriples(data, format, base_iri))
+            return
+        fmt = rdf_format(format)
+        if not fmt.supports_datasets:
+            raise StoreError(f"{fmt.name} has no graphs: name the graph to load it into")
+        source = {"path": str(data)} if isinstance(data, Path) else {"input": data}
+        self.add_quads(ox.parse(format=fmt, base_iri=base_iri, **source))  # type: ignore[arg-type]
 
     def replace_graph(
         self,
@@ -359,6 +316,31 @@ class RemoteStore:
             by_graph.setdefault(quad.graph_name.value, []).append(triple)
         for graph, triples in by_graph.items():
             self._gsp("POST", graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+
+    def remove_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Refused: a catalog on a server changes graph by graph (``museumkg push``)."""
+        raise NotSupported("removing single statements from a remote store: push graphs instead")
+
+    def quads(
+        self,
+        subject: Subject | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: Term | None = None,  # noqa: A002  (pyoxigraph's name)
+        graph: GraphName | None = None,
+    ) -> Iterator[ox.Quad]:
+        """The quads matching a pattern, asked of the server (its named graphs only)."""
+        if isinstance(graph, ox.DefaultGraph):
+            return iter(())  # a catalog on a server keeps everything in named graphs
+        given = {"s": subject, "p": predicate, "o": object, "g": graph}
+        bindings = {name: term for name, term in given.items() if term is not None}
+        text = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+        rows = select_rows(self.query(text, bindings=bindings))  # type: ignore[arg-type]
+        hidden = self.dialect.hidden_graphs
+        return (
+            ox.Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[arg-type]
+            for row in rows
+            if not (hidden and row["g"].value.startswith(hidden))  # type: ignore[union-attr]
+        )
 
     def drop_graph(self, graph: str) -> None:
         """Delete a graph (GSP DELETE; absent graphs are fine)."""
@@ -436,14 +418,14 @@ class RemoteStore:
             detail = err.read(500).decode("utf-8", "replace")
             raise StoreError(f"{method} {graph} failed: HTTP {err.code} {detail}") from err
         except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
-            if _timed_out(err):
+            if timed_out(self.dialect, error=err):
                 message = f"{method} {graph} to {self.store_url} took longer than "
-                raise StoreTimeout(message + f"{self.timeout_s:g} s", self.timeout_s) from err
+                raise QueryTimeout(self.timeout_s, message + f"{self.timeout_s:g} s") from err
             raise StoreUnavailable(f"cannot reach {self.store_url}: {_reason(err)}") from err
 
     def _authorize(self, request: urllib.request.Request) -> None:
-        """Authenticate ``request`` up front (see :class:`_DigestHandler`): learn the Digest
-        challenge first with a bodiless GET of a graph that never exists, if need be."""
+        """Authenticate ``request`` up front (see :mod:`museumkg.store.http_auth`): learn the
+        Digest challenge first with a bodiless GET of a graph that never exists, if need be."""
         if self._digest.challenge is None:
             probe = f"{self.store_url}?{urllib.parse.urlencode({'graph': _EMPTY_GRAPH})}"
             try:
@@ -469,8 +451,8 @@ class RemoteStore:
                     raise QuerySyntaxError(f"the server refused the query: {detail}") from err
                 raise StoreError(f"the server answered HTTP {err.code}") from err
             except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
-                if _timed_out(err):
-                    raise StoreTimeout(self._timeout_message(reported), reported) from err
+                if timed_out(self.dialect, error=err):
+                    raise QueryTimeout(reported, self._timeout_message(reported)) from err
                 if attempt == _RETRIES or time.monotonic() + delay > deadline:
                     raise StoreUnavailable(
                         f"cannot reach the SPARQL server at {self.query_url}: {_reason(err)}"
@@ -478,49 +460,6 @@ class RemoteStore:
                 time.sleep(delay)
                 delay *= 3
         raise StoreUnavailable(f"cannot reach the SPARQL server at {self.query_url}")
-
-
-def _passwords(url: str, user: str | None, password: str | None) -> urllib.request.HTTPPasswordMgr:
-    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-    if user:
-        passwords.add_password(None, url, user, password or "")
-    return passwords
-
-
-class _DigestHandler(urllib.request.HTTPDigestAuthHandler):
-    """Digest authentication that remembers the server's challenge, so that a large body can
-    carry its ``Authorization`` from the first request: a server that answers 401 before
-    reading a large body closes the connection and the body never arrives (Virtuoso does;
-    curl avoids it the same way, by asking first with no body)."""
-
-    challenge: dict[str, str] | None = None
-
-    def retry_http_digest_auth(self, req, auth):  # type: ignore[no-untyped-def]
-        _scheme, challenge = auth.split(" ", 1)
-        items = urllib.request.parse_http_list(challenge)
-        self.challenge = urllib.request.parse_keqv_list(filter(None, items))
-        return super().retry_http_digest_auth(req, auth)
-
-    def authorize(self, request: urllib.request.Request) -> bool:
-        """Add a Digest ``Authorization`` to ``request`` from the last challenge, if any."""
-        if not self.challenge:
-            return False
-        value = self.get_authorization(request, self.challenge)
-        if not value:
-            return False
-        request.add_unredirected_header(self.auth_header, f"Digest {value}")
-        return True
-
-
-def _opener(
-    digest: _DigestHandler, url: str, user: str | None, password: str | None
-) -> urllib.request.OpenerDirector:
-    """An HTTP opener that answers Basic or Digest challenges (Virtuoso uses Digest)."""
-    if not user:
-        return urllib.request.build_opener()
-    return urllib.request.build_opener(
-        urllib.request.HTTPBasicAuthHandler(_passwords(url, user, password)), digest
-    )
 
 
 def _query_triples(body: bytes, fmt: ox.RdfFormat) -> ox.QueryTriples:
@@ -531,27 +470,6 @@ def _query_triples(body: bytes, fmt: ox.RdfFormat) -> ox.QueryTriples:
     result = memory.query("CONSTRUCT WHERE { ?s ?p ?o }")
     assert isinstance(result, ox.QueryTriples)
     return result
-
-
-def _standard_json_results(body: bytes, *, ask: bool) -> bytes:
-    """Virtuoso's JSON results → SPARQL 1.1: ``typed-literal`` is ``literal`` with a datatype,
-    and an ASK answer comes as one binding of ``__ASK_RETVAL`` instead of ``boolean``."""
-    data = json.loads(body)
-    if ask and "boolean" not in data:
-        rows = data.get("results", {}).get("bindings", [])
-        value = rows[0].get("__ASK_RETVAL", {}).get("value") if rows else "0"
-        return json.dumps({"head": {}, "boolean": value in ("1", "true")}).encode()
-    for row in data.get("results", {}).get("bindings", []):
-        for cell in row.values():
-            if cell.get("type") == "typed-literal":
-                cell["type"] = "literal"
-    return json.dumps(data).encode()
-
-
-def _timed_out(err: BaseException) -> bool:
-    """Did a request fail by running out of time (rather than by a refused connection)?"""
-    reason = getattr(err, "reason", err)
-    return isinstance(reason, socket.timeout | TimeoutError) or "timed out" in str(reason)
 
 
 def _short(err: BaseException, limit: int = 300) -> str:
