@@ -18,7 +18,8 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from museumkg.config import Settings
-from museumkg.index.catalog_index import CatalogIndex, IndexUnavailable, build_index, index_path
+from museumkg.index.catalog_index import CatalogIndex, IndexUnavailable, index_path
+from museumkg.index.index_writer import build_index
 from museumkg.store import Store
 from webapp.http.state import web_state
 

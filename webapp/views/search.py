@@ -45,9 +45,7 @@ def _type_options() -> list[dict[str, Any]]:
     """The catalog classes that have entities, for the type filter (label, count)."""
     state = web_state()
     vocab = vocabulary(state.store, state.settings.ontology_graph)
-    counts = {
-        r["class"]: int(r["n"]) for r in catalog_index().rows("SELECT class, n FROM class_counts")
-    }
+    counts = catalog_index().class_counts()
     options = []
     for cls in vocab.catalog_classes():
         if counts.get(cls):

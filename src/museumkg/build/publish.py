@@ -15,7 +15,8 @@ from pathlib import Path
 
 from museumkg.checks.quality import quality_graph, write_quality_graph
 from museumkg.config import Settings
-from museumkg.index.catalog_index import build_index, index_path
+from museumkg.index.catalog_index import index_path
+from museumkg.index.index_writer import build_index
 from museumkg.records.files import RecordFile
 from museumkg.store import Store
 

@@ -54,7 +54,7 @@ def class_tree(
 ) -> list[dict[str, Any]]:
     """The catalog's classes as a tree (by ``rdfs:subClassOf``), each with how many entities
     it has (subclasses included); classes without entities are left out."""
-    counts = {r["class"]: int(r["n"]) for r in index.rows("SELECT class, n FROM class_counts")}
+    counts = index.class_counts()
     classes = [c for c in vocab.catalog_classes() if counts.get(c)]
     present = set(classes)
 
@@ -78,15 +78,6 @@ def class_tree(
     return sorted((node(c, frozenset({c})) for c in roots), key=lambda e: e["label"].casefold())
 
 
-def _filter_sql(filters: Mapping[str, str]) -> tuple[str, list[str]]:
-    sql, params = "", []
-    for facet in FACETS:
-        if filters.get(facet):
-            sql += " AND l.entity IN (SELECT entity FROM facets WHERE facet = ? AND value = ?)"
-            params += [facet, filters[facet]]
-    return sql, params
-
-
 def _facet_values(
     index: CatalogIndex,
     vocab: Vocabulary,
@@ -94,20 +85,7 @@ def _facet_values(
     filters: Mapping[str, str],
     chain: Sequence[str],
 ) -> list[dict[str, Any]]:
-    if any(filters.get(f) for f in FACETS):
-        where, params = _filter_sql(filters)
-        rows = index.rows(
-            "SELECT f.facet, f.value, COUNT(*) AS n FROM facets f WHERE f.entity IN "
-            f"(SELECT l.entity FROM types l WHERE l.class = ?{where}) "
-            "GROUP BY f.facet, f.value ORDER BY f.facet, n DESC, f.value",
-            [class_iri, *params],
-        )
-    else:
-        rows = index.rows(
-            "SELECT facet, value, n FROM facet_counts WHERE class = ? "
-            "ORDER BY facet, n DESC, value",
-            [class_iri],
-        )
+    rows = index.facet_counts(class_iri, filters)
     by_facet: dict[str, list[tuple[str, int]]] = {f: [] for f in FACETS}
     for row in rows:
         counted = by_facet.get(row["facet"])
@@ -145,10 +123,7 @@ def _facet_values(
 def _names_by_iri(
     index: CatalogIndex, iris: Sequence[str], chain: Sequence[str]
 ) -> dict[str, tuple[str, str]]:
-    if not iris:
-        return {}
-    marks = ",".join("?" * len(iris))
-    ids = [r["id"] for r in index.rows(f"SELECT id FROM entities WHERE iri IN ({marks})", iris)]
+    ids = index.entity_ids(iris)
     return {e["iri"]: (e["label"], e["label_lang"]) for e in index.describe(ids, chain).values()}
 
 
@@ -177,32 +152,18 @@ def class_listing(
     """
     filters = {f: v for f, v in (filters or {}).items() if f in FACETS and v}
     lang = sort_language(index, chain)
-    where, params = _filter_sql(filters)
     key_after, key_before = decode_cursor(after, _CURSOR), decode_cursor(before, _CURSOR)
-    sql = f"SELECT l.sort_key, l.entity FROM listing l WHERE l.class = ? AND l.lang = ?{where}"
-    args: list[Any] = [class_iri, lang, *params]
-    if key_before is not None:
-        sql += " AND (l.sort_key, l.entity) < (?, ?) ORDER BY l.sort_key DESC, l.entity DESC"
-        args += key_before
-    else:
-        if key_after is not None:
-            sql += " AND (l.sort_key, l.entity) > (?, ?)"
-            args += key_after
-        sql += " ORDER BY l.sort_key, l.entity"
-    rows = index.rows(sql + " LIMIT ?", [*args, PAGE + 1])
+    rows = index.listing_page(
+        class_iri, lang, filters, after=key_after, before=key_before, limit=PAGE + 1
+    )
     more = len(rows) > PAGE
     rows = rows[:PAGE]
     if key_before is not None:
         rows.reverse()
-    if filters:
-        count_sql = f"SELECT COUNT(*) AS n FROM types l WHERE l.class = ?{where}"
-        count = int(index.rows(count_sql, [class_iri, *params])[0]["n"])
-    else:
-        found = index.rows("SELECT n FROM class_counts WHERE class = ?", [class_iri])
-        count = int(found[0]["n"]) if found else 0
+    count = index.class_count(class_iri, filters)
     ids = [r["entity"] for r in rows]
     described = index.describe(ids, chain)
-    types = _asserted_types(index, ids)
+    types = index.types_of(ids, within=MKG)
     items = []
     for number in ids:
         entry = described[number]
@@ -233,20 +194,6 @@ def class_listing(
     }
 
 
-def _asserted_types(index: CatalogIndex, ids: Sequence[int]) -> dict[int, list[str]]:
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    found: dict[int, list[str]] = {}
-    sql = (
-        f"SELECT entity, class FROM types WHERE asserted = 1 AND entity IN ({marks}) ORDER BY class"
-    )
-    for row in index.rows(sql, ids):
-        if row["class"].startswith(MKG):
-            found.setdefault(row["entity"], []).append(row["class"])
-    return found
-
-
 def topic_tree(store: Store, index: CatalogIndex, chain: Sequence[str]) -> list[dict[str, Any]]:
     """Each topic scheme with its topics as a tree (``skos:broader``), with program counts."""
     rows = list(select_rows(store.query(load_query("topic_tree").text)))
@@ -260,11 +207,7 @@ def topic_tree(store: Store, index: CatalogIndex, chain: Sequence[str]) -> list[
     schemes = sorted({s for t in topics.values() for s in t["schemes"]}) or [""]
     names = _names_by_iri(index, [*topics, *[s for s in schemes if s]], chain)
     counts = {
-        r["value"]: int(r["n"])
-        for r in index.rows(
-            "SELECT value, n FROM facet_counts WHERE class = ? AND facet = 'topic'",
-            [f"{MKG}Program"],
-        )
+        r["value"]: int(r["n"]) for r in index.facet_counts(f"{MKG}Program", facets=["topic"])
     }
 
     def node(iri: str, seen: frozenset[str]) -> dict[str, Any]:
@@ -301,26 +244,12 @@ def topic_tree(store: Store, index: CatalogIndex, chain: Sequence[str]) -> list[
 def places(index: CatalogIndex, vocab: Vocabulary, chain: Sequence[str]) -> list[dict[str, Any]]:
     """Countries (by name) with their cities, and how many institutions and programs each has."""
     lang = sort_language(index, chain)
-    countries = [
-        r["entity"]
-        for r in index.rows(
-            "SELECT entity FROM listing WHERE class = ? AND lang = ? ORDER BY sort_key LIMIT 500",
-            [f"{MKG}Country", lang],
-        )
-    ]
-    cities = index.rows(
-        "SELECT f.value AS country, l.entity FROM listing l JOIN facets f "
-        "ON f.entity = l.entity AND f.facet = 'country' "
-        "WHERE l.class = ? AND l.lang = ? ORDER BY l.sort_key LIMIT 5000",
-        [f"{MKG}City", lang],
-    )
+    countries = index.listed(f"{MKG}Country", lang, 500)
+    cities = index.listed_with_facet(f"{MKG}City", "country", lang, 5000)
     described = index.describe(sorted({*countries, *(r["entity"] for r in cities)}), chain)
     usage: dict[tuple[str, str], int] = {}
     for cls in ("Institution", "Program"):
-        for row in index.rows(
-            "SELECT value, n FROM facet_counts WHERE class = ? AND facet IN ('country', 'city')",
-            [f"{MKG}{cls}"],
-        ):
+        for row in index.facet_counts(f"{MKG}{cls}", facets=["country", "city"]):
             usage[(row["value"], cls)] = int(row["n"])
 
     def entry(number: int) -> dict[str, Any]:
@@ -336,7 +265,7 @@ def places(index: CatalogIndex, vocab: Vocabulary, chain: Sequence[str]) -> list
 
     by_country: dict[str, list[dict[str, Any]]] = {}
     for row in cities:
-        by_country.setdefault(row["country"], []).append(entry(row["entity"]))
+        by_country.setdefault(row["value"], []).append(entry(row["entity"]))
     result = []
     for number in countries:
         country = entry(number)

@@ -286,8 +286,6 @@ def find(
 
 def add_types(index: CatalogIndex, matches: Sequence[Match]) -> None:
     """Fill in the asserted types of ``matches``."""
-    types: dict[int, list[str]] = {}
-    for row in index.asserted_types([m.entity for m in matches]):
-        types.setdefault(row["entity"], []).append(row["class"])
+    types = index.types_of([m.entity for m in matches])
     for match in matches:
         match.types = types.get(match.entity, [])

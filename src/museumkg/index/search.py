@@ -73,10 +73,7 @@ def _slug_candidates(index: CatalogIndex, kind: str, words: Sequence[str]) -> se
             continue
         match = " OR ".join(f'"{t}"*' for t in sorted(terms))
         for scope in (f'"{kind}" AND ({match})', match):
-            rows = index.rows(
-                "SELECT rowid FROM slugs_fts WHERE slugs_fts MATCH ? LIMIT ?", [scope, 100]
-            )
-            found |= {r["rowid"] for r in rows}
+            found |= index.slug_matches(scope, 100)
             if len(found) >= 5:
                 return found
     return found
@@ -98,8 +95,9 @@ def did_you_mean(
     wanted = f"{kind}/{slug}"
     candidates: dict[str, dict[str, Any]] = {hit["iri"]: hit for hit in found}
     if ids:
+        types_of = index.types_of(sorted(ids))
         for number, entry in index.describe(sorted(ids), chain).items():
-            types = [r["class"] for r in index.asserted_types([number])]
+            types = types_of.get(number, [])
             candidates.setdefault(
                 entry["iri"],
                 {**entry, "matched": entry["label"], "match": TIERS[3], "types": types},

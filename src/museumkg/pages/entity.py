@@ -157,15 +157,8 @@ def incoming_links(
     empty = {"count": 0, "items": [], "after": after, "next": None}
     if target is None:
         return empty
-    count = int(index.rows("SELECT COUNT(*) AS n FROM links WHERE target = ?", [target])[0]["n"])
-    sql = "SELECT sort_key, source, prop FROM links WHERE target = ?"
-    params: list[Any] = [target]
-    if key is not None:
-        sql += " AND (sort_key, source, prop) > (?, ?, ?)"
-        params += key
-    rows = index.rows(
-        sql + " ORDER BY sort_key, source, prop LIMIT ?", [*params, INCOMING_PAGE + 1]
-    )
+    count = index.link_count(target)
+    rows = index.links_page(target, key, INCOMING_PAGE + 1)
     page, more = rows[:INCOMING_PAGE], len(rows) > INCOMING_PAGE
     names = index.describe(sorted({r["source"] for r in page}), labeler.chain)
     items = [
@@ -219,12 +212,7 @@ def role_count(index: CatalogIndex, iri: str) -> int:
     target = index.entity_id(iri)
     if target is None:
         return 0
-    marks = ",".join("?" * len(ROLE_LINKS))
-    rows = index.rows(
-        f"SELECT COUNT(DISTINCT source) AS n FROM links WHERE target = ? AND prop IN ({marks})",
-        [target, *ROLE_LINKS],
-    )
-    return int(rows[0]["n"]) if rows else 0
+    return index.linking_sources(target, ROLE_LINKS)
 
 
 def partners(store: Store, iri: str, labeler: Labeler) -> list[dict[str, Any]]:

@@ -86,15 +86,8 @@ def source_facts(
         ValueError: for a malformed cursor.
     """
     key = decode_cursor(after, _CURSOR)
-    count = int(
-        index.rows("SELECT COUNT(*) AS n FROM graph_subjects WHERE graph = ?", [graph])[0]["n"]
-    )
-    sql = "SELECT sort_key, entity FROM graph_subjects WHERE graph = ?"
-    params: list[Any] = [graph]
-    if key is not None:
-        sql += " AND (sort_key, entity) > (?, ?)"
-        params += key
-    rows = index.rows(sql + " ORDER BY sort_key, entity LIMIT ?", [*params, SUBJECTS_PAGE + 1])
+    count = index.subject_count(graph)
+    rows = index.subjects_page(graph, key, SUBJECTS_PAGE + 1)
     page, more = rows[:SUBJECTS_PAGE], len(rows) > SUBJECTS_PAGE
     names = index.describe([r["entity"] for r in page], chain)
     subjects = []
