@@ -154,7 +154,12 @@ def import_(ctx: click.Context, files: tuple[Path, ...], no_owl: bool, replace: 
 
 
 @main.command("ingest-catalog-sources")
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument(
+    "folders",
+    nargs=-1,
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+)
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
@@ -163,20 +168,27 @@ def import_(ctx: click.Context, files: tuple[Path, ...], no_owl: bool, replace: 
 @click.option("--no-owl", is_flag=True, help="Skip the OWL reasoner (Java).")
 @click.pass_context
 def ingest_catalog_sources(
-    ctx: click.Context, folder: Path, out: Path | None, no_owl: bool
+    ctx: click.Context, folders: tuple[Path, ...], out: Path | None, no_owl: bool
 ) -> None:
-    """Convert the CSV tables of FOLDER (catalog-sources/) into records and import them.
+    """Convert the CSV tables of the delivery FOLDERS into records and import them.
 
-    The records are written deterministically (same tables, same bytes) using the decisions in
-    data/ingest/catalog-sources.yaml, then imported like `museumkg import --replace`: validated
-    with the catalog and landed whole or not at all. With --out, they are only written there.
+    FOLDERS are the deliveries in order: catalog-sources/, then catalog-sources-2/ (which
+    refers to the first's rows and corrects them). The records are written deterministically
+    (same tables, same bytes) using the decisions in data/ingest/<delivery>.yaml, then
+    imported like `museumkg import --replace`: validated with the catalog and landed whole or
+    not at all. With --out, they are only written there.
     """
-    from museumkg.records.ingest_sources import OUTPUTS, generate, write
+    from museumkg.records.ingest import DELIVERIES, generate, write
 
+    if len(folders) > len(DELIVERIES):
+        raise click.UsageError(
+            f"at most {len(DELIVERIES)} folders: "
+            + ", then ".join(f"{d.name}/" for d in DELIVERIES)
+        )
     settings = _settings(ctx).with_overrides(check_owl=False if no_owl else None)
     say = _progress(time.perf_counter())
     try:
-        texts = generate(folder, settings.data_dir, settings.base_iri)
+        texts = generate(list(folders), settings.data_dir, settings.base_iri)
     except ProblemsFound as err:
         _report_problems(err)
         sys.exit(1)
@@ -186,9 +198,9 @@ def ingest_catalog_sources(
         return
     with tempfile.TemporaryDirectory(prefix="museumkg-ingest-") as tmp:
         paths = write(texts, Path(tmp))
-        folders = {Path(rel).name: Path(rel).parent.name for rel in OUTPUTS.values()}
+        where = {Path(rel).name: Path(rel).parent.name for rel in texts}
         try:
-            done = import_files(paths, settings, replace=True, folders=folders, progress=say)
+            done = import_files(paths, settings, replace=True, folders=where, progress=say)
         except ProblemsFound as err:
             _report_problems(err)
             sys.exit(1)

@@ -6,7 +6,7 @@ its values are references, text in languages, dates, numbers or strings) and the
 ``type:`` may use. The constants here say which sections a record has and which kind of IRI a
 bare slug stands for in each reference field. :mod:`museumkg.records.yaml_records` reads records
 with
-them; :mod:`museumkg.records.ingest_sources` writes records with the same vocabulary.
+them; :mod:`museumkg.records.ingest` writes records with the same vocabulary.
 """
 
 from __future__ import annotations
