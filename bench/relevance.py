@@ -165,17 +165,22 @@ def search_answers(get: Get, cases: Sequence[Case]) -> list[Answer]:
     return answers
 
 
-def reconcile_answers(post: Post, cases: Sequence[Case]) -> list[Answer] | None:
+def reconcile_answers(get: Get, post: Post, cases: Sequence[Case]) -> list[Answer] | None:
     """``/reconcile`` in batches of :data:`BATCH`; ``None`` when the service is missing."""
+    status, manifest = get("/reconcile", {})
+    if status == 404:
+        return None
+    space = manifest["identifierSpace"]  # ids are IRIs without it
     answers: list[Answer] = []
     for start in range(0, len(cases), BATCH):
         batch = {f"q{i}": {"query": c.query} for i, c in enumerate(cases[start : start + BATCH])}
         status, body = post("/reconcile", {"queries": json.dumps(batch)})
-        if status == 404:
-            return None
         for key in batch:
             result = body.get(key, {}).get("result", []) if status == 200 else []
-            answers.append([(r["id"], r.get("named", True)) for r in result])
+            # a service id starts with the entity's kind (``org/...``)
+            answers.append(
+                [(space + r["id"], r["id"].split("/", 1)[0] in NAMED_KINDS) for r in result]
+            )
     return answers
 
 
@@ -183,7 +188,7 @@ def evaluate(get: Get, post: Post, cases: Sequence[Case], ambiguous: int) -> dic
     """Both endpoints' figures on one relevance set."""
     found: dict[str, Any] = {"cases": len(cases), "ambiguous_left_out": ambiguous}
     found["search"] = score(cases, search_answers(get, cases))
-    reconciled = reconcile_answers(post, cases)
+    reconciled = reconcile_answers(get, post, cases)
     found["reconcile"] = None if reconciled is None else score(cases, reconciled)
     return found
 

@@ -21,6 +21,7 @@ from webapp.views import (
     home,
     network,
     ontology,
+    reconcile,
     rules,
     search,
     sparql,
@@ -35,6 +36,7 @@ VIEWS: tuple[ModuleType, ...] = (
     entities,  # /id/... entity pages and their RDF twins
     browse,  # /browse, class listings, topics, places, sources
     search,  # /search, /search/suggest
+    reconcile,  # /reconcile: the W3C Entity Reconciliation API (OpenRefine)
     ontology,  # /ontology (and the ontology IRI's own path)
     rules,  # /rules/
     vendor,  # /vendor/: browser libraries from node_modules

@@ -155,7 +155,18 @@ class MatchReads:
         )
         return self.rows(sql, list(kinds))
 
-    def entities_by_kind(self, kind: str, prefix: str, limit: int, offset: int) -> list[Any]:
-        """Entities of a kind whose IRI starts with ``prefix`` (suggest by identifier)."""
-        sql = "SELECT id FROM entities WHERE kind = ? AND iri >= ? AND iri < ? LIMIT ? OFFSET ?"
-        return [r["id"] for r in self.rows(sql, [kind, prefix, prefix + _TOP, limit, offset])]
+    def ids_of(self, iris: Sequence[str]) -> dict[str, int]:
+        """The index's numbers of entity IRIs (IRIs it does not hold are left out)."""
+        if not iris:
+            return {}
+        marks = ",".join("?" * len(iris))
+        sql = f"SELECT id, iri FROM entities WHERE iri IN ({marks})"
+        return {r["iri"]: r["id"] for r in self.rows(sql, list(iris))}
+
+    def linked_from(self, entity: int, kind: str, limit: int) -> list[int]:
+        """Entities of ``kind`` that link to ``entity`` (a program naming an institution)."""
+        sql = (
+            "SELECT DISTINCT l.source FROM links l JOIN entities e ON e.id = l.source "
+            "WHERE l.target = ? AND e.kind = ? ORDER BY l.sort_key LIMIT ?"
+        )
+        return [r["source"] for r in self.rows(sql, [entity, kind, limit])]
