@@ -60,7 +60,7 @@ def app(store: EmbeddedStore, catalog_settings: Settings) -> Iterator[Flask]:
     """The web app over the session's store; its /sparql worker processes stop afterwards."""
     made = create_app(store=store, settings=catalog_settings)
     yield made
-    made.extensions["museumkg.queries"].close()
+    made.extensions["museumkg"].close()
 
 
 @pytest.fixture()

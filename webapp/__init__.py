@@ -14,19 +14,19 @@ import sys
 import time
 from dataclasses import replace
 
-from flask import Flask, current_app, g, request
+from flask import Flask, g, request
 from flask.wrappers import Response
 
 from museumkg.config import Settings
 from museumkg.store import Store, StoreError
-from museumkg.store.catalog import open_serving, read_manifest
+from museumkg.store.catalog import current_store_dir, open_serving, read_manifest
 from museumkg.store.remote import request_deadline
-from webapp.http import indexes, templating
+from webapp.http import releases, templating
 from webapp.http.errors import register_error_handlers
-from webapp.http.state import WebState, web_state
+from webapp.http.state import Snapshot, WebState, web_state
 from webapp.views import register_views
 
-__all__ = ["WebState", "create_app", "web_state"]
+__all__ = ["Snapshot", "WebState", "create_app", "web_state"]
 
 log = logging.getLogger("museumkg.web")
 
@@ -56,7 +56,7 @@ def _is_http_url(value: object) -> bool:
 
 def _start_timer() -> None:
     g.museumkg_started = time.perf_counter()
-    state: WebState = current_app.extensions["museumkg"]
+    state = web_state()
     if state.store_kind == "remote":
         # every query of this request shares one time limit (a page makes several)
         bound = request_deadline(state.settings.query_timeout_s)
@@ -120,20 +120,23 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
         StoreUnavailable: when no store is given and no catalog has been built.
     """
     settings = settings if settings is not None else Settings.from_env()
+    follow = store is None
     if store is None:
         store = open_serving(settings)
+    else:  # a store given that is the built catalog's current release follows it too
+        follow = store.location is not None and store.location == current_store_dir(settings)
     if store.endpoint:
         settings = _remote_settings(store, settings)
     app = Flask(__name__)
     app.debug = False
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions["museumkg"] = WebState(store=store, settings=settings)
+    app.extensions["museumkg"] = WebState(store, settings, follow=follow)
     _configure_logging()
+    releases.init_app(app)  # /r/<release>/ prefixes; one snapshot per request, taken first
     app.before_request(_start_timer)
     app.after_request(_log_request)
     app.teardown_request(_end_deadline)
     register_error_handlers(app)
-    indexes.init_app(app)  # the catalog index, opened when a page first needs it
     templating.init_app(app)  # t(), href(), term() ... for every template
     register_views(app)
 

@@ -35,6 +35,10 @@ class Settings:
         max_request_bytes: largest request body ``/sparql`` reads.
         sparql_workers: query worker processes, so the most ``/sparql`` queries run at once.
         sparql_queue_timeout_s: how long a query waits for a free worker before a 503.
+        keep_releases: how many releases (store folders) a build keeps, the serving one
+            included; each stays readable at ``/r/<release>/`` (docs/releases.md).
+        cache_max_age_s: how long HTTP caches may reuse an answer of a current (not
+            release-pinned) URL before asking again (``Cache-Control: max-age``).
         endpoint: a SPARQL server's query endpoint URL; when set, ``serve``, ``query`` and
             ``push`` use that server instead of the embedded store (docs/deploy.md).
         update_endpoint: its SPARQL Update URL (empty: by the server's convention).
@@ -62,6 +66,8 @@ class Settings:
     max_request_bytes: int = 256 * 1024
     sparql_workers: int = 2
     sparql_queue_timeout_s: float = 2.0
+    keep_releases: int = 5
+    cache_max_age_s: int = 60
     dataset_title: str = "museumkg: museums of Central Asia and their partnerships"
     update_token: str = field(default="", repr=False, compare=False)
     endpoint: str = ""
@@ -75,6 +81,8 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):
             raise ValueError(f"base_iri must end with '/' or '#': {self.base_iri!r}")
+        if self.keep_releases < 1:
+            raise ValueError(f"keep_releases must be at least 1: {self.keep_releases}")
         for name in ("endpoint", "update_endpoint", "store_endpoint"):
             url = getattr(self, name)
             if url and not url.startswith(("http://", "https://")):

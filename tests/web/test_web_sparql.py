@@ -553,11 +553,11 @@ def test_a_full_pool_sheds_load_with_503_and_retry_after(
             == 200
         )
     finally:
-        app.extensions["museumkg.queries"].close()
+        app.extensions["museumkg"].close()
 
 
 def test_pool_workers_open_the_store_read_only(app: Flask, catalog_settings: Settings) -> None:
-    pool = app.extensions["museumkg.queries"].current()
+    pool = app.extensions["museumkg"].current().executor()
     assert Path(pool.store_path) == current_store_dir(catalog_settings)
     response = app.test_client().get(
         "/sparql", query_string={"query": "ASK {}"}, headers={"Accept": JSON_RESULTS}
@@ -578,10 +578,10 @@ def test_the_endpoint_follows_the_store_the_app_serves(
     writer.flush()
     writer.close()
     del writer
-    old_pool = app.extensions["museumkg.queries"].current()
+    old_pool = app.extensions["museumkg"].current().executor()
     app.extensions["museumkg"].store = EmbeddedStore(tmp_path / "new", read_only=True)
     after = client.get("/sparql", query_string={"query": COUNT_GRAPHS}, headers=headers)
     assert after.get_json()["results"]["bindings"][0]["n"]["value"] == "1"
-    new_pool = app.extensions["museumkg.queries"].current()
+    new_pool = app.extensions["museumkg"].current().executor()
     assert new_pool is not old_pool and Path(new_pool.store_path) == tmp_path / "new"
     old_pool.close()  # the app would close it after the longest query could have ended

@@ -12,10 +12,8 @@ from werkzeug.exceptions import BadRequest, NotFound
 
 from museumkg.index.browse import class_listing, class_tree, places, topic_tree
 from museumkg.index.catalog_index import FACETS
-from museumkg.index.vocab import vocabulary
 from museumkg.namespaces import MKG
 from webapp.http.i18n import request_chain
-from webapp.http.indexes import catalog_index
 from webapp.http.state import web_state
 from webapp.http.twins import render_twin
 
@@ -43,14 +41,14 @@ def _param(name: str) -> str:
 
 def _vocab() -> Any:
     state = web_state()
-    return vocabulary(state.store, state.settings.ontology_graph)
+    return state.vocabulary()
 
 
 @bp.get("")
 @bp.get("/")
 def index() -> Response:
     """The class tree with counts, and the other ways in (topics, places, sources)."""
-    tree = class_tree(catalog_index(), _vocab(), request_chain())
+    tree = class_tree(web_state().index(), _vocab(), request_chain())
     return render_twin(FORMATS, "browse.html", {"ok": True, "classes": tree})
 
 
@@ -61,7 +59,7 @@ def _listing(class_iri: str, template: str = "browse-class.html") -> Response:
     filters = {facet: _param(facet) for facet in FACETS if _param(facet)}
     try:
         data = class_listing(
-            catalog_index(),
+            web_state().index(),
             vocab,
             class_iri,
             request_chain(),
@@ -78,14 +76,14 @@ def _listing(class_iri: str, template: str = "browse-class.html") -> Response:
 def topics() -> Response:
     """The topic scheme(s) as a tree, with how many programs cover each topic."""
     state = web_state()
-    tree = topic_tree(state.store, catalog_index(), request_chain())
+    tree = topic_tree(state.store, web_state().index(), request_chain())
     return render_twin(FORMATS, "browse-topics.html", {"ok": True, "schemes": tree})
 
 
 @bp.get("/places")
 def place_list() -> Response:
     """Countries with their cities, and what the catalog has in each."""
-    data = places(catalog_index(), _vocab(), request_chain())
+    data = places(web_state().index(), _vocab(), request_chain())
     return render_twin(FORMATS, "browse-places.html", {"ok": True, "countries": data})
 
 

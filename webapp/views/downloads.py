@@ -24,7 +24,6 @@ from flask import (
     Flask,
     Response,
     abort,
-    current_app,
     redirect,
     request,
     send_file,
@@ -55,8 +54,7 @@ _MAX_AGE = 3600
 
 
 def _store_dir() -> Path | None:
-    path = web_state().store.location
-    return Path(path) if path is not None else None
+    return web_state().folder
 
 
 def serving_release() -> tuple[Path | None, dict[str, Any] | None]:
@@ -194,12 +192,8 @@ def _stats(release: dict[str, Any] | None) -> DatasetStats:
     stats = stats_of(release)
     if stats is not None:
         return stats
-    cache: dict[int, DatasetStats] = current_app.extensions.setdefault("museumkg.void", {})
     state = web_state()
-    key = id(state.store)
-    if key not in cache:
-        cache[key] = collect_stats(state.store, state.settings.base_iri)
-    return cache[key]
+    return state.part("void-stats", lambda: collect_stats(state.store, state.settings.base_iri))
 
 
 @bp.get("/.well-known/void")

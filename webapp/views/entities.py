@@ -15,7 +15,6 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest
 
 from museumkg.index.search import did_you_mean
-from museumkg.index.vocab import vocabulary
 from museumkg.iris import KINDS, entity_prefix, is_slug
 from museumkg.namespaces import MKG
 from museumkg.pages.describe import bounded_description, serialize
@@ -23,7 +22,6 @@ from museumkg.pages.entity import entity_page
 from museumkg.pages.sources import source_facts
 from webapp.http.errors import error_response
 from webapp.http.i18n import request_chain, t
-from webapp.http.indexes import catalog_index
 from webapp.http.links import href
 from webapp.http.rdf_twins import RESOURCE_FORMATS, choose_format, finish, media_type, split_suffix
 from webapp.http.state import web_state
@@ -51,7 +49,7 @@ def not_found(kind: str, slug: str) -> Response:
     suggestions = []
     # only for identifiers that could have been ours (a typo), not for arbitrary text
     if kind.isalpha() and len(kind) <= 40 and len(slug) <= 300 and is_slug(slug.lower()):
-        for hit in did_you_mean(catalog_index(), kind, slug, request_chain()):
+        for hit in did_you_mean(web_state().index(), kind, slug, request_chain()):
             suggestions.append(
                 {"message": hit["label"], "iri": hit["iri"], "href": href(hit["iri"])}
             )
@@ -79,7 +77,7 @@ def _page(kind: str, iri: str, fmt: str) -> dict[str, Any] | None:
     html = fmt != "json"
     state = web_state()
     chain = request_chain()
-    index = catalog_index()
+    index = web_state().index()
     try:
         page = entity_page(
             state.store,
@@ -94,7 +92,7 @@ def _page(kind: str, iri: str, fmt: str) -> dict[str, Any] | None:
             elsewhere=PARTNER_OF if html and kind == "org" else None,
         )
         if page is not None and kind == "source":
-            vocab = vocabulary(state.store, state.settings.ontology_graph)
+            vocab = state.vocabulary()
             page["facts"] = source_facts(
                 state.store, index, iri, vocab, chain, after=_cursor("facts_after")
             )

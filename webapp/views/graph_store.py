@@ -16,18 +16,20 @@ configured (``MUSEUMKG_UPDATE_TOKEN``) and the request carries it as ``Authoriza
 from __future__ import annotations
 
 import hmac
+import re
 import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, current_app, g, request
 
 from museumkg.build.curation import import_files
 from museumkg.iris import parse_entity_iri
 from museumkg.problems import Problem, ProblemsFound
 from museumkg.store import catalog
 from webapp.http.errors import error_response
-from webapp.http.state import web_state
+from webapp.http.releases import pinned_release
+from webapp.http.state import WebState, web_state
 
 bp = Blueprint("graph_store", __name__)
 
@@ -44,8 +46,32 @@ READ_ONLY = {"Allow": "GET, HEAD"}
 
 
 def _problem_dict(problem: Problem) -> dict[str, object]:
+    """A problem as JSON for a remote client: its ``file`` is the record's name (relative to
+    the data folder for a record of the catalog), never a path on this server."""
     fields = ("rule", "message", "file", "line", "record", "field", "hint", "severity")
-    return {name: getattr(problem, name) for name in fields if getattr(problem, name) is not None}
+    found = {name: getattr(problem, name) for name in fields if getattr(problem, name) is not None}
+    for name in ("message", "hint"):
+        if isinstance(found.get(name), str):
+            found[name] = _scrub(str(found[name]))
+    if problem.file is not None:
+        found["file"] = _record_name(Path(problem.file))
+    return found
+
+
+def _scrub(text: str) -> str:
+    """``text`` without the server's folders (the upload's temporary one, the data folder)."""
+    folders = [str(web_state().settings.data_dir), tempfile.gettempdir()]
+    for folder in folders:
+        text = re.sub(re.escape(folder.rstrip("/")) + r"/(?:museumkg-put-[^/\s]+/)?", "", text)
+    return text
+
+
+def _record_name(path: Path) -> str:
+    data_dir = web_state().settings.data_dir
+    try:
+        return path.resolve().relative_to(data_dir.resolve()).as_posix()
+    except (OSError, ValueError):
+        return path.name
 
 
 def _source_slug() -> str | Response:
@@ -65,6 +91,8 @@ def _source_slug() -> str | Response:
 def _authorised() -> Response | None:
     """None when the request may update; else the error response (405, 401 or 403)."""
     token = web_state().settings.update_token
+    if pinned_release() is not None:
+        return error_response(405, "a release is read-only: update the current one", [], READ_ONLY)
     if not token:
         return error_response(
             405, "this server is read-only (no update token configured)", [], READ_ONLY
@@ -80,9 +108,12 @@ def _authorised() -> Response | None:
 
 
 def _serve_new_store() -> None:
-    """Answer the next requests from the store the update has just made current."""
-    state = web_state()
-    if state.store.capabilities.local_files:
+    """Answer the next requests from the release the update has just made current (this
+    request keeps its own)."""
+    state: WebState = current_app.extensions["museumkg"]
+    if state.follow:
+        state.refresh()
+    elif state.store.capabilities.local_files:
         state.store = catalog.open_current(state.settings)
 
 

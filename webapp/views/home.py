@@ -9,9 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from museumkg.index.overview import catalog_overview
-from museumkg.index.vocab import vocabulary
 from webapp.http.i18n import request_chain
-from webapp.http.indexes import catalog_index
 from webapp.http.state import web_state
 from webapp.http.twins import render_twin
 
@@ -22,8 +20,8 @@ bp = Blueprint("home", __name__)
 def index() -> Response:
     """The home page: counts per class, the newest sources, newest programs, size and version."""
     state = web_state()
-    overview = catalog_overview(catalog_index().overview(), state.manifest()).as_dict()
-    vocab = vocabulary(state.store, state.settings.ontology_graph)
+    overview = catalog_overview(web_state().index().overview(), state.manifest()).as_dict()
+    vocab = state.vocabulary()
     chain = request_chain()
     for row in overview["classes"]:  # class names in the reader's language
         row["label"] = vocab.label(row["iri"], chain).value

@@ -9,8 +9,8 @@
 - ``/network/metrics.json``: the build-time metrics file of the served store.
 - ``/why/<a>/<b>``: evidence paths between two institutions, or the shortest chains.
 
-The network is read from the store once per served version (the store does not change under
-a running process; a remote store is re-read after :data:`REMOTE_CACHE_SECONDS`). Views only
+The network is the request's release snapshot's (:meth:`webapp.http.state.Snapshot.network`:
+read once per release; a remote store without a build is re-read after a while). Views only
 parse parameters and render; the work is in :mod:`museumkg.network.model`,
 :mod:`museumkg.network.why` and
 :mod:`museumkg.network.export`.
@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -42,8 +40,6 @@ from museumkg.network.model import (
     NetworkFilter,
     NetworkView,
     facets,
-    load_network,
-    read_network,
     select,
 )
 from museumkg.network.why import (
@@ -52,20 +48,17 @@ from museumkg.network.why import (
     network_position,
     partners_in_network,
 )
-from webapp.http.state import WebState, web_state
+from webapp.http.state import web_state
 from webapp.http.twins import render_twin
 
 bp = Blueprint("network", __name__)
 T = TypeVar("T")
 log = logging.getLogger("museumkg.web")
 
-#: A remote store may change under the app: its network is re-read after this long.
-REMOTE_CACHE_SECONDS = 60.0
 #: Views (one filter, one language chain) and encoded answers kept per loaded network, least
 #: recently used dropped first: a view is a pure function of the network, which does not
 #: change under a running process, so the full edge list is computed once per version.
 VIEW_CACHE = 32
-_LOCK = threading.Lock()
 _VIEWS_LOCK = threading.Lock()
 
 #: The page runs only our own scripts and talks only to this origin (as the editor does).
@@ -80,19 +73,8 @@ SECURITY_HEADERS = {
 
 
 def current_network() -> Network:
-    """The served store's network, loaded once per version (see the module docstring)."""
-    state = web_state()
-    manifest = state.manifest()
-    key = (id(state.store), manifest.version if manifest else None)
-    cache: dict[str, Any] = current_app.extensions.setdefault("museumkg.network.model", {})
-    with _LOCK:
-        fresh = manifest is not None or time.monotonic() - cache.get("at", 0) < REMOTE_CACHE_SECONDS
-        if cache.get("key") == key and fresh:
-            network: Network = cache["network"]
-            return network
-        network = _read_network(state)
-        cache.update(key=key, network=network, at=time.monotonic())
-        return network
+    """The network of the release this request reads (loaded once per release)."""
+    return web_state().network()
 
 
 def _kept(network: Network, key: Hashable, make: Callable[[], T]) -> T:
@@ -127,19 +109,6 @@ def current_view(flt: NetworkFilter, langs: Sequence[str]) -> NetworkView:
     languages (treat it as read-only: it is shared between requests)."""
     network = current_network()
     return _kept(network, ("view", flt, tuple(langs)), lambda: select(network, flt, langs))
-
-
-def _read_network(state: WebState) -> Network:
-    """The network file the build left in the store folder, else the store, by SPARQL."""
-    folder = state.store.location
-    if folder is not None and (Path(folder) / NETWORK_FILE).is_file():
-        try:
-            network = read_network(Path(folder) / NETWORK_FILE)
-            if network.base_iri == state.settings.base_iri:
-                return network
-        except (OSError, ValueError) as err:
-            log.warning("network file unreadable, reading the store instead: %s", err)
-    return load_network(state.store, state.settings.base_iri)
 
 
 def languages() -> tuple[str, ...]:
@@ -263,8 +232,8 @@ def graph_ml() -> Response:
 @bp.get("/network/metrics.json")
 def metrics_json() -> Response:
     """The metrics file the build wrote beside the served store."""
-    folder = web_state().store.location
-    path = Path(folder) / METRICS_FILE if folder else None
+    folder = web_state().folder
+    path = folder / METRICS_FILE if folder else None
     if path is None or not path.is_file():
         raise NotFound(
             "this server's store has no metrics file (it is written by `museumkg build` "
@@ -342,7 +311,7 @@ def partner_panel(
 
 
 def _preload(app: Flask) -> None:
-    """Read the network file of the app's store now, so the first page does not wait for it."""
+    """Read the network file of the app's release now, so the first page does not wait for it."""
     try:
         with app.app_context():
             current_network()
@@ -358,6 +327,6 @@ def setup(app: Flask) -> None:
     """
     app.jinja_env.globals.setdefault("local_href", local_href)
     with app.app_context():
-        folder = web_state().store.location
-    if folder is not None and (Path(folder) / NETWORK_FILE).is_file():
+        folder = web_state().folder
+    if folder is not None and (folder / NETWORK_FILE).is_file():
         threading.Thread(target=_preload, args=(app,), name="network-preload", daemon=True).start()

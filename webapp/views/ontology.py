@@ -17,7 +17,6 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import NotFound
 
-from museumkg.index.vocab import vocabulary
 from museumkg.namespaces import ONTOLOGY_IRI
 from museumkg.pages.describe import jsonld_context, prefixes, to_jsonld
 from museumkg.pages.ontology_doc import ontology_documentation
@@ -66,7 +65,7 @@ def _respond(suffix: str | None, path: str) -> Response:
         source = state.settings.ontology_dir / "museumkg.ttl"
         response = Response(_serialized(source, fmt), content_type=media_type(fmt))
     else:
-        vocab = vocabulary(state.store, state.settings.ontology_graph)
+        vocab = state.vocabulary()
         data = ontology_documentation(vocab, request_chain())
         if fmt == "json":
             response = jsonify({"ok": True, **data})

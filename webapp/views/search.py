@@ -13,10 +13,8 @@ from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import BadRequest
 
 from museumkg.index.search import MAX_QUERY, search, suggest
-from museumkg.index.vocab import vocabulary
 from museumkg.namespaces import MKG
 from webapp.http.i18n import request_chain
-from webapp.http.indexes import catalog_index
 from webapp.http.links import href
 from webapp.http.state import web_state
 from webapp.http.twins import render_twin
@@ -44,8 +42,8 @@ def _query() -> str:
 def _type_options() -> list[dict[str, Any]]:
     """The catalog classes that have entities, for the type filter (label, count)."""
     state = web_state()
-    vocab = vocabulary(state.store, state.settings.ontology_graph)
-    counts = catalog_index().class_counts()
+    vocab = state.vocabulary()
+    counts = state.index().class_counts()
     options = []
     for cls in vocab.catalog_classes():
         if counts.get(cls):
@@ -68,7 +66,7 @@ def results() -> Response:
     except ValueError as err:
         raise BadRequest("page must be a number") from err
     found = search(
-        catalog_index(),
+        web_state().index(),
         query,
         request_chain(),
         type_iri=f"{MKG}{type_name}" if type_name else None,
@@ -93,7 +91,7 @@ def results() -> Response:
 def suggestions() -> Response:
     """The best few names for a partly typed query, as JSON (for the search box)."""
     query = _query()
-    hits = suggest(catalog_index(), query, request_chain()) if len(query) >= 2 else []
+    hits = suggest(web_state().index(), query, request_chain()) if len(query) >= 2 else []
     items = [
         {"iri": h["iri"], "label": h["label"], "kind": h["kind"], "href": href(h["iri"])}
         for h in hits

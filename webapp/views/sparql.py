@@ -10,8 +10,8 @@
 - Without a query: the editor for browsers (:func:`webapp.views.editor.editor_page`), the Service
   Description for RDF clients.
 - Refused before anything runs: updates, ``SERVICE``, queries too long or nested too deep, and
-  bodies over the size limit. Queries run through a :class:`museumkg.sparql.workers.QueryExecutor`
-  (worker processes killed at their deadline), made and started by :func:`setup`.
+  bodies over the size limit. Queries run through the request's release's
+  :class:`museumkg.sparql.workers.QueryExecutor` (worker processes killed at their deadline).
 - CORS: any origin may read (GET, POST and the preflight).
 """
 
@@ -20,16 +20,14 @@ from __future__ import annotations
 import logging
 import math
 import re
-import threading
 import weakref
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Blueprint, Flask, Response, g, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, NotAcceptable, UnsupportedMediaType
 
-from museumkg.sparql.remote_executor import RemoteExecutor
 from museumkg.sparql.results import (
     GRAPH,
     RESULT_FORMATS,
@@ -46,9 +44,8 @@ from museumkg.sparql.workers import (
     QueryExecutor,
     QueryJob,
     WorkerCrashed,
-    make_executor,
 )
-from museumkg.store import QueryTimeout, StoreUnavailable
+from museumkg.store import QueryTimeout
 from webapp.http.errors import error_response
 from webapp.http.negotiation import best_match
 from webapp.http.state import WebState, web_state
@@ -57,7 +54,6 @@ from webapp.views import editor
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger("museumkg.web")
 
-EXTENSION = "museumkg.queries"
 HTML = "text/html"
 QUERY_TYPES = ("application/x-www-form-urlencoded", "application/sparql-query")
 TRUNCATED_HEADER = "X-Museumkg-Truncated"
@@ -79,70 +75,18 @@ class ProtocolRequest:
     formats: tuple[str, ...]
 
 
-class Executors:
-    """The query executor for the store the app serves now.
-
-    The app may switch stores while it runs (``/graph-store`` updates make a new store folder
-    current), so the executor is made for the store it was made for, and a new one is made
-    (and started) when the app's store changes; the old one is closed once the queries it may
-    still be running have reached their time limit.
-    """
-
-    def __init__(self, state: WebState) -> None:
-        self._state = state
-        self._lock = threading.Lock()
-        self._store: object | None = None
-        self._current: QueryExecutor | None = None
-        self._closed = False
-
-    def current(self) -> QueryExecutor:
-        """The executor for ``state.store``, made and started if the store changed."""
-        store = self._state.store
-        with self._lock:
-            if self._closed:
-                raise StoreUnavailable("the app is shutting down")
-            if self._current is not None and self._store is store:
-                return self._current
-            settings = self._state.settings
-            made = (RemoteExecutor if store.endpoint else make_executor)(
-                store,
-                workers=settings.sparql_workers,
-                queue_timeout_s=settings.sparql_queue_timeout_s,
-                ontology_dir=settings.ontology_dir,
-            )
-            start = getattr(made, "start", None)
-            if start is not None:
-                start()
-            old, self._current, self._store = self._current, made, store
-        if old is not None:
-            grace = threading.Timer(settings.query_timeout_s + 1.0, old.close)
-            grace.daemon = True
-            grace.start()
-        return made
-
-    def close(self) -> None:
-        """Close the current executor. Idempotent."""
-        with self._lock:
-            self._closed = True
-            current, self._current = self._current, None
-        if current is not None:
-            current.close()
-
-
 def executor() -> QueryExecutor:
-    """The query executor of the current app, for the store it serves now."""
-    found: Executors = current_app.extensions[EXTENSION]
-    return found.current()
+    """The query executor of the release this request reads."""
+    return web_state().executor()
 
 
 def setup(app: Flask) -> None:
-    """Start the executor of ``/sparql`` (closed when the app goes away); give templates the
-    editor's globals (``editor_link`` and the rest, :func:`webapp.views.editor.setup`)."""
+    """Start the current release's executor with the app (its workers are stopped when the app
+    goes away); give templates the editor's globals (:func:`webapp.views.editor.setup`)."""
     editor.setup(app)
-    executors = Executors(app.extensions["museumkg"])
-    executors.current()  # the pool starts with the app
-    app.extensions[EXTENSION] = executors
-    weakref.finalize(app, executors.close)  # also runs at interpreter exit
+    state: WebState = app.extensions["museumkg"]
+    state.current().executor()  # the pool starts with the app
+    weakref.finalize(app, state.close)  # also runs at interpreter exit
 
 
 # --- reading the request ----------------------------------------------------------------------

@@ -34,8 +34,6 @@ Progress = Callable[[str], None]
 
 #: Ontology files that are inputs of a build (their content is part of the version).
 ONTOLOGY_FILES = ("museumkg.ttl", "shapes.ttl")
-#: Store folders kept besides the serving one (the previous release, for rollback and diffs).
-KEEP_PREVIOUS = 1
 #: The steps after loading, in order (:func:`complete_store`): rules, network metrics, quality
 #: graph + catalog index, release dumps.
 BUILD_STEPS = ("derive", "metrics", "pages", "release")
@@ -270,13 +268,14 @@ def _land(settings: Settings, work_dir: Path, manifest: Manifest) -> Path:
 
 
 def _prune(settings: Settings, *, keep: Path) -> None:
-    """Remove old store folders, keeping the serving one and the previous release(s)."""
+    """Remove old store folders, keeping the serving one and the releases before it, up to
+    ``settings.keep_releases`` in all."""
     stores = sorted(
         (p for p in settings.stores_dir.iterdir() if p.is_dir() and not p.name.startswith(".")),
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )
-    for old in [p for p in stores if p != keep][KEEP_PREVIOUS:]:
+    for old in [p for p in stores if p != keep][settings.keep_releases - 1 :]:
         shutil.rmtree(old, ignore_errors=True)
         catalog.manifest_path(old).unlink(missing_ok=True)
     for leftover in settings.stores_dir.glob(".building-*"):

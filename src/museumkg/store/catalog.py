@@ -5,6 +5,8 @@ Layout under ``settings.var_dir``::
     stores/<version-id>/          one pyoxigraph store per build, never modified after it lands
     stores/<version-id>/../<version-id>.json   its manifest (version, inputs hash, counts)
     current -> stores/<version-id>   symlink, replaced atomically (os.replace) by each build
+    releases.log                 every release id that was made current, one a line (so the
+                                 server can tell a pruned release, 410, from an unknown one)
 
 A build writes a new folder and only then moves ``current``; a failed or killed build leaves
 ``current`` pointing at the previous, complete store.
@@ -127,8 +129,25 @@ def open_serving(settings: Settings) -> Store:
     return open_remote(settings)
 
 
+def release_log(settings: Settings) -> Path:
+    """The file listing every release id that was made current, oldest first."""
+    return settings.var_dir / "releases.log"
+
+
+def landed_releases(settings: Settings) -> list[str]:
+    """Every release id that was made current here, oldest first (empty if none was logged)."""
+    try:
+        text = release_log(settings).read_text(encoding="utf-8")
+    except OSError:
+        return []
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def point_current_at(settings: Settings, store_dir: Path) -> None:
-    """Atomically make ``current`` point at ``store_dir`` (a symlink swapped by rename)."""
+    """Atomically make ``current`` point at ``store_dir`` (a symlink swapped by rename), and
+    log its release id (:func:`release_log`)."""
+    with release_log(settings).open("a", encoding="utf-8") as log:
+        log.write(store_dir.name + "\n")
     link = settings.current_store_link
     tmp = link.with_name(f".current-{os.getpid()}")
     if tmp.is_symlink() or tmp.exists():
