@@ -21,13 +21,11 @@ from typing import Any
 from flask import Blueprint, Response, g, render_template, request
 from werkzeug.exceptions import NotFound
 
-from museumkg.index.vocab import vocabulary
 from museumkg.namespaces import MKG
 from museumkg.pages import reconcile as service
 from museumkg.pages.reconcile_data import Catalog, preview
 from webapp.http.errors import error_response
 from webapp.http.i18n import request_chain
-from webapp.http.indexes import catalog_index
 from webapp.http.state import web_state
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
@@ -64,9 +62,9 @@ def _cors(response: Response) -> Response:
 def _catalog() -> Catalog:
     state = web_state()
     return Catalog(
-        index=catalog_index(),
+        index=state.index(),
         store=state.store,
-        vocab=vocabulary(state.store, state.settings.ontology_graph),
+        vocab=state.vocabulary(),
         base_iri=state.settings.base_iri,
         chain=request_chain(),
     )
