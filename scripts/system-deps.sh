@@ -4,6 +4,7 @@
 #   npm (and node): installs the SPARQL editor's browser library (YASGUI) from package-lock.json.
 #   chromium: the headless browser the editor's browser tests drive (Playwright, Debian's build).
 #   virtuoso-opensource: a production SPARQL server the remote-store tests start privately.
+#   openrefine: the reconciliation client the /reconcile tests drive (OpenRefine 3.6, headless).
 # Runs as root with apt-get (as CI does); otherwise it says what to install and fails.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 for_tests=()
 [ -x /usr/bin/chromium ] || for_tests+=(chromium fonts-dejavu-core)
 command -v virtuoso-t >/dev/null 2>&1 || for_tests+=(virtuoso-opensource)
+[ -x /usr/bin/openrefine ] || for_tests+=(openrefine)
 
 if [ ${#missing[@]} -eq 0 ] && [ ${#for_tests[@]} -eq 0 ]; then
   exit 0

@@ -231,3 +231,48 @@ def museumkg_server(
         yield server
     finally:
         server.stop()
+
+
+#: Debian's OpenRefine launcher (package ``openrefine``, installed by scripts/system-deps.sh).
+OPENREFINE = Path("/usr/bin/openrefine")
+
+
+@contextmanager
+def openrefine_server(folder: Path, timeout_s: float = 120) -> Iterator[str]:
+    """Run OpenRefine headless on 127.0.0.1 with its own workspace in ``folder``; yield its URL.
+
+    Its launcher starts Java as a child, so the whole process group is stopped at the end.
+    """
+    port = free_port()
+    workspace = folder / "workspace"
+    workspace.mkdir(parents=True, exist_ok=True)
+    command = [str(OPENREFINE), "-i", "127.0.0.1", "-p", str(port), "-d", str(workspace)]
+    command += ["-m", "1024M", "-x", "refine.headless=true"]
+    env = {**os.environ, "HOME": str(folder)}  # its Jython cache goes under $HOME
+    log = folder / "openrefine.log"
+    url = f"http://127.0.0.1:{port}"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"OpenRefine exited:\n{log.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"{url}/command/core/get-version", timeout=5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"OpenRefine not ready in {timeout_s} s") from None
+                time.sleep(0.25)  # the pause between polls, not a wait for readiness
+        yield url
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
