@@ -25,7 +25,7 @@ from museumkg.config import Settings
 from museumkg.namespaces import MKG
 from museumkg.network.derive import derive
 from museumkg.network.rederive import rederive
-from museumkg.store import EmbeddedStore
+from museumkg.store import EmbeddedStore, select_rows
 from museumkg.store.catalog import read_manifest
 
 
@@ -41,11 +41,12 @@ def rebuild(
     """Replace the graph of ``program``'s source with one more partner; re-derive; seconds."""
     store = EmbeddedStore(store_dir)
     try:
-        found = store.native.query(
-            f"SELECT ?g WHERE {{ GRAPH ?g {{ <{program}> a ?type }} }} LIMIT 1"
+        found = store.query(
+            "SELECT ?g ?program WHERE { GRAPH ?g { ?program a ?type } } LIMIT 1",
+            bindings={"program": ox.NamedNode(program)},
         )
-        graph = next(iter(found))["g"]
-        old = list(store.native.quads_for_pattern(None, None, None, graph))
+        graph = next(select_rows(found))["g"]
+        old = list(store.quads(None, None, None, graph))  # type: ignore[arg-type]
         new = [
             *old,
             ox.Quad(
@@ -54,7 +55,7 @@ def rebuild(
         ]
         rules_dir = settings.ontology_dir / "rules"
         started = time.perf_counter()
-        store.native.remove_graph(graph)
+        store.drop_graph(graph.value)
         store.add_quads(new)
         if full:
             derive(

@@ -59,7 +59,7 @@ def test_the_diff_is_exactly_the_new_source(two_builds: tuple[Settings, str, str
     summary = DiffSummary()
     with open_version(first, settings) as (_, old), open_version(second, settings) as (_, new):
         changes = list(diff_stores(old, new, summary))
-        source_quads = set(new.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        source_quads = set(new.quads(None, None, None, ox.NamedNode(graph)))
     assert {sign for sign, _ in changes} == {"+"}
     assert {quad for _, quad in changes} == source_quads
     assert len(source_quads) == 9

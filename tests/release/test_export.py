@@ -212,7 +212,7 @@ def test_export_of_one_graph(store: EmbeddedStore, catalog_settings: Settings, f
     graph = catalog_settings.ontology_graph
     out = io.BytesIO()
     context = load_context(catalog_settings.ontology_dir)
-    count = export(store.native, out, fmt, graph=graph, context=context)
+    count = export(store, out, fmt, graph=graph, context=context)
     expected = store.count(graph)
     assert count == expected
     quads = list(ox.parse(out.getvalue(), FORMATS[fmt].rdf_format))
@@ -225,9 +225,9 @@ def test_export_of_one_graph(store: EmbeddedStore, catalog_settings: Settings, f
 
 def test_export_refuses_an_unknown_graph_or_format(store: EmbeddedStore) -> None:
     with pytest.raises(ValueError, match="no named graph"):
-        export(store.native, io.BytesIO(), "nq", graph="http://example.org/none")
+        export(store, io.BytesIO(), "nq", graph="http://example.org/none")
     with pytest.raises(ValueError, match="unknown export format"):
-        export(store.native, io.BytesIO(), "n3")
+        export(store, io.BytesIO(), "n3")
 
 
 @pytest.mark.parametrize("repeats", [0, 3])

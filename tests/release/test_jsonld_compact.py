@@ -40,20 +40,20 @@ def _same_as_pyld(nodes: list[dict[str, Any]], context: dict[str, Any] = CONTEXT
         assert json.dumps(got, ensure_ascii=False) == json.dumps(want, ensure_ascii=False), node
 
 
-def _nodes_of(store: ox.Store) -> list[dict[str, Any]]:
+def _nodes_of(store: EmbeddedStore) -> list[dict[str, Any]]:
     nodes: list[dict[str, Any]] = []
     for graph in [ox.DefaultGraph(), *graph_names(store)]:
-        nodes += expanded_nodes(store.quads_for_pattern(None, None, None, graph))
+        nodes += expanded_nodes(store.quads(None, None, None, graph))
     return nodes
 
 
 def test_the_seed_catalog_compacts_as_with_pyld(store: EmbeddedStore) -> None:
-    _same_as_pyld(_nodes_of(store.native))
+    _same_as_pyld(_nodes_of(store))
 
 
 def test_a_synthetic_catalog_compacts_as_with_pyld() -> None:
     generated, _expected = synthetic_catalog(1)
-    _same_as_pyld(_nodes_of(generated.native))
+    _same_as_pyld(_nodes_of(generated))
 
 
 def _value(value: str, *, lang: str | None = None, datatype: str | None = None) -> dict[str, str]:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from museumkg.build.pipeline import BUILD_STEPS, _class_counts, _land, _prune, complete_store
 from museumkg.config import PROJECT_DIR, Settings
-from museumkg.store import EmbeddedStore, catalog, select_rows
+from museumkg.store import EmbeddedStore, Store, catalog, select_rows
 from museumkg.store.catalog import Manifest
 from museumkg.synth.generate import synthetic_base
 
@@ -166,7 +166,7 @@ def load_catalog(
     return LoadResult(manifest, final_dir, seconds, log, synthetic=base is not None)
 
 
-def _graph_counts(store: EmbeddedStore) -> dict[str, int]:
+def _graph_counts(store: Store) -> dict[str, int]:
     """Triples per named graph, in one pass (``build`` counts graph by graph; there are few)."""
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     rows = select_rows(store.query(query, union_default_graph=False))

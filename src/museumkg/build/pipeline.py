@@ -26,7 +26,7 @@ from museumkg.problems import Problem, ProblemsFound, errors_only
 from museumkg.queries import load_query
 from museumkg.records.files import RecordFile, discover, inputs_hash, parse_record
 from museumkg.release.assemble import publish_release
-from museumkg.store import EmbeddedStore, catalog, select_rows
+from museumkg.store import EmbeddedStore, Store, catalog, select_rows
 from museumkg.store.catalog import Manifest
 from museumkg.testhooks import pause_point
 
@@ -208,7 +208,7 @@ def build_catalog(
 
 
 def complete_store(
-    store: EmbeddedStore,
+    store: Store,
     work_dir: Path,
     settings: Settings,
     *,
@@ -249,7 +249,7 @@ def complete_store(
         publish_release(store, work_dir, settings, version, built_at, say)
 
 
-def _class_counts(store: EmbeddedStore) -> dict[str, int]:
+def _class_counts(store: Store) -> dict[str, int]:
     rows = select_rows(store.query(load_query("class_counts").text))
     return {row["class"].value: int(row["count"].value) for row in rows}
 

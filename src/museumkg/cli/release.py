@@ -7,13 +7,12 @@ import sys
 from pathlib import Path
 
 import click
-import pyoxigraph as ox
 
 from museumkg.config import Settings
 from museumkg.release.diff import DiffSummary, diff_stores, write_patch
 from museumkg.release.export import FORMATS, export, export_file, load_context
 from museumkg.release.versions import UnknownVersion, open_version
-from museumkg.store import catalog
+from museumkg.store import catalog, open_store
 
 
 @click.command("export")
@@ -44,7 +43,7 @@ def export_command(
         raise click.ClickException(
             f"no catalog built under {settings.var_dir}: run `museumkg build`"
         )
-    store = ox.Store.read_only(str(store_dir))
+    store = open_store(store_dir, read_only=True)
     context = load_context(settings.ontology_dir) if fmt == "jsonld" else None
     try:
         if output is not None:

@@ -55,7 +55,7 @@ from museumkg.release.metadata import (
     describe_dataset,
     serialize_description,
 )
-from museumkg.store import EmbeddedStore, catalog
+from museumkg.store import EmbeddedStore, Store, catalog
 
 RELEASE_FILE = "release.json"
 DUMPS_DIR = "dumps"
@@ -106,7 +106,7 @@ def _entry(path: Path, kind: str, digest: str | None = None, **extra: Any) -> di
 
 
 def write_release(
-    store: EmbeddedStore,
+    store: Store,
     target: Path,
     *,
     version: str,
@@ -132,7 +132,6 @@ def write_release(
     """
     say = progress or (lambda _line: None)
     target.mkdir(parents=True, exist_ok=True)
-    native = store.native
     context = load_context(ontology_dir)
     started = time.perf_counter()
     stats = collect_stats(store, base_iri)
@@ -140,8 +139,8 @@ def write_release(
     if stats.triples == sum(stats.graphs.values()):
         skip: set[ox.Quad] = set()  # no triple in two named graphs: nothing to skip
     else:
-        skip = repeated_quads(native)
-    files = _write_dumps(native, target, context, skip, say)
+        skip = repeated_quads(store)
+    files = _write_dumps(store, target, context, skip, say)
     context_path = target / CONTEXT_FILE
     context_path.write_text(json.dumps(context, ensure_ascii=False, indent=2) + "\n", "utf-8")
     files.append(_entry(context_path, "context", media_type="application/ld+json"))
@@ -157,7 +156,7 @@ def write_release(
         "files": files,
     }
     if previous is not None:
-        release["diff"] = _write_diff(native, previous, target, version)
+        release["diff"] = _write_diff(store, previous, target, version)
         files.append(_entry(target / PATCH_FILE, "diff", media_type="text/rdf-patch"))
         say(f"diff from {previous.name}: +{release['diff']['added']} -{release['diff']['removed']}")
     void_path = target / VOID_FILE
@@ -173,7 +172,7 @@ def write_release(
 
 
 def _write_dumps(
-    native: ox.Store,
+    store: Store,
     target: Path,
     context: dict[str, Any],
     skip: set[ox.Quad],
@@ -183,7 +182,7 @@ def _write_dumps(
 
     def dump(name: str, path: Path) -> tuple[int, float]:
         begun = time.perf_counter()
-        count = export_file(native, path, name, context=context, skip=skip)
+        count = export_file(store, path, name, context=context, skip=skip)
         seconds = time.perf_counter() - begun
         say(f"dump {path.name}: {count} statements, {path.stat().st_size} bytes, {seconds:.2f}s")
         return count, seconds
@@ -204,7 +203,7 @@ def _write_dumps(
     paths = {name: target / f"{STEM}.{fmt.extension}" for name, fmt in FORMATS.items()}
     # with no triple in the default graph, the N-Triples are the N-Quads without graph names
     # (and without the repeats)
-    derive_nt = not has_default_graph(native)
+    derive_nt = not has_default_graph(store)
     with ThreadPoolExecutor(max_workers=DUMP_WORKERS, thread_name_prefix="dump") as pool:
         first = sorted(paths, key=lambda name: name != "nq")  # N-Quads first: others follow it
         written = {
@@ -261,13 +260,13 @@ def gzip_file(source: Path, target: Path) -> None:
             shutil.copyfileobj(data, packed, 1 << 20)
 
 
-def _write_diff(native: ox.Store, previous: Path, target: Path, version: str) -> dict[str, Any]:
-    old = ox.Store.read_only(str(previous))
+def _write_diff(store: Store, previous: Path, target: Path, version: str) -> dict[str, Any]:
+    old = EmbeddedStore(previous, read_only=True)
     summary = DiffSummary(old=previous.name, new=version)
     header = {"id": f'"{version}"', "prev": f'"{previous.name}"'}
     with (target / PATCH_FILE).open("wb") as out:
-        write_patch(diff_stores(old, native, summary), out, header=header)
-    del old
+        write_patch(diff_stores(old, store, summary), out, header=header)
+    old.close()
     data = summary.as_dict()
     data["previous"] = previous.name
     data["file"] = PATCH_FILE
@@ -282,7 +281,7 @@ def stats_of(release: dict[str, Any] | None) -> DatasetStats | None:
 
 
 def publish_release(
-    store: EmbeddedStore,
+    store: Store,
     work_dir: Path,
     settings: Settings,
     version: str,

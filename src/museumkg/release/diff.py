@@ -21,6 +21,8 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
+from museumkg.store import Store
+
 
 @dataclass
 class DiffSummary:
@@ -68,21 +70,21 @@ def _has_blank(quad: ox.Quad) -> bool:
     return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
 
 
-def _named_graphs(store: ox.Store) -> set[str]:
-    return {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+def _named_graphs(store: Store) -> set[str]:
+    return set(store.graphs())
 
 
-def diff_stores(
-    old: ox.Store, new: ox.Store, summary: DiffSummary | None = None
-) -> Iterator[Change]:
+def diff_stores(old: Store, new: Store, summary: DiffSummary | None = None) -> Iterator[Change]:
     """Yield ``("-", quad)`` for each quad only in ``old`` and ``("+", quad)`` only in ``new``.
 
     Graphs are visited in IRI order; within a graph removals come first. ``summary`` (when
     given) is filled as the changes are yielded.
 
-    >>> a, b = ox.Store(), ox.Store()
+    >>> from museumkg.store import EmbeddedStore
+    >>> a, b = EmbeddedStore(), EmbeddedStore()
     >>> g, s, p = ox.NamedNode("http://e/g"), ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p")
-    >>> a.add(ox.Quad(s, p, ox.Literal("old"), g)); b.add(ox.Quad(s, p, ox.Literal("new"), g))
+    >>> a.add_quads([ox.Quad(s, p, ox.Literal("old"), g)])
+    >>> b.add_quads([ox.Quad(s, p, ox.Literal("new"), g)])
     >>> [(sign, q.object.value) for sign, q in diff_stores(a, b)]
     [('-', 'old'), ('+', 'new')]
     """
@@ -94,10 +96,10 @@ def diff_stores(
         graph = ox.NamedNode(name)
         blanks: dict[str, list[ox.Quad]] = {"-": [], "+": []}
         for sign, here, there in (("-", old, new), ("+", new, old)):
-            for quad in here.quads_for_pattern(None, None, None, graph):
+            for quad in here.quads(None, None, None, graph):
                 if _has_blank(quad):
                     blanks[sign].append(quad)
-                elif quad not in there:
+                elif not any(there.quads(quad.subject, quad.predicate, quad.object, graph)):
                     summary.count(sign, name)
                     yield sign, quad
         for sign, quad in _blank_changes(blanks["-"], blanks["+"], graph):

@@ -41,6 +41,7 @@ import pyoxigraph as ox
 
 from museumkg.namespaces import PREFIXES, XSD
 from museumkg.release.jsonld_compact import Compactor, UnsupportedContext
+from museumkg.store import Store, select_rows
 
 #: Subjects compacted per pyld call: large enough to amortise processing the context,
 #: small enough that memory stays flat (pyld slows down on very large arrays).
@@ -151,12 +152,12 @@ class _Counter:
         return self._n
 
 
-def graph_names(store: ox.Store) -> list[ox.NamedNode | ox.BlankNode]:
+def graph_names(store: Store) -> list[ox.NamedNode]:
     """The store's named graphs, sorted by IRI (the order every dump writes them in)."""
-    return sorted(store.named_graphs(), key=lambda g: str(g))
+    return sorted((ox.NamedNode(g) for g in store.graphs()), key=str)
 
 
-def repeated_quads(store: ox.Store) -> set[ox.Quad]:
+def repeated_quads(store: Store) -> set[ox.Quad]:
     """Quads whose triple is also in a named graph sorting before theirs (skipped in unions).
 
     One SPARQL aggregate over the store finds the triples stated more than once (a hash per
@@ -167,12 +168,12 @@ def repeated_quads(store: ox.Store) -> set[ox.Quad]:
         "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?s ?p ?o HAVING (COUNT(*) > 1)"
     )
     skip: set[ox.Quad] = set()
-    for row in store.query(query):  # type: ignore[union-attr]
+    for row in select_rows(store.query(query, union_default_graph=False)):
         s, p, o = row["s"], row["p"], row["o"]
         graphs = sorted(
             (
                 q.graph_name
-                for q in store.quads_for_pattern(s, p, o)  # type: ignore[arg-type]
+                for q in store.quads(s, p, o)  # type: ignore[arg-type]
                 if not isinstance(q.graph_name, ox.DefaultGraph)
             ),
             key=str,
@@ -181,12 +182,12 @@ def repeated_quads(store: ox.Store) -> set[ox.Quad]:
     return skip
 
 
-def has_default_graph(store: ox.Store) -> bool:
+def has_default_graph(store: Store) -> bool:
     """Whether the store's default graph holds any triple (a built catalog's holds none)."""
-    return any(True for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    return any(True for _ in store.quads(None, None, None, ox.DefaultGraph()))
 
 
-def union_triples(store: ox.Store, skip: set[ox.Quad] | None = None) -> Iterator[ox.Triple]:
+def union_triples(store: Store, skip: set[ox.Quad] | None = None) -> Iterator[ox.Triple]:
     """Every distinct triple of the dataset: the default graph, then each named graph.
 
     Args:
@@ -198,7 +199,7 @@ def union_triples(store: ox.Store, skip: set[ox.Quad] | None = None) -> Iterator
         # graph after graph, the repeats (usually none) dropped by a set lookup: no Python
         # code runs per quad
         quads: Iterator[ox.Quad] = itertools.chain.from_iterable(
-            store.quads_for_pattern(None, None, None, graph) for graph in graph_names(store)
+            store.quads(None, None, None, graph) for graph in graph_names(store)
         )
         if skip:
             quads = itertools.filterfalse(skip.__contains__, quads)
@@ -206,21 +207,21 @@ def union_triples(store: ox.Store, skip: set[ox.Quad] | None = None) -> Iterator
     return _checked_union(store, skip)
 
 
-def _checked_union(store: ox.Store, skip: set[ox.Quad]) -> Iterator[ox.Triple]:
+def _checked_union(store: Store, skip: set[ox.Quad]) -> Iterator[ox.Triple]:
     default = ox.DefaultGraph()
     has_default = has_default_graph(store)
-    yield from (q.triple for q in store.quads_for_pattern(None, None, None, default))
+    yield from (q.triple for q in store.quads(None, None, None, default))
     for graph in graph_names(store):
-        for quad in store.quads_for_pattern(None, None, None, graph):
+        for quad in store.quads(None, None, None, graph):
             if quad in skip:
                 continue
-            if has_default and ox.Quad(*quad.triple, default) in store:
+            if has_default and any(store.quads(*quad.triple, default)):  # type: ignore[misc]
                 continue
             yield quad.triple
 
 
 def export(
-    store: ox.Store,
+    store: Store,
     output: IO[bytes],
     fmt: str,
     *,
@@ -245,9 +246,10 @@ def export(
         ValueError: for an unknown format, an unknown graph, or JSON-LD without a context.
 
     >>> import io
-    >>> s = ox.Store()
-    >>> s.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"),
-    ...               ox.Literal("x"), ox.NamedNode("http://e/g")))
+    >>> from museumkg.store import EmbeddedStore
+    >>> s = EmbeddedStore()
+    >>> s.add_quads([ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"),
+    ...                      ox.Literal("x"), ox.NamedNode("http://e/g"))])
     >>> out = io.BytesIO()
     >>> export(s, out, "nt")
     1
@@ -256,7 +258,7 @@ def export(
     """
     spec = dump_format(fmt)
     target = ox.NamedNode(graph) if graph is not None else None
-    if target is not None and not store.contains_named_graph(target):
+    if graph is not None and graph not in store.graphs():
         raise ValueError(f"the store has no named graph {graph}")
     if spec.name == "jsonld":
         if context is None:
@@ -266,13 +268,13 @@ def export(
     prefixes = PREFIXES if spec.name in ("ttl", "trig", "rdfxml") else None
     counter = _Counter()
     if spec.dataset and target is None:
-        store.dump(output, spec.rdf_format, prefixes=prefixes)
-        return len(store)
+        store.dump(output, format=spec.name, prefixes=prefixes)
+        return store.count()
     if spec.dataset:
-        quads = store.quads_for_pattern(None, None, None, target)
+        quads = store.quads(None, None, None, target)
         ox.serialize(counter.wrap(quads), output, spec.rdf_format, prefixes=prefixes)
     elif target is not None:
-        triples = (q.triple for q in store.quads_for_pattern(None, None, None, target))
+        triples = (q.triple for q in store.quads(None, None, None, target))
         ox.serialize(counter.wrap(triples), output, spec.rdf_format, prefixes=prefixes)
     else:
         triples = union_triples(store, skip)
@@ -281,7 +283,7 @@ def export(
 
 
 def export_file(
-    store: ox.Store,
+    store: Store,
     path: Path,
     fmt: str,
     *,
@@ -414,10 +416,10 @@ def compact_nodes_pyld(
 
 
 def write_jsonld(
-    store: ox.Store,
+    store: Store,
     output: IO[bytes],
     context: dict[str, Any],
-    graphs: list[ox.NamedNode | ox.BlankNode],
+    graphs: list[ox.NamedNode],
     *,
     default_graph: bool = True,
 ) -> int:
@@ -452,13 +454,13 @@ def write_jsonld(
     write('{"@context": ' + json.dumps(ctx, ensure_ascii=False, indent=1) + ',\n"@graph": [\n')
     first = True
     if default_graph:
-        default = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        default = store.quads(None, None, None, ox.DefaultGraph())
         first = write_nodes(default, first)
     for graph in graphs:
         if not first:
             write(",\n")
         write("{" + json.dumps(id_key) + ": " + json.dumps(_node_id(graph)) + ', "@graph": [\n')
-        write_nodes(store.quads_for_pattern(None, None, None, graph), True)
+        write_nodes(store.quads(None, None, None, graph), True)
         write("\n]}")
         first = False
     write("\n]}\n")

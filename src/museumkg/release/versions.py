@@ -15,10 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from museumkg.config import Settings
-from museumkg.store import catalog
+from museumkg.store import EmbeddedStore, Store, catalog
 
 
 @dataclass(frozen=True)
@@ -79,28 +77,28 @@ def resolve(reference: str, settings: Settings) -> Path:
     return path
 
 
-_DUMP_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
+_DUMP_FORMATS = {".nq": "nq", ".trig": "trig"}
 
 
 @contextmanager
-def open_version(reference: str, settings: Settings) -> Iterator[tuple[str, ox.Store]]:
-    """Open a version read-only for comparison; yield its label and a pyoxigraph store.
+def open_version(reference: str, settings: Settings) -> Iterator[tuple[str, Store]]:
+    """Open a version read-only for comparison; yield its label and a store.
 
     Raises:
         UnknownVersion: see :func:`resolve`; also for a file that is not N-Quads or TriG.
     """
     path = resolve(reference, settings)
     if path.is_dir():
-        yield path.name, ox.Store.read_only(str(path))
+        yield path.name, EmbeddedStore(path, read_only=True)
         return
     name = path.name[:-3] if path.name.endswith(".gz") else path.name
     fmt = _DUMP_FORMATS.get(Path(name).suffix)
     if fmt is None:
         raise UnknownVersion(f"{path}: compare N-Quads (.nq) or TriG (.trig) dumps, or versions")
     with tempfile.TemporaryDirectory(prefix="museumkg-diff-") as tmp:
-        store = ox.Store(tmp)
+        store = EmbeddedStore(Path(tmp))
         opener = gzip.open if path.name.endswith(".gz") else open
         with opener(path, "rb") as data:  # type: ignore[operator]
-            store.bulk_load(data, fmt)
+            store.load(data, format=fmt, graph=None)
         yield path.name, store
         del store

@@ -225,8 +225,16 @@ class Store(Protocol):
         """Number of quads, in ``graph`` or in the whole store."""
         ...
 
-    def dump(self, output: IO[bytes], *, format: str, graph: str | None = None) -> None:
-        """Serialize the store (quad formats) or one graph (triple formats) to ``output``."""
+    def dump(
+        self,
+        output: IO[bytes],
+        *,
+        format: str,
+        graph: str | None = None,
+        prefixes: Mapping[str, str] | None = None,
+    ) -> None:
+        """Serialize the store (quad formats) or one graph (any format) to ``output``, with
+        ``prefixes`` where the format has them."""
         ...
 
     def close(self) -> None:

@@ -190,17 +190,25 @@ class EmbeddedStore:
             return int(value.value) if value is not None else 0
         return 0
 
-    def dump(self, output: IO[bytes], *, format: str, graph: str | None = None) -> None:
+    def dump(
+        self,
+        output: IO[bytes],
+        *,
+        format: str,
+        graph: str | None = None,
+        prefixes: Mapping[str, str] | None = None,
+    ) -> None:
         """Serialize everything (N-Quads/TriG) or one graph (any format) to ``output``."""
         fmt = rdf_format(format)
+        extra: dict[str, Any] = {"prefixes": dict(prefixes)} if prefixes else {}
         if graph is None:
             if not fmt.supports_datasets:
                 raise StoreError(
                     f"{fmt.name} holds one graph: give a graph, or use nq/trig for all of them"
                 )
-            self._store.dump(output, fmt)
+            self._store.dump(output, fmt, **extra)
         else:
-            self._store.dump(output, fmt, from_graph=ox.NamedNode(graph))
+            self._store.dump(output, fmt, from_graph=ox.NamedNode(graph), **extra)
 
     def flush(self) -> None:
         """Write buffered data to disk."""

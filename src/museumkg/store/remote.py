@@ -364,7 +364,14 @@ class RemoteStore:
             return int(row["n"].value)
         return 0
 
-    def dump(self, output: IO[bytes], *, format: str, graph: str | None = None) -> None:
+    def dump(
+        self,
+        output: IO[bytes],
+        *,
+        format: str,
+        graph: str | None = None,
+        prefixes: Mapping[str, str] | None = None,
+    ) -> None:
         """Write one graph (any format) or every named graph (N-Quads/TriG) to ``output``."""
         fmt = rdf_format(format)
         graphs = [graph] if graph else self.graphs()
@@ -377,9 +384,9 @@ class RemoteStore:
             )
             if fmt.supports_datasets:
                 quads = (ox.Quad(t.subject, t.predicate, t.object, node) for t in triples)
-                output.write(ox.serialize(quads, format=fmt) or b"")
+                output.write(ox.serialize(quads, format=fmt, prefixes=prefixes) or b"")
             else:
-                output.write(ox.serialize(triples, format=fmt) or b"")
+                output.write(ox.serialize(triples, format=fmt, prefixes=prefixes) or b"")
 
     def close(self) -> None:
         """Nothing to release: every request opens its own connection."""
