@@ -1,6 +1,12 @@
-"""The second delivery (catalog-sources-2) on small tables: it refers to the first delivery's
-rows, corrects them without editing them, and is refused, naming table, line and column, when
-a reference, a type or a correction is wrong; nothing is written then.
+"""The second delivery (catalog-sources-2).
+
+- on small tables: it refers to the first delivery's rows, corrects them without editing them,
+  and is refused, naming table, line and column, when a reference, a type or a correction is
+  wrong;
+- in the full catalog: the new institutions, programs and people in their tables' graphs with
+  their pages, cross-delivery references to the same entities, a correction as a statement of
+  the corrections source, a conflicting correction as two disputed claims, identities resting
+  on a name as probable, and search finding new institutions by English and Russian names.
 """
 
 from __future__ import annotations
@@ -9,10 +15,25 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_ingest import BASE, ID, _edit, _refused, _tables, _triples
+from test_ingest import (
+    BASE,
+    GRAPH,
+    ID,
+    PREFIXES,
+    _edit,
+    _refused,
+    _rows,
+    _tables,
+    _triples,
+    full,
+    full_store,
+)
 
-from museumkg.config import PROJECT_DIR
+from museumkg.config import PROJECT_DIR, Settings
 from museumkg.records.ingest import generate
+from museumkg.store import EmbeddedStore, catalog
+
+__all__ = ["full", "full_store"]  # the full catalog's fixtures, built once per module
 
 SOURCE2 = f"{ID}source/catalog-sources-2-"
 SOURCE = "<http://purl.org/dc/terms/source>"
@@ -132,3 +153,140 @@ def test_an_unknown_type_text_names_its_row(tmp_path: Path, data_dir: Path) -> N
     second = _second(tmp_path)
     _edit(second / "organisations.csv", ",national museum,", ",national museum (new),")
     assert _refused([_tables(tmp_path), second], data_dir) == [("unmapped-value", "type", 2)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The second delivery in the full catalog
+# ---------------------------------------------------------------------------------------------
+
+GRAPH2 = {
+    table: f"{ID}source/catalog-sources-2-{table}"
+    for table in ("organisations", "programs", "people", "corrections")
+}
+
+
+def _count(store: EmbeddedStore, cls: str) -> int:
+    rows = _rows(
+        store,
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT (COUNT(DISTINCT ?e) AS ?n) "
+        f"WHERE {{ ?e a/rdfs:subClassOf* {cls} ; dcterms:source ?page }}",
+    )
+    return int(rows[0]["n"])
+
+
+def test_the_catalog_has_both_deliveries(full_store: EmbeddedStore) -> None:
+    assert _count(full_store, "mkg:Institution") >= 290
+    assert _count(full_store, "mkg:Program") >= 180
+    assert _count(full_store, "mkg:Person") >= 135
+    links = _rows(
+        full_store,
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a mkg:partnerOf ?b FILTER(STR(?a) < STR(?b)) }",
+    )
+    assert int(links[0]["n"]) >= 3 * 94
+    for table, entity, page in [
+        ("organisations", "org/tretyakov-gallery", "https://society.uz/news/detail/news/152"),
+        ("programs", "program/golden-man-tianjin-2024", None),
+        ("people", "person/piotrovsky-mikhail", None),
+    ]:
+        pattern = f"dcterms:source <{page}>" if page else "dcterms:source ?page"
+        assert _rows(
+            full_store,
+            f"SELECT ?l WHERE {{ GRAPH <{GRAPH2[table]}> {{ <{ID}{entity}> skos:prefLabel ?l ; "
+            f"{pattern} }} }}",
+        ), entity
+
+
+def test_second_delivery_references_are_the_first_deliverys_entities(
+    full_store: EmbeddedStore,
+) -> None:
+    # a program of the second delivery organised by an institution of the first
+    program, kasteyev = (
+        f"<{ID}program/tansykbayev-retrospective-2025>",
+        f"<{ID}org/kasteyev-museum>",
+    )
+    assert bool(
+        full_store.query(
+            PREFIXES + f"ASK {{ GRAPH <{GRAPH2['programs']}> {{ {program} mkg:organizer "
+            f"{kasteyev} }} GRAPH <{GRAPH['organisations']}> {{ {kasteyev} a ?c }} }}"
+        )
+    )
+    stop, tour = f"<{ID}program/golden-man-ankara-2019>", f"<{ID}program/golden-man-procession>"
+    assert bool(full_store.query(PREFIXES + f"ASK {{ {stop} mkg:partOfProgram {tour} }}"))
+    meeting = f"<{ID}program/turksoy-museums-meeting-baku-2023>"
+    assert bool(
+        full_store.query(
+            PREFIXES + f"ASK {{ <{ID}program/beauty-of-patterns-baku-2023> mkg:heldDuring "
+            f"{meeting} }}"
+        )
+    )
+
+
+def test_a_correction_is_a_statement_of_the_second_source(full_store: EmbeddedStore) -> None:
+    rows = _rows(
+        full_store,
+        f"SELECT ?g ?page WHERE {{ GRAPH ?g {{ <{ID}org/kasteyev-museum> skos:prefLabel "
+        '"Национальный музей искусств Республики Казахстан имени Абылхана Кастеева"@ru ; '
+        "dcterms:source ?page } }",
+    )
+    assert {r["g"] for r in rows} == {GRAPH2["corrections"]}
+    assert "https://baikal-news.ru/culture/2025/10/11/203728.html" in {r["page"] for r in rows}
+    # the first delivery's own graph is as the first table gives it: no Russian name there
+    assert not bool(
+        full_store.query(
+            PREFIXES + f"ASK {{ GRAPH <{GRAPH['organisations']}> {{ <{ID}org/kasteyev-museum> "
+            "skos:prefLabel ?l FILTER(LANG(?l) = 'ru') } }"
+        )
+    )
+
+
+def test_a_conflicting_correction_is_two_disputed_claims(full_store: EmbeddedStore) -> None:
+    org = f"<{ID}org/antiquities-museum-tj>"
+    claims = _rows(
+        full_store,
+        f"SELECT ?g ?value ?page WHERE {{ GRAPH ?g {{ ?c mkg:claimSubject {org} ; "
+        "mkg:claimProperty mkg:foundingDate ; mkg:claimValue ?value ; "
+        "mkg:certainty mkg:Disputed . OPTIONAL { ?c dcterms:source ?page } } }",
+    )
+    assert {(r["value"], r["g"]) for r in claims} == {
+        ("1996", GRAPH["organisations"]),
+        ("2001", GRAPH2["corrections"]),
+    }
+    assert any("mfa.tj" in r.get("page", "") for r in claims)
+    assert _rows(full_store, f"SELECT ?d WHERE {{ {org} mkg:foundingDate ?d }}") == []
+
+
+def test_identities_resting_on_a_name_are_probable(full_store: EmbeddedStore) -> None:
+    amina, melikova = f"<{ID}person/malikova-amina>", f"<{ID}person/melikova-amina>"
+    assert bool(full_store.query(PREFIXES + f"ASK {{ {amina} mkg:probablySameAs {melikova} }}"))
+    assert bool(
+        full_store.query(
+            PREFIXES + f"ASK {{ ?c mkg:claimSubject {amina} ; mkg:claimValue {melikova} ; "
+            "mkg:certainty mkg:Probable }"
+        )
+    )
+    assert not bool(full_store.query(PREFIXES + "ASK { ?a owl:sameAs ?b }"))
+
+
+def test_search_finds_new_institutions_in_english_and_russian(full: Settings) -> None:
+    from webapp import create_app
+
+    client = create_app(store=catalog.open_current(full), settings=full).test_client()
+    for query, found in (
+        ("Tretyakov Gallery", "tretyakov-gallery"),
+        ("Третьяковская галерея", "tretyakov-gallery"),
+        ("Musée Guimet", "guimet"),
+        ("Национальный музей искусств Республики Казахстан", "kasteyev-museum"),
+    ):
+        hits = client.get("/search", query_string={"q": query}, headers={"Accept": "text/html"})
+        assert hits.status_code == 200 and f"/id/org/{found}" in hits.get_data(as_text=True)
+
+
+def test_every_example_query_answers_on_the_full_catalog(full_store: EmbeddedStore) -> None:
+    from museumkg.queries import example_queries
+    from museumkg.store import select_rows
+
+    for example in example_queries():
+        rows = list(select_rows(full_store.query(example.text)))
+        assert rows, f"{example.name} returns no row on the full catalog"
+        distinct = {tuple(sorted((k, str(v)) for k, v in row.items())) for row in rows}
+        assert len(distinct) == len(rows), f"{example.name} repeats rows on the full catalog"
