@@ -309,7 +309,7 @@ def _client_runner(var_dir: Path) -> tuple[Get, Post, CatalogIndex, Callable[[],
         return response.status_code, _json(response.get_data(as_text=True))
 
     def close() -> None:
-        app.extensions["museumkg.queries"].close()
+        app.extensions["museumkg"].close()
         store.close()
 
     return get, post, CatalogIndex(store_dir / INDEX_FILE), close

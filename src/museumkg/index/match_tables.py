@@ -138,6 +138,18 @@ class MatchReads:
         )
         return self.rows(sql, list(ids))
 
+    def all_types(self, ids: Sequence[int]) -> list[sqlite3.Row]:
+        """``entity, class, asserted`` of entities: asserted classes first, then their catalog
+        superclasses (``mkg:Institution`` of a museum)."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        sql = (
+            f"SELECT entity, class, asserted FROM types WHERE entity IN ({marks}) "
+            "ORDER BY asserted DESC, class"
+        )
+        return self.rows(sql, list(ids))
+
     def facet_values(self, ids: Sequence[int]) -> list[sqlite3.Row]:
         """``entity, facet, value`` of entities (type, country, city, year, topic, ...)."""
         if not ids:

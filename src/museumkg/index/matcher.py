@@ -41,7 +41,7 @@ from museumkg.textfold import fold, latin, loose
 #: Most entities ranked per query.
 CANDIDATES = 200
 #: Longest query accepted, in characters (longer input is cut).
-MAX_QUERY = 200
+MAX_QUERY = 300
 #: Tier names, best first.
 TIERS = ("exact", "spelling", "prefix", "words", "loose words", "fuzzy", "place")
 EXACT, SPELLING, PREFIX, WORDS, LOOSE_WORDS, FUZZY, PLACE = range(len(TIERS))

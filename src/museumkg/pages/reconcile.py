@@ -15,7 +15,11 @@ and ``/reconcile`` rank alike. Scores (0..100), documented in docs/reconciliatio
   matched a name exactly, no other named entity did, it is a named entity, and no property
   disagreed.
 
-Named entities always come before derived nodes (partnerships, roles, claims), then by score.
+Candidates are named entities (institutions, people, programs, places, topics, sources), best
+score first; derived nodes (partnerships, roles, claims) only when the query's type asks for
+them (``Partnership``...): a spreadsheet names entities, and derived candidates would crowd
+them and mislead OpenRefine's guess of the column's type. A candidate's ``type`` lists its
+asserted classes, then their catalog superclasses (a museum is also an ``Institution``).
 Every candidate has ``features`` (``name`` score, per property ``property:<id>`` agreement)
 and a ``description`` saying why it matched.
 """
@@ -38,7 +42,6 @@ from museumkg.index.matcher import (
     SPELLING,
     WORDS,
     Match,
-    add_types,
     find,
 )
 from museumkg.index.name_keys import HOW_NAME
@@ -57,6 +60,8 @@ PARTIAL = {PREFIX: (60, 90), WORDS: (55, 85), LOOSE_WORDS: (50, 80), FUZZY: (40,
 AGREES, DISAGREES = 10.0, -20.0
 #: The types OpenRefine offers first (and the suggest service's defaults).
 DEFAULT_TYPES = ("Institution", "Person", "Program", "Place", "Topic")
+#: Classes of derived nodes: reconciled against only when the query's type is one of them.
+DERIVED_TYPES = ("Partnership", "Role", "Claim")
 
 
 class BadRequest(ValueError):
@@ -193,8 +198,10 @@ def candidates(catalog: Catalog, query: Query) -> list[dict[str, Any]]:
     if not fold(query.text):
         return []
     matches = find(catalog.index, query.text, catalog.chain, type_iri=query.type_iri)
+    if not (query.type_iri and local(query.type_iri) in DERIVED_TYPES):
+        matches = [m for m in matches if m.named]
     pool = matches[: max(query.limit * 4, 20)]
-    add_types(catalog.index, pool)
+    types = catalog.types([m.entity for m in pool])
     evidence = {
         pid: catalog.values([m.iri for m in pool], pid) for pid, _wanted in query.properties
     }
@@ -212,7 +219,7 @@ def candidates(catalog: Catalog, query: Query) -> list[dict[str, Any]]:
             disagreed |= not agrees
             features.append({"id": f"property:{pid}", "value": agrees})
         scored.append((match, max(0.0, min(100.0, score)), disagreed, features))
-    scored.sort(key=lambda s: (not s[0].named, -s[1], s[0].rank()))
+    scored.sort(key=lambda s: (not s[0].named, -s[1], s[0].rank()))  # named: see above
     result = []
     for number, (match, score, disagreed, features) in enumerate(scored[: query.limit]):
         unambiguous = len(exact_named) == 1 and exact_named[0] is match
@@ -221,10 +228,7 @@ def candidates(catalog: Catalog, query: Query) -> list[dict[str, Any]]:
                 "id": catalog.entity_id(match.iri),
                 "name": match.label.value,
                 "description": f"{match.kind}: {match.why()}",
-                "type": [
-                    {"id": t, "name": catalog.vocab.label(t, catalog.chain).value}
-                    for t in match.types
-                ],
+                "type": types.get(match.entity, []),
                 "score": round(score, 2),
                 "match": number == 0 and unambiguous and not disagreed,
                 "features": features,
@@ -244,15 +248,13 @@ def suggest_entities(
         return [{"id": catalog.entity_id(iri), "name": label.value if label else text}]
     matches = find(catalog.index, text, catalog.chain, type_iri=type_iri(type_raw, catalog))
     page = matches[cursor : cursor + limit]
-    add_types(catalog.index, page)
+    types = catalog.types([m.entity for m in page])
     return [
         {
             "id": catalog.entity_id(m.iri),
             "name": m.label.value,
             "description": m.kind,
-            "notable": [
-                {"id": t, "name": catalog.vocab.label(t, catalog.chain).value} for t in m.types
-            ],
+            "notable": types.get(m.entity, []),
         }
         for m in page
     ]

@@ -88,6 +88,15 @@ class Catalog:
         """The IRI of a service id (a full IRI of the dataset is accepted too)."""
         return entity_id if entity_id.startswith(self.id_space) else self.id_space + entity_id
 
+    def types(self, numbers: Sequence[int]) -> dict[int, list[dict[str, str]]]:
+        """Each entity's classes as API types: asserted first, then catalog superclasses."""
+        found: dict[int, list[dict[str, str]]] = defaultdict(list)
+        for row in self.index.all_types(list(numbers)):
+            if row["asserted"] or row["class"].startswith(MKG):
+                label = self.vocab.label(row["class"], self.chain).value or local_name(row["class"])
+                found[row["entity"]].append({"id": row["class"], "name": label})
+        return found
+
     def ontology_properties(self) -> list[str]:
         """The ontology's own (``mkg:``) object and datatype properties."""
         kinds = {"http://www.w3.org/2002/07/owl#ObjectProperty"}
