@@ -27,6 +27,8 @@ class Settings:
         query_timeout_s: longest a SPARQL query may run.
         max_rows: most result rows the endpoint returns before marking a result truncated.
         check_owl: run the OWL reasoner (Java) during builds.
+        derive_memory_mb: the most memory derivation's scratch store may take (MiB); a larger
+            one is a temporary folder on disk (:func:`museumkg.network.derive.scratch_in_memory`).
         max_record_bytes: largest record file accepted by build, validate and import.
         update_token: enables authenticated updates (Graph Store PUT/DELETE on source graphs,
             ``Authorization: Bearer <token>``); empty: the server is read-only.
@@ -60,6 +62,7 @@ class Settings:
     query_timeout_s: float = 10.0
     max_rows: int = 10_000
     check_owl: bool = True
+    derive_memory_mb: int = 1024
     max_record_bytes: int = 5 * 1024 * 1024
     max_query_bytes: int = 64 * 1024
     max_query_depth: int = 32

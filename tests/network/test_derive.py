@@ -187,7 +187,7 @@ def test_a_scratch_store_on_disk_derives_the_same(monkeypatch: pytest.MonkeyPatc
     derived = f"{SYNTH}graph/derived"
     found = []
     for limit in (10**9, 0):
-        monkeypatch.setattr(derive_module, "SCRATCH_IN_MEMORY_MAX", limit)
+        monkeypatch.setattr(derive_module, "SCRATCH_MEMORY_BUDGET", limit)
         store, _expected = synthetic_catalog(2)
         reports = derive(store, base_iri=SYNTH, derived_graph=derived, rules_dir=RULES)
         assert ("on disk" in reports[0].summary) == (limit == 0)

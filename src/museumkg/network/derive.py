@@ -6,10 +6,12 @@ earlier ones. Rules mint IRIs relative to the dataset base, given as a SPARQL ``
 
 The rules do not run on the store itself but on a *scratch* store in memory holding only what
 they read: the statements (outside the derived graph) whose predicate is an IRI named in a
-rule (:func:`rule_predicates`). On the store on disk every join step of a rule is a RocksDB
-seek, several times slower than in memory, and the rules that read the derived graph right
-after it was bulk-written were slower still; in memory each rule's output goes in as one
-native N-Triples load, without a Python object per triple. The finished derived graph then
+rule (:func:`rule_predicates`); when that would take more memory than a budget
+(:func:`scratch_in_memory`), a scratch store in a temporary folder on disk instead. On the
+store itself every join step of a rule is a RocksDB seek, several times slower than in memory,
+and the rules that read the derived graph right after it was bulk-written were slower still;
+each rule's output goes into the scratch as one native N-Triples load, without a Python object
+per triple. The finished derived graph then
 replaces the store's in one bulk load (:func:`derive`). The same scratch serves an incremental
 re-derivation over part of the sources (:mod:`museumkg.network.rederive`).
 """
@@ -149,11 +151,14 @@ def load_rules(rules_dir: Path) -> list[Rule]:
     return rules
 
 
-#: Above this many statements to read, the scratch store is a folder on disk, not memory: in
-#: memory a derivation's peak is about 7 kB per statement read, the derived graph it grows
-#: included (2.9 GB at 10^6 catalog triples, 425,000 statements read); on disk the rules run
-#: a few times slower.
-SCRATCH_IN_MEMORY_MAX = 1_000_000
+#: In memory a derivation's peak is about this many bytes per statement read, the derived
+#: graph it grows included (2.9 GB at 10^6 catalog triples, 425,000 statements read).
+SCRATCH_BYTES_PER_STATEMENT = 7_000
+#: The most memory the scratch store may take (bytes; ``Settings.derive_memory_mb``): when the
+#: statements to read would need more (or more than half of the memory available now), the
+#: scratch is a folder on disk instead, where the rules run about twice as slow but memory does
+#: not grow with the catalog.
+SCRATCH_MEMORY_BUDGET = 1024 * 1024 * 1024
 #: The pseudo-rules of a derivation's reports: reading the sources, landing the result.
 READ_STEP = "(read sources)"
 LAND_STEP = "(land derived graph)"
@@ -242,7 +247,42 @@ def run_rules(
     return reports
 
 
-def derive(store: Store, *, base_iri: str, derived_graph: str, rules_dir: Path) -> list[RuleReport]:
+def scratch_in_memory(statements: int, budget: int | None = None) -> bool:
+    """Whether a scratch store for ``statements`` fits in memory (else: on disk).
+
+    It fits when its expected peak (:data:`SCRATCH_BYTES_PER_STATEMENT` each) is within
+    ``budget`` (default :data:`SCRATCH_MEMORY_BUDGET`) and within half the memory available.
+
+    >>> scratch_in_memory(1_000, budget=10**9), scratch_in_memory(10**6, budget=10**9)
+    (True, False)
+    """
+    limit = SCRATCH_MEMORY_BUDGET if budget is None else budget
+    available = _available_memory()
+    if available is not None:
+        limit = min(limit, available // 2)
+    return statements * SCRATCH_BYTES_PER_STATEMENT <= limit
+
+
+def _available_memory() -> int | None:
+    """``MemAvailable`` of ``/proc/meminfo`` in bytes (``None`` where there is none)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def derive(
+    store: Store,
+    *,
+    base_iri: str,
+    derived_graph: str,
+    rules_dir: Path,
+    memory_budget: int | None = None,
+) -> list[RuleReport]:
     """Rebuild the derived graph from the rules (all of it: see :mod:`museumkg.network.rederive`).
 
     Args:
@@ -250,6 +290,8 @@ def derive(store: Store, *, base_iri: str, derived_graph: str, rules_dir: Path) 
         base_iri: the dataset base (rules' relative IRIs resolve against it).
         derived_graph: the graph the results go into (replaced whole, metrics included).
         rules_dir: the folder of ``NN-name.rq`` CONSTRUCT rules.
+        memory_budget: bytes the scratch store may take in memory (:func:`scratch_in_memory`;
+            default :data:`SCRATCH_MEMORY_BUDGET`); a larger scratch is a folder on disk.
 
     Returns:
         one report per rule (how many triples it constructed, and its time), between one for
@@ -262,7 +304,7 @@ def derive(store: Store, *, base_iri: str, derived_graph: str, rules_dir: Path) 
     started = time.perf_counter()
     predicates = rule_predicates(rules)
     with tempfile.TemporaryDirectory(prefix="museumkg-derive-") as folder:
-        big = _count(store, predicates) > SCRATCH_IN_MEMORY_MAX
+        big = not scratch_in_memory(_count(store, predicates), memory_budget)
         scratch = ox.Store(str(Path(folder) / "scratch")) if big else ox.Store()
         counted = _Counted(source_quads(store, predicates, derived_graph))
         scratch.bulk_extend(counted)

@@ -148,7 +148,11 @@ def derive_step(
                 f"{done.removed} statements out, {done.added} in, in {done.seconds:.3f}s"
             )
             return
-    for report in derive(store, base_iri=base, derived_graph=derived, rules_dir=rules_dir):
+    budget = settings.derive_memory_mb * 1024 * 1024
+    reports = derive(
+        store, base_iri=base, derived_graph=derived, rules_dir=rules_dir, memory_budget=budget
+    )
+    for report in reports:
         say(f"rule {report.rule}: {report.triples} triples in {report.seconds:.3f}s")
 
 
