@@ -1,15 +1,30 @@
 """Writing the catalog index (:mod:`museumkg.index.catalog_index` says what it holds): the
 entities, names, types, facets and links collected from a store, then written to SQLite with
 the matcher's tables (:mod:`museumkg.index.match_tables`) and the home page's overview.
+
+Memory does not grow with the largest tables:
+
+- the index queries' rows are unpacked as tuples (no dict per row) and the strings that repeat
+  (classes, properties, graphs, facet values, language tags) are kept once;
+- links, graph subjects, facets and types are not collected in Python sets: their raw rows go
+  into temporary SQLite tables as they are read, and the final rows are made by
+  ``INSERT ... SELECT`` joining the ``names`` table for sort keys, deduplicated and ordered by
+  SQLite (which sorts in bounded memory, spilling to temporary files);
+- names and labels are written in batches as they are computed, not as one list.
+
+What stays in memory: the entity numbers (IRI, kind, slug), every name of every entity (display
+names are chosen among them), and the display names computed before the ``names`` table is
+written (roles and partnerships are named after their parts).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +32,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from museumkg.index.catalog_index import INDEX_LAYOUT
+from museumkg.index.index_staging import open_new_index, write_facets, write_links, write_types
 from museumkg.index.match_tables import SCHEMA as MATCH_SCHEMA
 from museumkg.index.match_tables import write_match_tables
 from museumkg.index.overview import build_overview
@@ -70,18 +86,8 @@ CREATE VIRTUAL TABLE slugs_fts USING fts5(words, tokenize = 'unicode61', prefix 
 )
 
 
-@dataclass(frozen=True)
-class IndexStats:
-    """What a build of the index wrote."""
-
-    entities: int
-    labels: int
-    facets: int
-
-
-def _rows(store: Store, name: str) -> Iterable[dict[str, Any]]:
-    return select_rows(store.query(load_query(name).text))
-
+#: Rows per ``executemany`` batch where rows are computed in Python (labels).
+BATCH = 10_000
 
 _YEAR = re.compile(r"^-?\d{4}")
 _MKG_ROLE_LINKS = {
@@ -91,12 +97,40 @@ _MKG_ROLE_LINKS = {
     f"{MKG}onBehalfOf": "behalf",
 }
 
+#: One name of an entity: its text, language tag and whether it is a preferred name.
+Label = tuple[str, str, bool]
 
-class _Builder:
-    """Collects entities, labels, types and facets from the store, then writes the file."""
 
-    def __init__(self, store: Store, base_iri: str, languages: Sequence[str], vocab: Vocabulary):
+@dataclass(frozen=True)
+class IndexStats:
+    """What a build of the index wrote."""
+
+    entities: int
+    labels: int
+    facets: int
+
+
+def _solutions(store: Store, name: str) -> Iterator[Any]:
+    """The rows of a named SELECT query as tuples of terms, in the order of its variables."""
+    result = store.query(load_query(name).text)
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError(f"query {name} is not a SELECT query")
+    return iter(result)
+
+
+class IndexBuilder:
+    """Reads the store with the ``index_*`` queries and writes the index into ``db``."""
+
+    def __init__(
+        self,
+        store: Store,
+        db: sqlite3.Connection,
+        base_iri: str,
+        languages: Sequence[str],
+        vocab: Vocabulary,
+    ):
         self.store = store
+        self.db = db
         self.base_iri = base_iri
         self.prefix = entity_prefix(base_iri)
         self.languages = tuple(languages) or ("en",)
@@ -104,18 +138,19 @@ class _Builder:
         self.vocab = vocab
         self.ids: dict[str, int] = {}
         self.kinds: dict[int, tuple[str, str]] = {}
-        self.asserted: dict[int, set[str]] = defaultdict(set)
-        self.labels: dict[int, dict[tuple[Text, bool], None]] = defaultdict(dict)
-        self.facets: set[tuple[str, str, int]] = set()
+        self.labels: dict[int, list[Label]] = {}
+        self.label_count = 0
         self.synthesized: dict[int, dict[str, Text]] = defaultdict(dict)
         self.years: dict[int, str] = {}
         self._display: dict[tuple[int, str], Text] = {}
-        self._sort_keys: dict[tuple[int, str], str] = {}
-        self.links: set[tuple[int, int, str]] = set()
-        self.graph_subjects: set[tuple[str, int]] = set()
         self.located: set[tuple[int, int]] = set()
-        self.members: dict[str, set[str]] = defaultdict(set)
+        self.members: dict[str, set[int | str]] = defaultdict(set)
         self.overview: dict[str, Any] = {}
+        self._strings: dict[str, str] = {}
+
+    def _once(self, text: str) -> str:
+        """``text``, the same string object every time (classes, properties, graphs repeat)."""
+        return self._strings.setdefault(text, text)
 
     def entity(self, iri: str) -> int | None:
         if iri in self.ids:
@@ -127,71 +162,107 @@ class _Builder:
             return None
         number = len(self.ids) + 1
         self.ids[iri] = number
-        self.kinds[number] = (ref.kind, ref.slug)
+        self.kinds[number] = (self._once(ref.kind), ref.slug)
         return number
 
+    def _add_label(self, number: int, label: Label) -> None:
+        found = self.labels.get(number)
+        if found is None:
+            self.labels[number] = [label]
+        elif label not in found:
+            found.append(label)
+        else:
+            return
+        self.label_count += 1
+
     def collect(self) -> None:
-        for row in _rows(self.store, "index_entities"):
-            if isinstance(row["type"], ox.NamedNode) and row["type"].value.startswith(MKG):
-                # every typed thing counts on the home page, under the base or not
-                self.members[row["type"].value].add(str(row["entity"]))
-            number = self.entity(row["entity"].value)
-            if number is not None and isinstance(row["type"], ox.NamedNode):
-                self.asserted[number].add(row["type"].value)
-                self.facets.add(("type", row["type"].value, number))
-        for row in _rows(self.store, "index_labels"):
-            number = self.entity(row["entity"].value)
-            label = row["label"]
+        """Read entities, names, facets, links and graph subjects (in this order)."""
+        entities = _solutions(self.store, "index_entities")
+        self.db.executemany("INSERT INTO raw_types VALUES (?, ?)", self._types(entities))
+        self.db.execute("INSERT INTO raw_facets SELECT 'type', class, entity FROM raw_types")
+        for entity, label, pref in _solutions(self.store, "index_labels"):
+            number = self.entity(entity.value)
             if number is None or not isinstance(label, ox.Literal) or not label.value.strip():
                 continue
-            text = Text(label.value, label.language or "")
-            self.labels[number][(text, row["pref"].value == "true")] = None
+            lang = self._once(label.language or "")
+            self._add_label(number, (label.value, lang, pref.value == "true"))
         self._collect_facets()
-        for row in _rows(self.store, "index_links"):
-            target = self.ids.get(row["o"].value)
-            source = self.ids.get(row["s"].value) if target is not None else None
-            if source is not None and target is not None:
-                self.links.add((target, source, row["p"].value))
-        for row in _rows(self.store, "index_graph_subjects"):
-            subject = self.ids.get(row["s"].value)
-            if subject is not None:
-                self.graph_subjects.add((row["graph"].value, subject))
+        links = _solutions(self.store, "index_links")
+        self.db.executemany("INSERT INTO raw_links VALUES (?, ?, ?)", self._links(links))
+        self.db.executemany(
+            "INSERT INTO raw_graph_subjects VALUES (?, ?)",
+            self._graph_subjects(_solutions(self.store, "index_graph_subjects")),
+        )
+
+    def _types(self, rows: Iterable[Any]) -> Iterator[tuple[int, str]]:
+        for entity, kind in rows:
+            number = self.entity(entity.value)
+            if isinstance(kind, ox.NamedNode):
+                cls = self._once(kind.value)
+                if cls.startswith(MKG):
+                    # every typed thing counts on the home page, under the base or not
+                    self.members[cls].add(str(entity) if number is None else number)
+                if number is not None:
+                    yield number, cls
+
+    def _links(self, rows: Iterable[Any]) -> Iterator[tuple[int, int, str]]:
+        ids = self.ids
+        for subject, prop, obj in rows:
+            target = ids.get(obj.value)
+            if target is not None:
+                source = ids.get(subject.value)
+                if source is not None:
+                    yield target, source, self._once(prop.value)
+
+    def _graph_subjects(self, rows: Iterable[Any]) -> Iterator[tuple[str, int]]:
+        ids = self.ids
+        for graph, subject in rows:
+            number = ids.get(subject.value)
+            if number is not None:
+                yield self._once(graph.value), number
 
     def _collect_facets(self) -> None:
         places: dict[str, tuple[str, str | None]] = {}
-        for row in _rows(self.store, "index_places"):
-            country = row.get("country")
-            places[row["place"].value] = (
-                row["kind"].value,
-                country.value if isinstance(country, ox.NamedNode) else None,
+        for place, kind, country in _solutions(self.store, "index_places"):
+            places[place.value] = (
+                self._once(kind.value),
+                self._once(country.value) if isinstance(country, ox.NamedNode) else None,
             )
-        for row in _rows(self.store, "index_where"):
-            number = self.entity(row["entity"].value)
-            where = row["where"].value
+        facets: list[tuple[str, str, int]] = []
+        for entity, where_term, via in _solutions(self.store, "index_where"):
+            number = self.entity(entity.value)
+            where = where_term.value
             place = self.ids.get(where) if number is not None else None
-            if place is not None and row["via"].value in ("location", "place"):
+            if place is not None and number is not None and via.value in ("location", "place"):
                 self.located.add((place, number))
             if number is None or where not in places:
                 continue
             kind, country = places[where]
-            self.facets.add((kind, where, number))
+            facets.append((kind, self._once(where), number))
             if kind == "city" and country:
-                self.facets.add(("country", country, number))
-        for row in _rows(self.store, "index_facet_values"):
-            number = self.entity(row["entity"].value)
+                facets.append(("country", country, number))
+            if len(facets) >= BATCH:
+                self.db.executemany("INSERT INTO raw_facets VALUES (?, ?, ?)", facets)
+                facets.clear()
+        for entity, facet_term, value_term in _solutions(self.store, "index_facet_values"):
+            number = self.entity(entity.value)
             if number is None:
                 continue
-            facet, value = row["facet"].value, row["value"].value
+            facet, value = self._once(facet_term.value), value_term.value
             if facet == "year":
                 match = _YEAR.match(value)
                 if match is None:
                     continue
                 value = match.group(0)
                 self.years[number] = min(value, self.years.get(number, value))
-            self.facets.add((facet, value, number))
+            facets.append((facet, self._once(value), number))
+            if len(facets) >= BATCH:
+                self.db.executemany("INSERT INTO raw_facets VALUES (?, ?, ?)", facets)
+                facets.clear()
+        self.db.executemany("INSERT INTO raw_facets VALUES (?, ?, ?)", facets)
 
     def preferred(self, number: int) -> list[Text]:
-        return [text for text, pref in self.labels.get(number, {}) if pref]
+        return [Text(value, lang) for value, lang, pref in self.labels.get(number, ()) if pref]
 
     def display(self, number: int, lang: str) -> Text:
         key = (number, lang)
@@ -209,10 +280,10 @@ class _Builder:
     def role_names(self) -> None:
         """Give roles without a label of their own their sentence as a name, per language."""
         parts: dict[str, dict[str, Term]] = defaultdict(dict)
-        for row in _rows(self.store, "index_roles"):
-            name = _MKG_ROLE_LINKS.get(lexical(row["link"]))
+        for role_term, link, value in _solutions(self.store, "index_roles"):
+            name = _MKG_ROLE_LINKS.get(lexical(link))
             if name is not None:
-                parts[lexical(row["role"])].setdefault(name, row["value"])
+                parts[lexical(role_term)].setdefault(name, value)
         role_rows: list[dict[str, Term]] = []
         for role, found in parts.items():
             number = self.entity(role)
@@ -224,6 +295,7 @@ class _Builder:
             if year:
                 parts_row["start"] = ox.Literal(year)
             role_rows.append(parts_row)
+        del parts
         facts = role_facts(role_rows)
         for lang, chain in self.chains.items():
 
@@ -241,11 +313,11 @@ class _Builder:
         """Name derived partnerships (unlabelled) after their two institutions and kind."""
         members: dict[str, list[str]] = defaultdict(list)
         kinds: dict[str, str] = {}
-        for row in _rows(self.store, "index_partnerships"):
+        for row in select_rows(self.store.query(load_query("index_partnerships").text)):
             partnership = lexical(row["partnership"])
             members[partnership].append(lexical(row["member"]))
             if "kind" in row:
-                kinds[partnership] = lexical(row["kind"])
+                kinds[partnership] = self._once(lexical(row["kind"]))
         for partnership, found in members.items():
             number = self.entity(partnership)
             if number is None or self.preferred(number):
@@ -263,32 +335,18 @@ class _Builder:
         """Index the synthesized names (roles, partnerships) as preferred names for search."""
         for number, by_lang in self.synthesized.items():
             for text in by_lang.values():
-                self.labels[number][(text, True)] = None
+                self._add_label(number, (text.value, self._once(text.lang), True))
 
     def summarise(self) -> None:
         """The home page's overview (:func:`museumkg.index.overview.build_overview`)."""
         counts = {cls: len(found) for cls, found in self.members.items()}
         labels = {cls: self.vocab.label(cls, ("en",)).value for cls in counts}
+        self.members.clear()
         self.overview = build_overview(self.store, counts, labels)
 
-    def write(self, path: Path) -> IndexStats:
-        if path.exists():
-            path.unlink()
-        db = sqlite3.connect(path)
-        try:
-            # a new file in a folder that lands atomically: no journal needed while writing
-            db.execute("PRAGMA journal_mode = OFF")
-            db.execute("PRAGMA synchronous = OFF")
-            db.executescript(SCHEMA)
-            self._write(db)
-            db.commit()  # written once, in key order where it matters: no VACUUM needed
-        finally:
-            db.close()
-        return IndexStats(
-            len(self.ids), sum(len(v) for v in self.labels.values()), len(self.facets)
-        )
-
-    def _write(self, db: sqlite3.Connection) -> None:
+    def write(self) -> IndexStats:
+        """Write every table from what was collected; the caller commits."""
+        db = self.db
         meta = {"layout": INDEX_LAYOUT, "base_iri": self.base_iri}
         meta["languages"] = ",".join(self.languages)
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
@@ -304,86 +362,64 @@ class _Builder:
             "INSERT INTO slugs_fts(rowid, words) VALUES (?, ?)",
             ((n, f"{kind} {latin(slug)}") for n, (kind, slug) in self.kinds.items()),
         )
-        label_rows = []
-        for number, entries in self.labels.items():
-            for text, pref in entries:
-                folded, latin_form, loose_form = forms(text.value)
-                label_rows.append(
-                    (number, text.value, text.lang, int(pref), folded, latin_form, loose_form)
-                )
-        db.executemany(
-            "INSERT INTO labels VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ((i, *row[:6]) for i, row in enumerate(label_rows, start=1)),
+        self._write_labels()
+        labels = db.execute(
+            "SELECT l.id, l.entity, l.text, f.loose FROM labels l "
+            "JOIN labels_fts f ON f.rowid = l.id ORDER BY l.id"
         )
-        db.executemany(
-            "INSERT INTO labels_fts(rowid, latin, loose) VALUES (?, ?, ?)",
-            ((i, row[5], row[6]) for i, row in enumerate(label_rows, start=1)),
-        )
-        write_match_tables(
-            db,
-            ((i, row[0], row[1], row[6]) for i, row in enumerate(label_rows, start=1)),
-            {n: kind for n, (kind, _slug) in self.kinds.items()},
-        )
-        for lang in self.languages:
-            db.executemany(
-                "INSERT INTO names VALUES (?, ?, ?, ?, ?)",
-                (self._name_row(n, lang) for n in self.kinds),
-            )
-        self._write_types(db)
-        db.executemany("INSERT INTO facets VALUES (?, ?, ?)", sorted(self.facets))
+        write_match_tables(db, labels, {n: kind for n, (kind, _slug) in self.kinds.items()})
+        db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?)", self._name_rows())
+        write_types(db, self._catalog_superclasses)
+        facets = write_facets(db)
         db.executemany("INSERT INTO located VALUES (?, ?)", sorted(self.located))
         db.execute(
             "INSERT INTO facet_counts SELECT t.class, f.facet, f.value, COUNT(*) "
             "FROM types t JOIN facets f ON f.entity = t.entity GROUP BY t.class, f.facet, f.value"
         )
-        first = self.languages[0]
-        # the two largest tables, inserted in primary-key order: appends, not random B-tree
-        # inserts (at 10^6 triples, 1.4 M links)
-        db.executemany(
-            "INSERT INTO links VALUES (?, ?, ?, ?)",
-            sorted((t, self._sort_key(s, first), s, p) for t, s, p in self.links),
-        )
-        db.executemany(
-            "INSERT INTO graph_subjects VALUES (?, ?, ?)",
-            sorted((g, self._sort_key(n, first), n) for g, n in self.graph_subjects),
-        )
+        write_links(db, self.languages[0])
+        return IndexStats(len(self.ids), self.label_count, int(facets))
 
-    def _sort_key(self, number: int, lang: str) -> str:
-        key = (number, lang)
-        found = self._sort_keys.get(key)
-        if found is None:  # one fold per entity and language (links repeat their sources)
-            found = self._sort_keys[key] = fold(self.display(number, lang).value)
-        return found
+    def _write_labels(self) -> None:
+        """The labels and their full-text rows, numbered in the order they were collected."""
+        numbered = enumerate(
+            ((number, label) for number, entries in self.labels.items() for label in entries),
+            start=1,
+        )
+        while batch := list(itertools.islice(numbered, BATCH)):
+            rows = []
+            fts = []
+            for i, (number, (value, lang, pref)) in batch:
+                folded, latin_form, loose_form = forms(value)
+                rows.append((i, number, value, lang, int(pref), folded, latin_form))
+                fts.append((i, latin_form, loose_form))
+            self.db.executemany("INSERT INTO labels VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            self.db.executemany("INSERT INTO labels_fts(rowid, latin, loose) VALUES (?, ?, ?)", fts)
 
-    def _name_row(self, number: int, lang: str) -> tuple[int, str, str, str, str]:
-        text = self.display(number, lang)
-        return (number, lang, text.value, text.lang, self._sort_key(number, lang))
+    def _name_rows(self) -> Iterator[tuple[int, str, str, str, str]]:
+        """Each entity's display name and sort key per language, in key order.
 
-    def _write_types(self, db: sqlite3.Connection) -> None:
-        rows: dict[tuple[str, int], int] = {}
-        for number, classes in self.asserted.items():
-            for cls in classes:
-                rows[(cls, number)] = 1
-                for parent in self.vocab.superclasses(cls):
-                    if parent.startswith(MKG):  # listings and filters are by catalog class
-                        rows.setdefault((parent, number), 0)
-        db.executemany(
-            "INSERT INTO types VALUES (?, ?, ?)", ((c, n, a) for (c, n), a in rows.items())
-        )
-        db.execute(
-            "INSERT INTO class_counts SELECT class, COUNT(*), SUM(asserted) FROM types "
-            "GROUP BY class"
-        )
-        db.execute(
-            "INSERT INTO listing SELECT t.class, n.lang, n.sort_key, t.entity "
-            "FROM types t JOIN names n ON n.entity = t.entity"
-        )
+        The last use of the display names: each is dropped from the cache once written.
+        """
+        for number in sorted(self.kinds):
+            previous: tuple[str, str] | None = None
+            for lang in self.languages:
+                text = self.display(number, lang)
+                self._display.pop((number, lang), None)
+                if previous is None or previous[0] != text.value:
+                    previous = (text.value, fold(text.value))
+                yield (number, lang, text.value, text.lang, previous[1])
+
+    def _catalog_superclasses(self, cls: str) -> list[str]:
+        """Superclasses that listings and filters use: the catalog's (``mkg:``) ones."""
+        return [parent for parent in self.vocab.superclasses(cls) if parent.startswith(MKG)]
 
 
 def build_index(
     store: Store, path: Path, *, base_iri: str, languages: Sequence[str], ontology_graph: str
 ) -> IndexStats:
     """Write the catalog index of ``store`` to ``path`` (replacing any file there).
+
+    A failed build leaves no file.
 
     Args:
         store: the catalog to index (read with the ``index_*`` queries).
@@ -400,10 +436,21 @@ def build_index(
     0
     """
     vocab = read_vocabulary(store, ontology_graph)
-    builder = _Builder(store, base_iri, languages, vocab)
-    builder.collect()
-    builder.role_names()
-    builder.partnership_names()
-    builder.name_synthesized()
-    builder.summarise()
-    return builder.write(path)
+    if path.exists():
+        path.unlink()
+    db = open_new_index(path, SCHEMA)
+    try:
+        builder = IndexBuilder(store, db, base_iri, languages, vocab)
+        builder.collect()
+        builder.role_names()
+        builder.partnership_names()
+        builder.name_synthesized()
+        builder.summarise()
+        stats = builder.write()
+        db.commit()  # written once, in key order where it matters: no VACUUM needed
+    except BaseException:
+        db.close()
+        path.unlink(missing_ok=True)
+        raise
+    db.close()
+    return stats
