@@ -1,4 +1,4 @@
-"""Content negotiation: a small, strict-enough ``Accept`` parser and the format table.
+"""Content negotiation: a small, strict-enough ``Accept`` parser over the format table.
 
 ``best_match`` follows RFC 9110 section 12.5.1: each offered media type takes the quality of the
 *most specific* media range that matches it (``text/html;level=1`` > ``text/html`` >
@@ -14,16 +14,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-#: Format names used in ``?format=`` and suffixes → the media type each one answers with.
-MEDIA_TYPES: dict[str, str] = {
-    "html": "text/html",
-    "json": "application/json",
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "nt": "application/n-triples",
-    "rdf": "application/rdf+xml",
-    "text": "text/plain",
-}
+from museumkg.formats import page_media_types
+
+#: Format names used in ``?format=`` and suffixes → the media type each one answers with
+#: (the ``page`` names of :data:`museumkg.formats.FORMATS`).
+MEDIA_TYPES: dict[str, str] = page_media_types()
 
 
 class UnknownFormat(ValueError):

@@ -14,18 +14,14 @@ import pyoxigraph as ox
 from museumkg.build.curation import check_files, import_files, recover
 from museumkg.build.pipeline import build_catalog, check_catalog, is_stale
 from museumkg.config import Settings
+from museumkg.formats import FORMATS
 from museumkg.namespaces import PREFIXES
 from museumkg.problems import ProblemsFound
-from museumkg.store import QuerySyntaxError, StoreError, catalog, is_graph_result
+from museumkg.store import QuerySyntaxError, StoreError, catalog, is_graph_result, rdf_format
 
 #: ``museumkg query --format`` choices → pyoxigraph result formats.
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
+RESULT_FORMATS = {f.result_names[0]: f.results for f in FORMATS if f.results}
+GRAPH_FORMATS = {name: rdf_format(name) for name in ("ttl", "nt")}
 
 
 def _settings(ctx: click.Context) -> Settings:

@@ -20,23 +20,18 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from museumkg.formats import rdf_formats
 from museumkg.iris import KINDS, entity_prefix
 from museumkg.namespaces import PREFIXES
 from museumkg.queries import load_query
 from museumkg.store import Store, StoreError
 
 #: Format names (URL suffixes) of the RDF twins → media type.
-RDF_MEDIA_TYPES: dict[str, str] = {
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "nt": "application/n-triples",
-    "rdf": "application/rdf+xml",
-}
+RDF_MEDIA_TYPES: dict[str, str] = {f.page: f.media_type for f in rdf_formats() if f.page}
 
+#: Those pyoxigraph writes (JSON-LD is compacted with the catalog's context instead).
 _OX_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "rdf": ox.RdfFormat.RDF_XML,
+    f.page: f.rdf for f in rdf_formats() if f.page and f.rdf and f.rdf != ox.RdfFormat.JSON_LD
 }
 
 DESCRIPTION_QUERIES = ("describe_own", "describe_labels", "describe_incoming")

@@ -39,6 +39,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
+from museumkg.formats import dumps
 from museumkg.namespaces import PREFIXES, XSD
 from museumkg.release.jsonld_compact import Compactor, UnsupportedContext
 from museumkg.store import Store, select_rows
@@ -75,19 +76,11 @@ class DumpFormat:
     rdf_format: ox.RdfFormat
 
 
-#: The dump formats, in the order the downloads page lists them.
+#: The dump formats, in the order the downloads page lists them (from :mod:`museumkg.formats`).
 FORMATS: dict[str, DumpFormat] = {
-    f.name: f
-    for f in (
-        DumpFormat("ttl", "Turtle", "text/turtle", "ttl", False, ox.RdfFormat.TURTLE),
-        DumpFormat("nt", "N-Triples", "application/n-triples", "nt", False, ox.RdfFormat.N_TRIPLES),
-        DumpFormat("nq", "N-Quads", "application/n-quads", "nq", True, ox.RdfFormat.N_QUADS),
-        DumpFormat("trig", "TriG", "application/trig", "trig", True, ox.RdfFormat.TRIG),
-        DumpFormat(
-            "jsonld", "JSON-LD 1.1", "application/ld+json", "jsonld", True, ox.RdfFormat.JSON_LD
-        ),
-        DumpFormat("rdfxml", "RDF/XML", "application/rdf+xml", "rdf", False, ox.RdfFormat.RDF_XML),
-    )
+    f.dump: DumpFormat(f.dump, f.label, f.media_type, f.suffixes[0], f.dataset, f.rdf)
+    for f in dumps()
+    if f.dump and f.rdf
 }
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from museumkg.formats import dumps
 from museumkg.namespaces import DCAT, DCTERMS, FOAF, OWL, PREFIXES, RDF, VOID, XSD
 from museumkg.queries import load_query
 from museumkg.store import Store, select_rows
@@ -56,14 +57,7 @@ EXTERNAL = {
 }
 
 #: W3C format IRIs (for dcterms:conformsTo and void:feature), by dump format name.
-W3C_FORMATS = {
-    "ttl": "Turtle",
-    "nt": "N-Triples",
-    "nq": "N-Quads",
-    "trig": "TriG",
-    "jsonld": "JSON-LD",
-    "rdfxml": "RDF_XML",
-}
+W3C_FORMATS = {f.dump: f.w3c for f in dumps() if f.dump and f.w3c}
 
 
 @dataclass

@@ -1,10 +1,11 @@
 """Query results as bytes in every format the endpoint offers: one table, one writer per row.
 
-:data:`RESULT_FORMATS` is the single table of result formats. SELECT and ASK answers
-(``kind="solutions"``) come as SPARQL 1.1 Query Results JSON, XML, CSV or TSV; CONSTRUCT and
-DESCRIBE answers (``kind="graph"``) as Turtle, JSON-LD (compacted with the catalog's context,
-never fetched), N-Triples, RDF/XML, N-Quads or TriG. Each row says its media type, the names a
-``?format=`` link may use, and its W3C format IRI (for the service description).
+:data:`RESULT_FORMATS` is the table of result formats, read from :mod:`museumkg.formats`.
+SELECT and ASK answers (``kind="solutions"``) come as SPARQL 1.1 Query Results JSON, XML, CSV
+or TSV; CONSTRUCT and DESCRIBE answers (``kind="graph"``) as Turtle, JSON-LD (compacted with
+the catalog's context, never fetched), N-Triples, RDF/XML, N-Quads or TriG. Each row says its
+media type, the names a ``?format=`` link may use, and its W3C format IRI (for the service
+description).
 
 SELECT rows are capped: :func:`write_result` reads at most ``max_rows`` rows, and when more
 were there it marks the answer truncated. SPARQL JSON then carries one extra top-level key,
@@ -25,15 +26,12 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from museumkg.formats import FORMATS, GRAPH, SOLUTIONS
 from museumkg.namespaces import PREFIXES, XSD
 from museumkg.store import QueryResult, StoreError, Term
 
 _XSD_STRING = f"{XSD}string"
-_FORMATS_NS = "http://www.w3.org/ns/formats/"
 _SRX = "http://www.w3.org/2005/sparql-results#"
-
-SOLUTIONS = "solutions"  # SELECT and ASK
-GRAPH = "graph"  # CONSTRUCT and DESCRIBE
 
 
 @dataclass(frozen=True)
@@ -58,64 +56,19 @@ class ResultFormat:
         return (self.media_type, *(a for a in self.aliases if "/" in a))
 
 
-#: The one table of result formats, in the server's order of preference per kind.
-RESULT_FORMATS: tuple[ResultFormat, ...] = (
+#: The result formats, in the server's order of preference per kind (from
+#: :data:`museumkg.formats.FORMATS`, whose ``result_names`` name them).
+RESULT_FORMATS: tuple[ResultFormat, ...] = tuple(
     ResultFormat(
-        "json",
-        SOLUTIONS,
-        "application/sparql-results+json",
-        f"{_FORMATS_NS}SPARQL_Results_JSON",
-        ("srj", "sparql-results+json", "application/json"),
-    ),
-    ResultFormat(
-        "xml",
-        SOLUTIONS,
-        "application/sparql-results+xml",
-        f"{_FORMATS_NS}SPARQL_Results_XML",
-        ("srx", "sparql-results+xml", "application/xml", "text/xml"),
-    ),
-    ResultFormat("csv", SOLUTIONS, "text/csv", f"{_FORMATS_NS}SPARQL_Results_CSV", (), True),
-    ResultFormat(
-        "tsv",
-        SOLUTIONS,
-        "text/tab-separated-values",
-        f"{_FORMATS_NS}SPARQL_Results_TSV",
-        ("tab-separated-values",),
-        True,
-    ),
-    ResultFormat(
-        "ttl",
-        GRAPH,
-        "text/turtle",
-        f"{_FORMATS_NS}Turtle",
-        ("turtle", "application/x-turtle"),
-        True,
-    ),
-    ResultFormat(
-        "jsonld",
-        GRAPH,
-        "application/ld+json",
-        f"{_FORMATS_NS}JSON-LD",
-        ("json-ld", "json", "application/json"),
-    ),
-    ResultFormat(
-        "nt",
-        GRAPH,
-        "application/n-triples",
-        f"{_FORMATS_NS}N-Triples",
-        ("ntriples", "n-triples", "text/plain"),
-    ),
-    ResultFormat(
-        "rdfxml",
-        GRAPH,
-        "application/rdf+xml",
-        f"{_FORMATS_NS}RDF_XML",
-        ("rdf", "xml", "rdf+xml", "rdf/xml", "application/xml"),
-    ),
-    ResultFormat(
-        "nq", GRAPH, "application/n-quads", f"{_FORMATS_NS}N-Quads", ("nquads", "n-quads")
-    ),
-    ResultFormat("trig", GRAPH, "application/trig", f"{_FORMATS_NS}TriG"),
+        f.result_names[0],
+        str(f.result_kind),
+        f.media_type,
+        f.format_iri or "",
+        f.result_names[1:],
+        f.charset,
+    )
+    for f in FORMATS
+    if f.result_kind and f.result_names
 )
 
 
@@ -267,21 +220,14 @@ _SOLUTION_WRITERS: dict[str, Callable[[list[str], list[tuple[Term | None, ...]],
     "csv": _write_csv,
     "tsv": _write_tsv,
 }
-_BOOLEAN_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
+_BOOLEAN_FORMATS = {f.result_names[0]: f.results for f in FORMATS if f.results}
 
 # --- CONSTRUCT / DESCRIBE ---------------------------------------------------------------------
 
 _GRAPH_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
+    f.result_names[0]: f.rdf
+    for f in FORMATS
+    if f.result_kind == GRAPH and f.rdf and f.rdf != ox.RdfFormat.JSON_LD
 }
 _WITH_PREFIXES = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML}
 

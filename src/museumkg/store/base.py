@@ -15,23 +15,13 @@ from typing import IO, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
+from museumkg.formats import store_names
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
-#: File extensions and format names → pyoxigraph formats; the single table of RDF formats.
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdf": ox.RdfFormat.RDF_XML,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "owl": ox.RdfFormat.RDF_XML,
-}
+#: File extensions and format names → pyoxigraph formats (from :mod:`museumkg.formats`).
+RDF_FORMATS: dict[str, ox.RdfFormat] = store_names()
 
 
 def rdf_format(name: str) -> ox.RdfFormat:

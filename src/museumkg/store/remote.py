@@ -52,6 +52,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from museumkg.formats import rdf_formats
 from museumkg.store.base import (
     Capabilities,
     GraphName,
@@ -94,10 +95,7 @@ def request_deadline(seconds: float) -> Iterator[None]:
 
 
 _GRAPH_RESULT = ("CONSTRUCT", "DESCRIBE")
-_GRAPH_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-}
+_GRAPH_FORMATS = {f.media_type: f.rdf for f in rdf_formats() if f.rdf}
 _EMPTY_GRAPH = "urn:x-museumkg:empty-default-graph"
 _RETRIES = 3
 #: Bodies larger than this are sent already authenticated (see museumkg.store.http_auth).
