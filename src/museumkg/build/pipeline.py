@@ -183,6 +183,7 @@ def build_catalog(
             built_at=built_at.isoformat(),
             changed=changed,
         )
+        say(_summary(store))
         manifest = Manifest(
             version=version,
             inputs_hash=digest,
@@ -247,6 +248,18 @@ def complete_store(
     if "release" in steps:
         # last: the dumps, VoID and the diff from the serving release, in work_dir/dumps
         publish_release(store, work_dir, settings, version, built_at, say)
+
+
+def _summary(store: Store) -> str:
+    """One line: institutions, programs and people (every subclass), and strong links."""
+    for row in select_rows(store.query(load_query("catalog_summary").text)):
+        n = {key: int(term.value) for key, term in row.items()}
+        return (
+            f"catalog: {n.get('institutions', 0)} institutions, {n.get('programs', 0)} "
+            f"programs, {n.get('people', 0)} people; partnership network: "
+            f"{n.get('links', 0)} strong links (mkg:partnerOf pairs)"
+        )
+    return "catalog: empty"
 
 
 def _class_counts(store: Store) -> dict[str, int]:
