@@ -23,10 +23,10 @@ from museumkg.config import PROJECT_DIR, Settings
 from museumkg.network.metrics import add_network_metrics
 from museumkg.network.rederive import ChangedSources, derive_step
 from museumkg.problems import Problem, ProblemsFound, errors_only
-from museumkg.queries import load_query
+from museumkg.queries import named_rows
 from museumkg.records.files import RecordFile, discover, inputs_hash, parse_record
 from museumkg.release.assemble import publish_release
-from museumkg.store import EmbeddedStore, Store, catalog, select_rows
+from museumkg.store import EmbeddedStore, Store, catalog
 from museumkg.store.catalog import Manifest
 from museumkg.testhooks import pause_point
 
@@ -263,7 +263,7 @@ def _summary(store: Store) -> str:
 
 
 def _class_counts(store: Store) -> dict[str, int]:
-    rows = select_rows(store.query(load_query("class_counts").text))
+    rows = named_rows(store, "class_counts")
     return {row["class"].value: int(row["count"].value) for row in rows}
 
 

@@ -19,8 +19,8 @@ from museumkg.index.catalog_index import FACETS, CatalogIndex
 from museumkg.index.vocab import Vocabulary, local_name
 from museumkg.namespaces import MKG
 from museumkg.paging import decode_cursor, encode_cursor
-from museumkg.queries import load_query
-from museumkg.store import Store, select_rows
+from museumkg.queries import named_rows
+from museumkg.store import Store
 from museumkg.store.terms import lexical
 
 #: Entities per listing page.
@@ -196,7 +196,7 @@ def class_listing(
 
 def topic_tree(store: Store, index: CatalogIndex, chain: Sequence[str]) -> list[dict[str, Any]]:
     """Each topic scheme with its topics as a tree (``skos:broader``), with program counts."""
-    rows = list(select_rows(store.query(load_query("topic_tree").text)))
+    rows = named_rows(store, "topic_tree")
     topics: dict[str, dict[str, Any]] = {}
     for row in rows:
         entry = topics.setdefault(lexical(row["topic"]), {"schemes": set(), "broader": set()})

@@ -20,8 +20,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from museumkg.queries import load_query
-from museumkg.store import Store, Term, select_rows
+from museumkg.queries import named_rows
+from museumkg.store import Store, Term
 from museumkg.store.catalog import Manifest
 from museumkg.store.terms import lexical
 
@@ -71,10 +71,6 @@ def _plain(row: dict[str, Term], names: dict[str, str]) -> Row:
     return {key: lexical(row[var]) for var, key in names.items() if var in row}
 
 
-def _rows(store: Store, name: str) -> list[dict[str, Term]]:
-    return list(select_rows(store.query(load_query(name).text)))
-
-
 def class_counts(members: Mapping[str, int], labels: Mapping[str, str]) -> list[Row]:
     """Entities per catalog class, most numerous first (then by IRI).
 
@@ -108,7 +104,7 @@ def newest_sources(store: Store) -> list[Row]:
         "publisherLabel": "publisher_label",
     }
     seen: dict[str, Row] = {}
-    for row in _ordered(_rows(store, "newest_sources")):
+    for row in _ordered(named_rows(store, "newest_sources")):
         plain = _plain(row, names)
         iri = str(plain["iri"])
         title = row["title"]
@@ -132,7 +128,7 @@ def _ordered(rows: Iterable[dict[str, Term]]) -> list[dict[str, Term]]:
 
 def source_total(store: Store) -> int:
     """How many source documents (with a title, in their own graph) the catalog has."""
-    rows = _rows(store, "source_total")
+    rows = named_rows(store, "source_total")
     return int(lexical(rows[0]["n"])) if rows and "n" in rows[0] else 0
 
 
@@ -148,7 +144,7 @@ def newest_programs(store: Store) -> list[Row]:
     # One row per program: the union default graph repeats a triple stated in several graphs
     # (a place labelled by the seed source and by the gazetteer), multiplying solutions.
     programs: dict[str, Row] = {}
-    for row in _rows(store, "newest_programs"):
+    for row in named_rows(store, "newest_programs"):
         plain = _plain(row, names)
         programs.setdefault(str(plain["iri"]), plain)
     return list(programs.values())

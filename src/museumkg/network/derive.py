@@ -28,7 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from museumkg.namespaces import MKG, RDF
-from museumkg.queries import parse_header
+from museumkg.queries import header_fields, parse_header
 from museumkg.store import Store, StoreError, select_rows
 
 #: The rule a partnership node names as its own (``mkg:derivedByRule``) made this statement.
@@ -99,19 +99,7 @@ def rule_header(text: str) -> list[tuple[str, str]]:
     >>> rule_header("# summary: a\\n# why: b\\n#   c\\nCONSTRUCT {}")
     [('summary', 'a'), ('why', 'b c')]
     """
-    fields: list[tuple[str, str]] = []
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped.startswith("#"):
-            break
-        body = stripped.lstrip("#")
-        key, sep, value = body.partition(":")
-        if sep and not body.startswith("  ") and key.strip() and " " not in key.strip():
-            fields.append((key.strip().lower(), value.strip()))
-        elif fields and body.strip():
-            name, previous = fields[-1]
-            fields[-1] = (name, f"{previous} {body.strip()}")
-    return fields
+    return [(key, " ".join(lines)) for key, lines in header_fields(text)]
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,8 @@ import pyoxigraph as ox
 
 from museumkg.iris import parse_entity_iri
 from museumkg.namespaces import MKG
-from museumkg.queries import load_query
-from museumkg.store import Store, Term, select_rows
+from museumkg.queries import named_rows
+from museumkg.store import Store, Term
 
 T = TypeVar("T")
 
@@ -276,10 +276,6 @@ def read_network(path: Path) -> Network:
         raise ValueError(f"{path} is not a network file: {err}") from err
 
 
-def _rows(store: Store, name: str) -> list[dict[str, Term]]:
-    return list(select_rows(store.query(load_query(name).text)))
-
-
 def _year(term: Term | None) -> int | None:
     text = term.value if isinstance(term, ox.Literal) else ""
     return int(text) if len(text) == 4 and text.isdigit() else None
@@ -300,14 +296,14 @@ def load_network(store: Store, base_iri: str) -> Network:
     []
     """
     items: dict[str, dict[str, Evidence]] = defaultdict(dict)
-    for row in _rows(store, "network_evidence"):
+    for row in named_rows(store, "network_evidence"):
         node, item = row["partnership"].value, row["item"].value
         year = _year(row.get("year"))
         known = items[node].get(item)
         if known is None or (year is not None and (known.year is None or year < known.year)):
             items[node][item] = Evidence(item, year, is_program=True)
     links: list[Link] = []
-    for row in _rows(store, "network_partnerships"):
+    for row in named_rows(store, "network_partnerships"):
         kind = kind_slug(row["kind"].value)
         if kind is None:
             continue
@@ -320,7 +316,7 @@ def load_network(store: Store, base_iri: str) -> Network:
     links.sort(key=lambda link: (link.a, link.b, link.kind))
 
     institutions: dict[str, Institution] = {}
-    for row in _rows(store, "network_institutions"):
+    for row in named_rows(store, "network_institutions"):
         iri = row["org"].value
         org = institutions.get(iri)
         if org is None:
@@ -336,7 +332,7 @@ def load_network(store: Store, base_iri: str) -> Network:
         # a class the institution also has a subclass of says nothing more: keep the specific
         if len(org.types) > 1:
             org.types.discard(MKG + "Institution")
-    for row in _rows(store, "network_metrics"):
+    for row in named_rows(store, "network_metrics"):
         org = institutions.get(row["org"].value)
         if org is not None:
             org.metrics = {
@@ -346,10 +342,10 @@ def load_network(store: Store, base_iri: str) -> Network:
                 "community": int(row["community"].value),
             }
     topics: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(store, "network_program_topics"):
+    for row in named_rows(store, "network_program_topics"):
         topics[row["program"].value].add(row["topic"].value)
     names: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in _rows(store, "network_vocabulary"):
+    for row in named_rows(store, "network_vocabulary"):
         add_label(names[row["term"].value], row["label"])
     return Network(
         base_iri,

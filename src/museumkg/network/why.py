@@ -25,8 +25,8 @@ import pyoxigraph as ox
 from museumkg.iris import parse_entity_iri
 from museumkg.namespaces import MKG
 from museumkg.network.model import KINDS, STRONG_KINDS, Network, add_label, kind_slug, pick_label
-from museumkg.queries import load_query
-from museumkg.store import Store, Term, select_rows
+from museumkg.queries import named_rows
+from museumkg.store import Store, Term
 
 #: How many shortest chains the why page lists at most.
 MAX_CHAINS = 5
@@ -44,11 +44,6 @@ def languages_of(lang: str | Sequence[str] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys([t.lower() for t in tags if t] + ["en"]))
 
 
-def _rows(store: Store, name: str, **bindings: str) -> list[dict[str, Term]]:
-    terms = {k: ox.NamedNode(v) for k, v in bindings.items()}
-    return list(select_rows(store.query(load_query(name).text, bindings=terms)))
-
-
 def _text(row: dict[str, Term], name: str) -> str | None:
     term = row.get(name)
     return term.value if term is not None and not isinstance(term, ox.Triple) else None
@@ -64,7 +59,7 @@ def describe_institution(
     """
     labels: dict[str, str] = {}
     types: set[str] = set()
-    for row in _rows(store, "entity_names", entity=iri):
+    for row in named_rows(store, "entity_names", entity=iri):
         if "label" in row:
             add_label(labels, row["label"])
         if "type" in row:
@@ -77,7 +72,7 @@ def describe_institution(
 
 def _kind_names(store: Store) -> dict[str, dict[str, str]]:
     names: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in _rows(store, "partnership_kinds"):
+    for row in named_rows(store, "partnership_kinds"):
         add_label(names[row["kind"].value], row["label"])
     return names
 
@@ -100,7 +95,7 @@ def _evidence(store: Store, a: str, b: str, languages: Languages) -> dict[str, A
     """Partnership nodes between ``a`` and ``b``, with programs, sources and involvement."""
     kind_names = _kind_names(store)
     nodes: dict[str, dict[str, Any]] = {}
-    for row in _rows(store, "why_partnerships", a=a, b=b):
+    for row in named_rows(store, "why_partnerships", a=a, b=b):
         kind_iri = row["kind"].value
         rule = _text(row, "rule")
         nodes.setdefault(
@@ -119,7 +114,7 @@ def _evidence(store: Store, a: str, b: str, languages: Languages) -> dict[str, A
             },
         )
     program_labels: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in _rows(store, "why_programs", a=a, b=b):
+    for row in named_rows(store, "why_programs", a=a, b=b):
         node = nodes.get(row["partnership"].value)
         if node is None:
             continue
@@ -135,7 +130,7 @@ def _evidence(store: Store, a: str, b: str, languages: Languages) -> dict[str, A
         if "topic" in row:
             program["topics"].add(row["topic"].value)
     sources: dict[str, dict[str, Any]] = {}
-    for row in _rows(store, "why_sources", a=a, b=b):
+    for row in named_rows(store, "why_sources", a=a, b=b):
         iri = row["source"].value
         source = sources.setdefault(iri, {"iri": iri, "titles": {}, "issued": None, "link": None})
         if "title" in row:
@@ -149,7 +144,9 @@ def _evidence(store: Store, a: str, b: str, languages: Languages) -> dict[str, A
     # one row per language
     involved: dict[tuple[str | None, ...], dict[str, Any]] = {}
     rows = [
-        r for member in (a, b) for r in _rows(store, "why_involvement", a=a, b=b, member=member)
+        r
+        for member in (a, b)
+        for r in named_rows(store, "why_involvement", a=a, b=b, member=member)
     ]
     for row in rows:
         key = tuple(
@@ -359,7 +356,7 @@ def partners_of(
     kind_names = _kind_names(store)
     partners: dict[str, dict[str, Any]] = {}
     seen_nodes: set[tuple[str, str]] = set()
-    for row in _rows(store, "partners_of", org=iri):
+    for row in named_rows(store, "partners_of", org=iri):
         other = row["other"].value
         kind_iri = row["kind"].value
         partner = partners.setdefault(
@@ -375,7 +372,7 @@ def partners_of(
         if "item" in row:
             partner["items"].add(row["item"].value)
     names: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in _rows(store, "partner_names", org=iri):
+    for row in named_rows(store, "partner_names", org=iri):
         add_label(names[row["other"].value], row["label"])
     order = list(KINDS)
     result = []
@@ -515,7 +512,7 @@ def network_position(store: Store, iri: str) -> dict[str, Any] | None:
     """
     overall: dict[str, Any] | None = None
     years: list[dict[str, Any]] = []
-    for row in _rows(store, "institution_metrics", org=iri):
+    for row in named_rows(store, "institution_metrics", org=iri):
         values = {
             "degree": int(row["degree"].value),
             "weighted_degree": float(row["weightedDegree"].value),

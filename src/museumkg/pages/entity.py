@@ -38,8 +38,8 @@ from museumkg.pages.statements import (
     source_list,
 )
 from museumkg.paging import decode_cursor, encode_cursor
-from museumkg.queries import load_query
-from museumkg.store import Store, Term, select_rows
+from museumkg.queries import named_rows
+from museumkg.store import Store
 from museumkg.store.terms import lexical
 
 #: Incoming links per page.
@@ -54,15 +54,11 @@ STATEMENT_CAP = 5000
 _SAFE_IRI = re.compile(r"^[^\s<>\"{}|\\^`]+$")
 
 
-def _rows(store: Store, name: str, **bindings: Term) -> list[dict[str, Term]]:
-    return list(select_rows(store.query(load_query(name).text, bindings=bindings)))
-
-
 def store_names(store: Store, iri: str) -> list[Text]:
     """Every preferred name, title and label of ``iri`` in the store (``labels.rq``)."""
     return [
         Text(row["label"].value, row["label"].language or "")
-        for row in _rows(store, "labels", term=ox.NamedNode(iri))
+        for row in named_rows(store, "labels", term=ox.NamedNode(iri))
         if isinstance(row["label"], ox.Literal)
     ]
 
@@ -199,9 +195,9 @@ def roles(store: Store, iri: str, labeler: Labeler, *, is_role: bool) -> list[di
     """Roles played by, in or on behalf of ``iri`` (or, for a role, the role itself)."""
     lang = interface_language(labeler.chain)
     if is_role:
-        rows = _rows(store, "role_parts", role=ox.NamedNode(iri))
+        rows = named_rows(store, "role_parts", role=ox.NamedNode(iri))
     else:
-        rows = _rows(store, "entity_roles", entity=ox.NamedNode(iri))
+        rows = named_rows(store, "entity_roles", entity=ox.NamedNode(iri))
     facts = role_facts(rows)
     labeler.prefetch(part for f in facts for part in (f.agent, f.role_type, f.program, f.behalf))
     return [_role_dict(fact, labeler, lang) for fact in facts]
@@ -218,7 +214,7 @@ def role_count(index: CatalogIndex, iri: str) -> int:
 def partners(store: Store, iri: str, labeler: Labeler) -> list[dict[str, Any]]:
     """The institution's derived partnerships, strongest first, with their evidence."""
     merged: dict[str, dict[str, Any]] = {}
-    rows = _rows(store, "entity_partners", entity=ox.NamedNode(iri))
+    rows = named_rows(store, "entity_partners", entity=ox.NamedNode(iri))
     named = ("other", "kind", "rule", "program", "source")
     labeler.prefetch(lexical(row[name]) for row in rows for name in named if name in row)
     for row in rows:
@@ -313,11 +309,11 @@ def entity_page(
     vocab = vocabulary(store, settings.ontology_graph)
     shown_elsewhere: dict[str, Any] | None = None
     if elsewhere is None:
-        statement_rows = _rows(store, "entity_statements", entity=node)
+        statement_rows = named_rows(store, "entity_statements", entity=node)
     else:
         prop = ox.NamedNode(elsewhere)
-        statement_rows = _rows(store, "entity_statements_omit", entity=node, omit=prop)
-        counted = _rows(store, "entity_property_count", entity=node, p=prop)
+        statement_rows = named_rows(store, "entity_statements_omit", entity=node, omit=prop)
+        counted = named_rows(store, "entity_property_count", entity=node, p=prop)
         label = vocab.label(elsewhere, chain)
         made_by = derived_by(elsewhere, None, settings.base_iri)
         shown_elsewhere = {
@@ -337,7 +333,9 @@ def entity_page(
     kinds = GraphKinds(
         settings.ontology_graph, settings.derived_graph, quality_graph(settings.base_iri)
     )
-    sources = source_list(_rows(store, "entity_sources", entity=node), found.graphs, kinds, chain)
+    sources = source_list(
+        named_rows(store, "entity_sources", entity=node), found.graphs, kinds, chain
+    )
     types, groups = property_groups(
         found,
         sources,

@@ -27,8 +27,8 @@ from museumkg.index.catalog_index import CatalogIndex
 from museumkg.index.vocab import Vocabulary, local_name
 from museumkg.lang import Text, pick
 from museumkg.namespaces import MKG
-from museumkg.queries import load_query
-from museumkg.store import Store, select_rows
+from museumkg.queries import named_rows
+from museumkg.store import Store
 
 OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -181,9 +181,7 @@ class Catalog:
         return {"id": self.entity_id(entry["iri"]), "name": entry["label"]}
 
     def _partners(self, iri: str, pid: str) -> list[dict[str, Any]]:
-        rows = select_rows(
-            self.store.query(load_query("partners_of").text, bindings={"org": ox.NamedNode(iri)})
-        )
+        rows = named_rows(self.store, "partners_of", org=iri)
         strongest: dict[str, float] = {}
         for row in rows:
             other, strength = row["other"].value, float(row["strength"].value)
@@ -202,10 +200,7 @@ class Catalog:
         values: list[dict[str, Any]] = []
         entity_iris: list[str] = []
         for prop in props:
-            bindings = {"entity": ox.NamedNode(iri), "property": ox.NamedNode(prop)}
-            for row in select_rows(
-                self.store.query(load_query("reconcile_values").text, bindings=bindings)
-            ):
+            for row in named_rows(self.store, "reconcile_values", entity=iri, property=prop):
                 value = row["value"]
                 if isinstance(value, ox.NamedNode) and value.value.startswith(self.id_space):
                     entity_iris.append(value.value)

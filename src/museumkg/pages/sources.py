@@ -15,8 +15,8 @@ from museumkg.index.catalog_index import CatalogIndex
 from museumkg.index.vocab import Vocabulary, local_name
 from museumkg.lang import Text, pick
 from museumkg.paging import decode_cursor, encode_cursor
-from museumkg.queries import load_query
-from museumkg.store import Store, select_rows
+from museumkg.queries import named_rows
+from museumkg.store import Store
 from museumkg.store.terms import lexical, text_of
 
 #: Subjects per page.
@@ -43,8 +43,7 @@ def subject_facts(
     store: Store, graph: str, subject: str, vocab: Vocabulary, chain: Sequence[str]
 ) -> list[dict[str, Any]]:
     """What ``graph`` states about ``subject``: ``{"property", "value"}`` pairs."""
-    bindings = {"graph": ox.NamedNode(graph), "s": ox.NamedNode(subject)}
-    rows = select_rows(store.query(load_query("source_facts").text, bindings=bindings))
+    rows = named_rows(store, "source_facts", graph=graph, s=subject)
     facts: dict[tuple[str, ox.NamedNode | ox.Literal], list[Text]] = {}
     for row in rows:
         obj = row["o"]

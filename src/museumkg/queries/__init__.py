@@ -12,9 +12,13 @@ must appear in the query's SELECT projection (SEP-0007, as pyoxigraph implements
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any, Protocol
+
+import pyoxigraph as ox
 
 from museumkg.namespaces import sparql_prologue
 
@@ -31,21 +35,74 @@ class NamedQuery:
     text: str
 
 
-def parse_header(text: str) -> dict[str, str]:
-    """Read ``# key: value`` lines at the top of a query file.
+def header_fields(text: str) -> list[tuple[str, list[str]]]:
+    """The header of a query or rule file: its leading ``# key: value`` lines, each field with
+    its lines (the value, then its continuation lines, indented ``#   ...``), in file order.
 
-    >>> parse_header("# summary: all things\\n# params: none\\nSELECT * {}")
-    {'summary': 'all things', 'params': 'none'}
+    The one reader of ``.rq`` headers: named queries, examples and derivation rules.
+
+    >>> header_fields("# summary: a\\n# why: b\\n#   c\\nCONSTRUCT {}")
+    [('summary', ['a']), ('why', ['b', 'c'])]
     """
-    header: dict[str, str] = {}
+    fields: list[tuple[str, list[str]]] = []
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped.startswith("#"):
             break
-        key, sep, value = stripped.lstrip("#").partition(":")
-        if sep:
-            header[key.strip().lower()] = value.strip()
-    return header
+        body = stripped.lstrip("#")
+        key, sep, value = body.partition(":")
+        if sep and not body.startswith("  ") and key.strip() and " " not in key.strip():
+            fields.append((key.strip().lower(), [value.strip()]))
+        elif fields and body.strip():
+            fields[-1][1].append(body.strip())
+    return fields
+
+
+def parse_header(text: str) -> dict[str, str]:
+    """The header's fields by key, each its first line (see :func:`header_fields`).
+
+    >>> parse_header("# summary: all things\\n# params: none\\nSELECT * {}")
+    {'summary': 'all things', 'params': 'none'}
+    """
+    return {key: lines[0] for key, lines in header_fields(text)}
+
+
+class Queryable(Protocol):
+    """What :func:`named_rows` needs of a store (:class:`museumkg.store.Store` has it)."""
+
+    def query(self, sparql: str, *, bindings: Mapping[str, Any] | None = None) -> Any: ...
+
+
+def named_rows(
+    store: Queryable, name: str, /, **bindings: ox.NamedNode | ox.BlankNode | ox.Literal | str
+) -> list[dict[str, Any]]:
+    """Run the named SELECT query ``queries/<name>.rq`` on ``store``; its rows as
+    ``{variable: term}``, unbound variables left out.
+
+    Args:
+        bindings: values of the query's ``# params:``, substituted safely (a ``str`` is an IRI).
+
+    Raises:
+        ValueError: when the named query is not a SELECT query.
+    """
+    terms = {k: ox.NamedNode(v) if isinstance(v, str) else v for k, v in bindings.items()}
+    result = store.query(load_query(name).text, bindings=terms)
+    if not isinstance(result, ox.QuerySolutions):
+        raise ValueError(f"queries/{name}.rq is not a SELECT query")
+    names = [v.value for v in result.variables]
+    return [
+        {n: term for n, term in zip(names, solution, strict=True) if term is not None}
+        for solution in result
+    ]
+
+
+def _named(name: str, where: str, body: str) -> NamedQuery:
+    header = parse_header(body)
+    if "summary" not in header:
+        raise ValueError(f"{where}/{name}.rq has no '# summary:' header line")
+    return NamedQuery(
+        name, header["summary"], header.get("params", "none"), sparql_prologue() + body
+    )
 
 
 @cache
@@ -59,13 +116,7 @@ def load_query(name: str) -> NamedQuery:
     resource = resources.files(QUERY_PACKAGE).joinpath(f"{name}.rq")
     if not resource.is_file():
         raise FileNotFoundError(f"no named query {name!r} (looked for queries/{name}.rq)")
-    body = resource.read_text(encoding="utf-8")
-    header = parse_header(body)
-    if "summary" not in header:
-        raise ValueError(f"queries/{name}.rq has no '# summary:' header line")
-    return NamedQuery(
-        name, header["summary"], header.get("params", "none"), sparql_prologue() + body
-    )
+    return _named(name, "queries", resource.read_text(encoding="utf-8"))
 
 
 def query_names() -> list[str]:
@@ -100,14 +151,6 @@ def _load_examples() -> tuple[NamedQuery, ...]:
     for resource in sorted(folder.iterdir(), key=lambda r: r.name):
         if not resource.name.endswith(".rq"):
             continue
-        name = resource.name[:-3]
         body = resource.read_text(encoding="utf-8")
-        header = parse_header(body)
-        if "summary" not in header:
-            raise ValueError(f"queries/examples/{name}.rq has no '# summary:' header line")
-        examples.append(
-            NamedQuery(
-                name, header["summary"], header.get("params", "none"), sparql_prologue() + body
-            )
-        )
+        examples.append(_named(resource.name[:-3], "queries/examples", body))
     return tuple(examples)

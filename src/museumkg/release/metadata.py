@@ -23,8 +23,8 @@ import pyoxigraph as ox
 
 from museumkg.formats import dumps
 from museumkg.namespaces import DCAT, DCTERMS, FOAF, OWL, PREFIXES, RDF, VOID, XSD
-from museumkg.queries import load_query
-from museumkg.store import Store, select_rows
+from museumkg.queries import named_rows
+from museumkg.store import Store
 
 #: The licence of the data: Creative Commons Attribution 4.0 International.
 LICENCE = {
@@ -107,20 +107,20 @@ def collect_stats(store: Store, base_iri: str) -> DatasetStats:
     (1, 1, {'http://e/C': 1})
     """
     stats = DatasetStats(uri_space=f"{base_iri}id/")
-    for row in select_rows(store.query(load_query("void_totals").text)):
+    for row in named_rows(store, "void_totals"):
         stats.triples = _int(row.get("triples"))
         stats.distinct_subjects = _int(row.get("distinctSubjects"))
         stats.distinct_objects = _int(row.get("distinctObjects"))
     space = {"space": ox.Literal(stats.uri_space)}
-    for row in select_rows(store.query(load_query("void_entities").text, bindings=space)):
+    for row in named_rows(store, "void_entities", **space):
         stats.entities = _int(row.get("entities"))
-    for row in select_rows(store.query(load_query("graph_counts").text)):
+    for row in named_rows(store, "graph_counts"):
         stats.graphs[row["graph"].value] = _int(row["triples"])  # type: ignore[union-attr]
-    for row in select_rows(store.query(load_query("void_classes").text)):
+    for row in named_rows(store, "void_classes"):
         stats.classes[row["class"].value] = _int(row["entities"])  # type: ignore[union-attr]
-    for row in select_rows(store.query(load_query("void_properties").text)):
+    for row in named_rows(store, "void_properties"):
         stats.properties[row["property"].value] = _int(row["triples"])  # type: ignore[union-attr]
-    for row in select_rows(store.query(load_query("void_linksets").text)):
+    for row in named_rows(store, "void_linksets"):
         stats.linksets.append(
             {
                 "target": row["target"].value,  # type: ignore[union-attr]
@@ -128,7 +128,7 @@ def collect_stats(store: Store, base_iri: str) -> DatasetStats:
                 "triples": _int(row["triples"]),
             }
         )
-    for row in select_rows(store.query(load_query("void_sources").text)):
+    for row in named_rows(store, "void_sources"):
         title = row.get("title")
         stats.sources[row["source"].value] = title.value if title is not None else ""  # type: ignore[union-attr]
     used = set(stats.properties) | set(stats.classes)
