@@ -252,7 +252,7 @@ def complete_store(
 
 def _summary(store: Store) -> str:
     """One line: institutions, programs and people (every subclass), and strong links."""
-    for row in select_rows(store.query(load_query("catalog_summary").text)):
+    for row in named_rows(store, "catalog_summary"):
         n = {key: int(term.value) for key, term in row.items()}
         return (
             f"catalog: {n.get('institutions', 0)} institutions, {n.get('programs', 0)} "
