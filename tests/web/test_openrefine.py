@@ -141,6 +141,14 @@ class Refine:
 
 
 ENGINE = {"facets": [], "mode": "row-based"}
+#: True once OpenRefine's page (jQuery) has no animation running.
+_SETTLED = "() => window.jQuery !== undefined && window.jQuery(':animated').length === 0"
+#: True once no "Working..." or "Refreshing facets..." notice is shown and nothing animates.
+_IDLE = (
+    "() => window.jQuery !== undefined && window.jQuery(':animated').length === 0 && "
+    "!window.jQuery(':visible').filter((i, e) => e.childElementCount === 0 && "
+    "/^(Working|Refreshing facets)/.test(e.textContent.trim())).length"
+)
 
 
 def test_openrefine_reconciles_and_extends_a_column(services: tuple[str, str]) -> None:
@@ -198,3 +206,45 @@ def test_openrefine_reconciles_and_extends_a_column(services: tuple[str, str]) -
     # a reconciled city cell is itself an entity of the catalog
     city_recon = recons[str(rows[0]["city"]["r"])]
     assert city_recon["m"]["id"] == "place/almaty"
+
+
+def test_a_person_adds_the_service_in_openrefine(services: tuple[str, str], browser: Any) -> None:
+    """In OpenRefine's page, as a person would: column menu, Reconcile, Add standard service."""
+    from browser import ARTIFACTS, TIMEOUT_MS
+
+    museumkg, openrefine = services
+    refine = Refine(openrefine)
+    project = refine.create_project("by hand", [(name, country) for name, country, _ in ROWS])
+    context = browser.new_context(viewport={"width": 1600, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(f"{openrefine}/project?project={project}")
+        header = page.locator(".column-header", has=page.locator(".column-header-name"))
+        header.filter(has_text="name").locator(".column-header-menu").first.click()
+        page.get_by_text("Reconcile", exact=True).hover()
+        page.get_by_text("Start reconciling").click()
+        page.get_by_text("Add standard service...").click()
+        prompt = page.locator(".dialog-frame").last
+        prompt.locator("input").fill(f"{museumkg}/reconcile")
+        prompt.get_by_role("button", name="Add service").click()
+        # the manifest was read across origins (CORS) and the column's type guessed from
+        # the service's answers for the first cells: Institution, not a derived class
+        dialog = page.locator(".dialog-frame").last
+        dialog.get_by_text("museums of Central Asia", exact=False).first.wait_for()
+        first_type = dialog.locator('input[name="type-choice"]').first
+        first_type.wait_for()
+        assert first_type.get_attribute("value") == f"{MKG}Institution"
+        page.wait_for_function(_SETTLED)  # the service pane has finished sliding in
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "openrefine-add-service.png"))
+        first_type.check()
+        dialog.get_by_role("button", name="Start reconciling...").click()
+        page.locator("a", has_text="UNESCO Almaty Cluster Office").first.wait_for()
+        page.locator(".facet-choice-label", has_text="matched").first.wait_for()
+        page.wait_for_function(_IDLE)
+        page.screenshot(path=str(ARTIFACTS / "openrefine-reconciled.png"))
+    finally:
+        context.close()
+    rows, recons = refine.table(project)
+    assert recons[str(rows[0]["name"]["r"])]["m"]["id"] == "org/unesco-almaty"
