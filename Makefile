@@ -35,16 +35,17 @@ build: setup
 test: setup lint
 	$(BIN)/python -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests ran: failing"; exit 1; fi; exit $$rc
 
-## lint: ruff; the import layers (import-linter contracts in pyproject.toml) and no private name
-## used across packages (docs/architecture.md)
+## lint: ruff; the import layers (import-linter contracts in pyproject.toml); no private name
+## used across packages; mypy on src/ and webapp/ (its settings in pyproject.toml)
 lint: setup
 	$(BIN)/ruff check src webapp tests bench scripts
 	$(BIN)/ruff format --check src webapp tests bench scripts
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python scripts/check_private_imports.py
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf var .pytest_cache .ruff_cache
+	rm -rf var .pytest_cache .ruff_cache .mypy_cache

@@ -138,7 +138,7 @@ def setup(app: Flask) -> None:
 
 def _vendor_url(library: str, filename: str, version: str | None = None) -> str:
     """URL of a vendored file, with the package version as a cache-busting parameter."""
-    values = {"library": library, "filename": filename}
+    values: dict[str, Any] = {"library": library, "filename": filename}
     if version:
         values["v"] = version
     return url_for("vendor.asset", **values)

@@ -204,8 +204,9 @@ def data_json() -> Response:
 
     def encode() -> bytes:
         view = current_view(flt, langs)
-        body: bytes = current_app.json.response(_with_links(view_json(view, _version()))).data
-        return body
+        encoded = current_app.json.response(_with_links(view_json(view, _version())))
+        assert isinstance(encoded, Response)  # the provider answers with the app's response class
+        return encoded.data
 
     key = ("data.json", flt, langs, request.script_root, _version())
     response = Response(_kept(current_network(), key, encode), mimetype="application/json")

@@ -31,6 +31,7 @@ from museumkg.build.pipeline import BUILD_STEPS, _class_counts, _land, _prune, c
 from museumkg.config import PROJECT_DIR, Settings
 from museumkg.store import EmbeddedStore, Store, catalog, select_rows
 from museumkg.store.catalog import Manifest
+from museumkg.store.terms import lexical
 from museumkg.synth.generate import synthetic_base
 
 Progress = Callable[[str], None]
@@ -170,7 +171,8 @@ def _graph_counts(store: Store) -> dict[str, int]:
     """Triples per named graph, in one pass (``build`` counts graph by graph; there are few)."""
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     rows = select_rows(store.query(query, union_default_graph=False))
-    return {row["g"].value: int(row["n"].value) for row in sorted(rows, key=lambda r: r["g"].value)}
+    counts = {lexical(row["g"]): int(lexical(row["n"])) for row in rows}
+    return dict(sorted(counts.items()))
 
 
 def run_steps(

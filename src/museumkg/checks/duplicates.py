@@ -19,6 +19,8 @@ import pyoxigraph as ox
 from museumkg.namespaces import MKG, RDF, SKOS
 from museumkg.problems import Problem
 from museumkg.records.files import RecordFile, locate
+from museumkg.store import select_rows
+from museumkg.store.terms import lexical
 from museumkg.textfold import loose
 
 #: The kinds of entity checked for duplicates: the ontology class and a word for messages.
@@ -41,8 +43,9 @@ def _classes(ontology_path: Path) -> dict[str, str]:
     found: dict[str, str] = {}
     for top, word in CHECKED.items():
         found[top] = word
-        for row in store.query(_SUBCLASSES, substitutions={ox.Variable("top"): ox.NamedNode(top)}):
-            found[row["class"].value] = word
+        subclasses = store.query(_SUBCLASSES, substitutions={ox.Variable("top"): ox.NamedNode(top)})
+        for row in select_rows(subclasses):
+            found[lexical(row["class"])] = word
     return found
 
 
@@ -51,8 +54,9 @@ def _entities(records: Sequence[RecordFile], classes: dict[str, str]) -> dict[st
     found: dict[str, str] = {}
     for record in records:
         for quad in record.quads:
-            if quad.predicate.value == f"{RDF}type" and quad.object.value in classes:
-                found.setdefault(quad.subject.value, classes[quad.object.value])
+            kind = classes.get(lexical(quad.object))
+            if quad.predicate.value == f"{RDF}type" and kind is not None:
+                found.setdefault(lexical(quad.subject), kind)
     return found
 
 
@@ -62,8 +66,9 @@ def _names(
     names: dict[str, list[tuple[str, RecordFile]]] = {}
     for record in records:
         for quad in record.quads:
-            if quad.subject.value in iris and quad.predicate.value in LABELS:
-                names.setdefault(quad.subject.value, []).append((quad.object.value, record))
+            subject = lexical(quad.subject)
+            if subject in iris and quad.predicate.value in LABELS:
+                names.setdefault(subject, []).append((lexical(quad.object), record))
     return names
 
 

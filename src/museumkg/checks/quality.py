@@ -47,7 +47,8 @@ def shacl_results(records: Sequence[RecordFile], ontology_dir: Path) -> list[ox.
     _conforms, report = shacl_report(records, ontology_dir)
     sh = rdflib.Namespace(SH)
     triples: list[ox.Triple] = []
-    for number, result in enumerate(sorted(report.subjects(rdflib.RDF.type, sh.ValidationResult))):
+    results = sorted(report.subjects(rdflib.RDF.type, sh.ValidationResult), key=str)
+    for number, result in enumerate(results):
         focus = report.value(result, sh.focusNode)
         if not isinstance(focus, rdflib.URIRef):
             continue

@@ -146,10 +146,10 @@ def check_consistency(
     outcome = _run_hermit(sources)
     if outcome.error is not None:
         return [outcome.error]
-    index = _Index(sources)
+    facts = _Index(sources)
     if outcome.inconsistent:
-        return index.explain_inconsistency()
-    return [index.unsatisfiable_problem(iri) for iri in outcome.unsatisfiable]
+        return facts.explain_inconsistency()
+    return [facts.unsatisfiable_problem(iri) for iri in outcome.unsatisfiable]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -289,6 +289,7 @@ def _run_hermit(sources: Sequence[_Source]) -> _Outcome:
     with _quiet():
         import owlready2
     nt = ox.serialize((t for src in sources for t in src.triples), format=ox.RdfFormat.N_TRIPLES)
+    assert nt is not None  # no output file: the bytes are returned
     with _LOCK, _quiet():
         world = owlready2.World()
         try:
@@ -632,7 +633,7 @@ class _Index:
                     )
                 continue
             nodes = [_node_key(o) for o in objects if not isinstance(o, ox.Literal)]
-            merged = {}
+            merged: dict[str, str] = {}
             for n in nodes:
                 for cls, reason in self.types.get(n, {}).items():
                     merged.setdefault(cls, f"{reason} ({_name(n)})")

@@ -21,6 +21,8 @@ from museumkg.iris import is_entity_iri
 from museumkg.namespaces import MKG, PREFIXES, RDF
 from museumkg.problems import Problem
 from museumkg.records.files import RecordFile, locate
+from museumkg.store import select_rows
+from museumkg.store.terms import lexical
 
 
 @contextmanager
@@ -102,7 +104,7 @@ class Locator:
         self._records: dict[str, list[RecordFile]] = {}
         for record in records:
             for quad in record.quads:
-                owners = self._records.setdefault(quad.subject.value, [])
+                owners = self._records.setdefault(lexical(quad.subject), [])
                 if record not in owners:
                     owners.append(record)
 
@@ -144,8 +146,10 @@ def shacl_data_graph(records: Sequence[RecordFile], ontology_path: Path) -> rdfl
     work = ox.Store()
     work.bulk_load(path=str(ontology_path), format=ox.RdfFormat.TURTLE)
     work.extend(ox.Quad(q.subject, q.predicate, q.object) for r in records for q in r.quads)
-    closure = list(work.query(_TYPE_CLOSURE))
-    work.extend(ox.Quad(t.subject, t.predicate, t.object) for t in closure)
+    closure = work.query(_TYPE_CLOSURE)
+    assert isinstance(closure, ox.QueryTriples)  # a CONSTRUCT
+    triples = list(closure)
+    work.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     return to_rdflib(work.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
 
@@ -242,7 +246,7 @@ def reference_problems(records: Sequence[RecordFile], base_iri: str) -> list[Pro
     for record in records:
         for quad in record.quads:
             if quad.predicate.value == f"{RDF}type":
-                typed.add(quad.subject.value)
+                typed.add(lexical(quad.subject))
     problems: list[Problem] = []
     reported: set[tuple[str, str]] = set()
     for record in records:
@@ -259,7 +263,7 @@ def reference_problems(records: Sequence[RecordFile], base_iri: str) -> list[Pro
                     message=f"{_short(target.value, base_iri)} is referred to but defined nowhere",
                     file=record.display,
                     line=locate(record, target.value, base_iri),
-                    record=_short(quad.subject.value, base_iri),
+                    record=_short(lexical(quad.subject), base_iri),
                     field=_short(quad.predicate.value, base_iri),
                     hint="define it (with a type and a label) in this file or another source, "
                     "or fix the spelling of its slug",
@@ -288,8 +292,8 @@ def unknown_term_problems(
     """
     ontology = ox.Store()
     ontology.bulk_load(path=str(ontology_path), format=ox.RdfFormat.TURTLE)
-    declared = {row["term"].value for row in ontology.query(_DECLARED)}
-    declared |= {q.subject.value for q in ontology.quads_for_pattern(None, None, None)}
+    declared = {lexical(row["term"]) for row in select_rows(ontology.query(_DECLARED))}
+    declared |= {lexical(q.subject) for q in ontology.quads_for_pattern(None, None, None)}
     problems: list[Problem] = []
     for record in records:
         reported: set[str] = set()
@@ -304,7 +308,7 @@ def unknown_term_problems(
                             message=f"mkg:{value[len(MKG) :]} is not in the ontology",
                             file=record.display,
                             line=locate(record, value, ""),
-                            record=_short(quad.subject.value, base_iri),
+                            record=_short(lexical(quad.subject), base_iri),
                             hint="check the spelling against ontology/museumkg.ttl "
                             "(docs/data-model.md lists the terms)",
                         )

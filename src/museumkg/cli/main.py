@@ -17,7 +17,7 @@ from museumkg.config import Settings
 from museumkg.formats import FORMATS
 from museumkg.namespaces import PREFIXES
 from museumkg.problems import ProblemsFound
-from museumkg.store import QuerySyntaxError, StoreError, catalog, is_graph_result, rdf_format
+from museumkg.store import QuerySyntaxError, StoreError, catalog, rdf_format
 
 #: ``museumkg query --format`` choices → pyoxigraph result formats.
 RESULT_FORMATS = {f.result_names[0]: f.results for f in FORMATS if f.results}
@@ -61,7 +61,9 @@ def _report_problems(err: ProblemsFound) -> None:
     help="Folder of curated records (default: ./data).",
 )
 @click.pass_context
-def main(ctx: click.Context, base_iri: str | None, var_dir: Path | None, data_dir: Path | None):
+def main(
+    ctx: click.Context, base_iri: str | None, var_dir: Path | None, data_dir: Path | None
+) -> None:
     """museumkg: a linked-data catalog of museums and their partnerships."""
     try:
         settings = Settings.from_env()
@@ -302,8 +304,8 @@ def query(ctx: click.Context, query_or_file: str, fmt: str, endpoint: str | None
         raise click.ClickException(f"the query does not parse: {err}") from err
     except StoreError as err:  # unreachable, too slow, or failed: the message says which
         raise click.ClickException(str(err)) from err
-    out = click.get_binary_stream("stdout")
-    if is_graph_result(result):
+    out = sys.stdout.buffer  # click.get_binary_stream is deprecated (click 8.5)
+    if isinstance(result, ox.QueryTriples):  # CONSTRUCT/DESCRIBE, embedded or remote
         graph_format = GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE)
         prefixes = PREFIXES if graph_format == ox.RdfFormat.TURTLE else None
         out.write(ox.serialize(result, format=graph_format, prefixes=prefixes) or b"")

@@ -10,7 +10,7 @@ import click
 
 from museumkg.config import Settings
 from museumkg.release.diff import DiffSummary, diff_stores, write_patch
-from museumkg.release.export import FORMATS, export, export_file, load_context
+from museumkg.release.export import FORMATS, export, export_file, gzip_writer, load_context
 from museumkg.release.versions import UnknownVersion, open_version
 from museumkg.store import catalog, open_store
 
@@ -49,11 +49,9 @@ def export_command(
         if output is not None:
             count = export_file(store, output, fmt, gzipped=gzipped, graph=graph, context=context)
         else:
-            out = click.get_binary_stream("stdout")
+            out = sys.stdout.buffer  # click.get_binary_stream is deprecated (click 8.5)
             if gzipped:
-                import gzip
-
-                with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0) as packed:
+                with gzip_writer(out) as packed:
                     count = export(store, packed, fmt, graph=graph, context=context)
             else:
                 count = export(store, out, fmt, graph=graph, context=context)
@@ -85,7 +83,7 @@ def diff_command(ctx: click.Context, old: str, new: str, fmt: str) -> None:
     folders or N-Quads/TriG dumps (.nq, .trig, optionally .gz). NEW defaults to 'current'.
     """
     settings: Settings = ctx.obj
-    out = click.get_binary_stream("stdout")
+    out = sys.stdout.buffer  # click.get_binary_stream is deprecated (click 8.5)
     try:
         with open_version(old, settings) as (old_label, old_store):
             with open_version(new, settings) as (new_label, new_store):

@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from museumkg.namespaces import MKG, RDF
 from museumkg.queries import header_fields, parse_header
 from museumkg.store import Store, StoreError, select_rows
+from museumkg.store.terms import lexical
 
 #: The rule a partnership node names as its own (``mkg:derivedByRule``) made this statement.
 OWN_RULE = "own rule"
@@ -324,7 +325,7 @@ def _count(store: Store, predicates: Iterable[str]) -> int:
             union_default_graph=False,
         )
         for row in select_rows(result):
-            total += int(row["n"].value)
+            total += int(lexical(row["n"]))
     return total
 
 

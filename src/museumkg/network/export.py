@@ -77,7 +77,7 @@ def edges_csv(view: NetworkView, version: str | None, why: LinkMaker | None = No
     return out.getvalue()
 
 
-def to_networkx(view: NetworkView, version: str | None) -> nx.Graph:
+def to_networkx(view: NetworkView, version: str | None) -> nx.Graph[str]:
     """The view as a networkx graph with node, edge and graph attributes (GraphML-ready).
 
     Graph attributes: ``dataset_version``, ``filters``, ``note``, ``total_edges``,
@@ -85,7 +85,7 @@ def to_networkx(view: NetworkView, version: str | None) -> nx.Graph:
     ``weighted_degree`` (in this view), and the overall build-time metrics prefixed
     ``network_``. Edges: ``weight``, ``kinds``, ``first_year``, ``last_year``, ``evidence``.
     """
-    graph = nx.Graph(
+    graph: nx.Graph[str] = nx.Graph(
         dataset_version=version or "",
         filters=view.filter.describe(),
         note=view.note,

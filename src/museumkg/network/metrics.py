@@ -98,9 +98,9 @@ class NetworkMetrics:
         }
 
 
-def graph_of(view: NetworkView) -> nx.Graph:
+def graph_of(view: NetworkView) -> nx.Graph[str]:
     """The undirected weighted graph of a network view (edge attribute ``weight``)."""
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     for edge in view.edges:
         graph.add_edge(edge["source"], edge["target"], weight=edge["strength"])
     return graph
@@ -177,9 +177,9 @@ def metrics_of(graph: nx.Graph) -> tuple[Metrics, int, int | None]:
     return found, len(ordered), sample
 
 
-def _graph_of_pairs(pairs: dict[tuple[str, str], float]) -> nx.Graph:
+def _graph_of_pairs(pairs: dict[tuple[str, str], float]) -> nx.Graph[str]:
     """Pairs and strengths as a graph, edges in the order a network view ranks them."""
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     ranked = sorted(pairs.items(), key=lambda item: (-item[1], item[0][0], item[0][1]))
     for (a, b), strength in ranked:
         graph.add_edge(a, b, weight=round(strength, 3))

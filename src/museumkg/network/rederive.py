@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +47,7 @@ from museumkg.namespaces import MKG, RDF, RDFS
 from museumkg.network.derive import derive, load_rules, rule_predicates, run_rules
 from museumkg.queries import load_query
 from museumkg.store import Store, StoreUnavailable, open_store
+from museumkg.store.terms import lexical
 
 _ORGANIZER = ox.NamedNode(f"{MKG}organizer")
 _PARTNER = ox.NamedNode(f"{MKG}partner")
@@ -221,9 +223,11 @@ def rederive(
     )
 
 
-def _touched_members(match: Match, mentioned: set[Node], derived: ox.NamedNode) -> set[Node]:
+def _touched_members(
+    match: Match, mentioned: AbstractSet[Node], derived: ox.NamedNode
+) -> set[Node]:
     """The mentioned IRIs, the institutions of mentioned programs, old nodes' members."""
-    members = set(mentioned)
+    members: set[Node] = set(mentioned)
     for iri in mentioned:
         for link in (_ORGANIZER, _PARTNER):
             members |= _objects(match, iri, link, derived)
@@ -248,7 +252,7 @@ def _bucket_organisers(match: Match, changed: list[ox.Quad], derived: ox.NamedNo
     """
     programs = {q.subject for q in changed if q.predicate in (_TOPIC, _START, _ORGANIZER)}
     topics = {q.object for q in changed if q.predicate == _TOPIC}
-    years = {q.object.value[:4] for q in changed if q.predicate == _START}
+    years = {lexical(q.object)[:4] for q in changed if q.predicate == _START}
     cache: dict[Node, set[str]] = {}
     for program in programs:
         if isinstance(program, Node):
@@ -273,7 +277,7 @@ def _neighbourhood(match: Match, members: set[Node], derived: ox.NamedNode) -> s
     """
     programs: set[Node] = set()
     organised: set[Node] = set()
-    graphs: set[ox.NamedNode] = set()
+    graphs: set[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = set()
     for member in members:
         organised |= _subjects(match, _ORGANIZER, member, derived)
         programs |= _subjects(match, _PARTNER, member, derived)
@@ -329,7 +333,8 @@ def _pair_statements(match: Match, members: set[Node], derived: ox.NamedNode) ->
     nodes: set[Node] = set()
     for member in members:
         for quad in match(None, _MEMBER, member, derived):
-            nodes.add(quad.subject)
+            if isinstance(quad.subject, ox.NamedNode | ox.BlankNode):  # never a quoted triple
+                nodes.add(quad.subject)
         found.update(match(member, _PARTNER_OF, None, derived))
         found.update(match(None, _PARTNER_OF, member, derived))
     for node in nodes:
@@ -381,7 +386,7 @@ def _years(
     """The years (first four characters) of a program's start dates, cached."""
     if program not in cache:
         cache[program] = {
-            q.object.value[:4]
+            lexical(q.object)[:4]
             for q in match(program, _START, None, None)
             if q.graph_name != derived
         }

@@ -314,10 +314,14 @@ def entity_page(
         prop = ox.NamedNode(elsewhere)
         statement_rows = named_rows(store, "entity_statements_omit", entity=node, omit=prop)
         counted = named_rows(store, "entity_property_count", entity=node, p=prop)
-        label = vocab.label(elsewhere, chain)
+        prop_label = vocab.label(elsewhere, chain)
         made_by = derived_by(elsewhere, None, settings.base_iri)
         shown_elsewhere = {
-            "property": {"iri": elsewhere, "label": label.value, "label_lang": label.lang},
+            "property": {
+                "iri": elsewhere,
+                "label": prop_label.value,
+                "label_lang": prop_label.lang,
+            },
             "count": int(lexical(counted[0]["n"])) if counted else 0,
             # how the values are marked on the page (mkg:partnerOf: inferred by its rule)
             "sources": [],

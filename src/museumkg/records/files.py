@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from museumkg.iris import entity_prefix, is_entity_iri, is_slug, source_iri
 from museumkg.namespaces import MKG, RDF
 from museumkg.problems import Problem
+from museumkg.store.terms import lexical
 
 #: Record formats, by file extension: an RDF format parsed directly, or ``"yaml"`` for the
 #: curator's format converted by :mod:`museumkg.records.yaml_records`.
@@ -96,14 +97,13 @@ def parse_record(
     under the dataset base.
     """
     problems: list[Problem] = []
-    where = {"file": record.display}
     if not is_slug(record.slug):
         problems.append(
             Problem(
                 "file-name",
                 f"the file name {record.path.name!r} is not a slug, so it cannot name its graph",
                 hint="rename it to lower-case words joined by '-', e.g. unesco-almaty-2005.ttl",
-                **where,
+                file=record.display,
             )
         )
     size = record.path.stat().st_size
@@ -114,7 +114,7 @@ def parse_record(
                 f"the file is {size:,} bytes; records are limited to {max_bytes:,} "
                 "(MUSEUMKG_MAX_RECORD_BYTES)",
                 hint="split the source into smaller files, or load bulk data with `museumkg load`",
-                **where,
+                file=record.display,
             )
         ]
     raw = record.path.read_bytes()
@@ -128,12 +128,17 @@ def parse_record(
                 f"the file is not UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start})",
                 line=line,
                 hint="save the file as UTF-8",
-                **where,
+                file=record.display,
             )
         ]
     if not record.text.strip() or _only_comments(record.text):
         return problems + [
-            Problem("empty-file", "the file states nothing", hint="add the source's facts", **where)
+            Problem(
+                "empty-file",
+                "the file states nothing",
+                hint="add the source's facts",
+                file=record.display,
+            )
         ]
     rdf_format = RECORD_FORMATS[record.path.suffix]
     if not isinstance(rdf_format, ox.RdfFormat):
@@ -143,15 +148,14 @@ def parse_record(
         graph = ox.NamedNode(record.graph)
         record.quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
     except SyntaxError as err:
-        line = err.lineno if isinstance(err.lineno, int) else None
         message = str(err.args[0]) if err.args else str(err)
         return problems + [
             Problem(
                 "syntax",
                 f"the file does not parse: {message}",
-                line=line,
+                line=err.lineno if isinstance(err.lineno, int) else None,
                 hint="check the statement just before this position (a missing '.' or quote)",
-                **where,
+                file=record.display,
             )
         ]
     problems += _check_self_description(record)
@@ -180,7 +184,7 @@ def _check_self_description(record: RecordFile) -> list[Problem]:
     """A record must describe the source document it is (its graph's name)."""
     source = ox.NamedNode(record.graph)
     types = {
-        q.object.value
+        lexical(q.object)
         for q in record.quads
         if q.subject == source and q.predicate.value == f"{RDF}type"
     }

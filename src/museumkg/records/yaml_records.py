@@ -178,6 +178,7 @@ class _Reader:
             return self.out
         if not self.expect_mapping(root, "a YAML record"):
             return self.out
+        assert isinstance(root, yaml.MappingNode)
         sections = dict.fromkeys(("source", *SECTIONS, "claims"))
         found_source = False
         for key, key_node, value in self.pairs(
@@ -384,7 +385,7 @@ class _Reader:
                     hint="write one claim per value, each with its own sources",
                 )
             return
-        value, _ = values[0]
+        claimed, _ = values[0]
         slug = None
         if "id" in given:
             id_node = given["id"]
@@ -393,13 +394,13 @@ class _Reader:
             else:
                 self.problem("bad-id", "a claim's id is a slug", id_node, record="claim")
                 return
-        claim = f"{self.base}id/claim/{slug or self.claim_slug(about, spec, value)}"
+        claim = f"{self.base}id/claim/{slug or self.claim_slug(about, spec, claimed)}"
         record = self.short(claim)
         self.out.entity_lines[claim] = node.start_mark.line + 1
         self.add(claim, RDF + "type", ox.NamedNode(MKG + "Claim"), node)
         self.add(claim, MKG + "claimSubject", ox.NamedNode(about), given["about"])
         self.add(claim, MKG + "claimProperty", ox.NamedNode(spec.iri), prop_node)
-        self.add(claim, MKG + "claimValue", value, given["value"])
+        self.add(claim, MKG + "claimValue", claimed, given["value"])
         certainty_spec = self.fields["certainty"]
         for term, at in self.values(given["certainty"], certainty_spec, record):
             self.add(claim, MKG + "certainty", term, at)
@@ -562,7 +563,9 @@ class _Reader:
         )
         return None
 
-    def add(self, subject: str, predicate: str, obj: ox.NamedNode | ox.Literal, at: yaml.Node):
+    def add(
+        self, subject: str, predicate: str, obj: ox.NamedNode | ox.Literal, at: yaml.Node
+    ) -> None:
         triple = ox.Triple(ox.NamedNode(subject), ox.NamedNode(predicate), obj)
         self.out.triples.append(triple)
         line = at.start_mark.line + 1

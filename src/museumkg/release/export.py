@@ -35,7 +35,7 @@ import operator
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
@@ -163,15 +163,19 @@ def repeated_quads(store: Store) -> set[ox.Quad]:
     skip: set[ox.Quad] = set()
     for row in select_rows(store.query(query, union_default_graph=False)):
         s, p, o = row["s"], row["p"], row["o"]
+        if not isinstance(s, ox.NamedNode | ox.BlankNode | ox.Triple):
+            continue  # cannot happen: a subject is never a literal
+        if not isinstance(p, ox.NamedNode):
+            continue  # cannot happen: a predicate is an IRI
         graphs = sorted(
             (
                 q.graph_name
-                for q in store.quads(s, p, o)  # type: ignore[arg-type]
+                for q in store.quads(s, p, o)
                 if not isinstance(q.graph_name, ox.DefaultGraph)
             ),
             key=str,
         )
-        skip.update(ox.Quad(s, p, o, g) for g in graphs[1:])  # type: ignore[arg-type]
+        skip.update(ox.Quad(s, p, o, g) for g in graphs[1:])
     return skip
 
 
@@ -208,7 +212,7 @@ def _checked_union(store: Store, skip: set[ox.Quad]) -> Iterator[ox.Triple]:
         for quad in store.quads(None, None, None, graph):
             if quad in skip:
                 continue
-            if has_default and any(store.quads(*quad.triple, default)):  # type: ignore[misc]
+            if has_default and any(store.quads(quad.subject, quad.predicate, quad.object, default)):
                 continue
             yield quad.triple
 
@@ -266,11 +270,12 @@ def export(
     if spec.dataset:
         quads = store.quads(None, None, None, target)
         ox.serialize(counter.wrap(quads), output, spec.rdf_format, prefixes=prefixes)
-    elif target is not None:
-        triples = (q.triple for q in store.quads(None, None, None, target))
-        ox.serialize(counter.wrap(triples), output, spec.rdf_format, prefixes=prefixes)
     else:
-        triples = union_triples(store, skip)
+        triples: Iterator[ox.Triple] = (
+            (q.triple for q in store.quads(None, None, None, target))
+            if target is not None
+            else union_triples(store, skip)
+        )
         ox.serialize(counter.wrap(triples), output, spec.rdf_format, prefixes=prefixes)
     return counter.n
 
@@ -289,9 +294,15 @@ def export_file(
     with path.open("wb") as raw:
         if not gzipped:
             return export(store, raw, fmt, graph=graph, context=context, skip=skip)
-        # mtime=0 and no file name: the same content always gives the same bytes
-        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as packed:
+        with gzip_writer(raw) as packed:
             return export(store, packed, fmt, graph=graph, context=context, skip=skip)
+
+
+def gzip_writer(raw: IO[bytes]) -> IO[bytes]:
+    """A gzip stream into ``raw``, reproducible: the same content always gives the same bytes
+    (mtime 0, no file name)."""
+    # GzipFile is a binary file object; typeshed does not declare it an IO[bytes]
+    return cast(IO[bytes], gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0))
 
 
 def ntriples_from_nquads(

@@ -115,22 +115,22 @@ def collect_stats(store: Store, base_iri: str) -> DatasetStats:
     for row in named_rows(store, "void_entities", **space):
         stats.entities = _int(row.get("entities"))
     for row in named_rows(store, "graph_counts"):
-        stats.graphs[row["graph"].value] = _int(row["triples"])  # type: ignore[union-attr]
+        stats.graphs[row["graph"].value] = _int(row["triples"])
     for row in named_rows(store, "void_classes"):
-        stats.classes[row["class"].value] = _int(row["entities"])  # type: ignore[union-attr]
+        stats.classes[row["class"].value] = _int(row["entities"])
     for row in named_rows(store, "void_properties"):
-        stats.properties[row["property"].value] = _int(row["triples"])  # type: ignore[union-attr]
+        stats.properties[row["property"].value] = _int(row["triples"])
     for row in named_rows(store, "void_linksets"):
         stats.linksets.append(
             {
-                "target": row["target"].value,  # type: ignore[union-attr]
-                "predicate": row["predicate"].value,  # type: ignore[union-attr]
+                "target": row["target"].value,
+                "predicate": row["predicate"].value,
                 "triples": _int(row["triples"]),
             }
         )
     for row in named_rows(store, "void_sources"):
         title = row.get("title")
-        stats.sources[row["source"].value] = title.value if title is not None else ""  # type: ignore[union-attr]
+        stats.sources[row["source"].value] = title.value if title is not None else ""
     used = set(stats.properties) | set(stats.classes)
     stats.vocabularies = sorted(
         ns for ns in set(PREFIXES.values()) | set(EXTERNAL) if any(i.startswith(ns) for i in used)
@@ -185,7 +185,9 @@ def describe_dataset(
     dataset = n(f"{base_iri}dataset")
     out: list[ox.Triple] = []
 
-    def add(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal):
+    def add(
+        s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal
+    ) -> None:
         out.append(ox.Triple(s, n(p), o))
 
     def count(value: int) -> ox.Literal:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, cast
 
 from museumkg.config import Settings
 from museumkg.store import EmbeddedStore, Store, catalog
@@ -97,8 +98,10 @@ def open_version(reference: str, settings: Settings) -> Iterator[tuple[str, Stor
         raise UnknownVersion(f"{path}: compare N-Quads (.nq) or TriG (.trig) dumps, or versions")
     with tempfile.TemporaryDirectory(prefix="museumkg-diff-") as tmp:
         store = EmbeddedStore(Path(tmp))
-        opener = gzip.open if path.name.endswith(".gz") else open
-        with opener(path, "rb") as data:  # type: ignore[operator]
+        # GzipFile is a binary file object; typeshed does not declare it an IO[bytes]
+        gz = path.name.endswith(".gz")
+        data = cast(IO[bytes], gzip.open(path, "rb")) if gz else path.open("rb")
+        with data:
             store.load(data, format=fmt, graph=None)
         yield path.name, store
         del store

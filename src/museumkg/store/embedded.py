@@ -105,7 +105,7 @@ class EmbeddedStore:
         graph: GraphName | None = None,
     ) -> Iterator[ox.Quad]:
         """The quads matching a pattern; see :class:`~museumkg.store.base.Store`."""
-        return self._store.quads_for_pattern(subject, predicate, object, graph)  # type: ignore[arg-type]
+        return self._store.quads_for_pattern(subject, predicate, object, graph)
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update (only on stores opened for writing)."""
@@ -149,7 +149,7 @@ class EmbeddedStore:
         kwargs = {"path": str(data)} if isinstance(data, Path) else {"input": data}
         quads = [
             ox.Quad(q.subject, q.predicate, q.object, target)
-            for q in ox.parse(format=fmt, base_iri=base_iri, **kwargs)  # type: ignore[arg-type]
+            for q in ox.parse(format=fmt, base_iri=base_iri, **kwargs)
         ]
         if self._store.contains_named_graph(target):
             self._store.remove_graph(target)

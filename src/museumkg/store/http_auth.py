@@ -24,7 +24,7 @@ class DigestHandler(urllib.request.HTTPDigestAuthHandler):
     def retry_http_digest_auth(self, req, auth):  # type: ignore[no-untyped-def]
         _scheme, challenge = auth.split(" ", 1)
         items = urllib.request.parse_http_list(challenge)
-        self.challenge = urllib.request.parse_keqv_list(filter(None, items))
+        self.challenge = urllib.request.parse_keqv_list([item for item in items if item])
         return super().retry_http_digest_auth(req, auth)
 
     def authorize(self, request: urllib.request.Request) -> bool:

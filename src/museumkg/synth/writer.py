@@ -621,9 +621,9 @@ class CatalogWriter:
                 self.out.add(r, _m("onBehalfOf"), behalf)
             self.count("Role")
         participants: list[str] = []
-        for org in involved:
-            if org not in organisers and org not in participants:
-                participants.append(org)
+        for iri in involved:
+            if iri not in organisers and iri not in participants:
+                participants.append(iri)
         return participants
 
     def agreement(self, number: int) -> None:
