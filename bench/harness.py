@@ -18,6 +18,7 @@ engines    -                            ``bench.engines``
 pages      -                            ``bench.pages``
 load       -                            ``bench.load_test``
 backends   ``bench.backends``           -
+relevance  -                            ``bench.relevance``
 export     ``bench.export_throughput``  -
 =========  ===========================  =====================
 """
@@ -66,6 +67,7 @@ SERVED: tuple[tuple[str, str | None, str | None], ...] = (
     ("pages", None, "bench.pages"),
     ("load", None, "bench.load_test"),
     ("backends", "bench.backends", None),
+    ("relevance", None, "bench.relevance"),
 )
 #: Concerns that get a freshly started museumkg server.
 FRESH_SERVER_FOR = ("load",)
@@ -77,6 +79,7 @@ CONCERN_CAP_S = {
     "load": 180.0,
     "backends": 420.0,
     "export": 480.0,
+    "relevance": 240.0,
 }
 AFTER: tuple[tuple[str, str | None, str | None], ...] = (
     ("export", "bench.export_throughput", None),

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import statistics
 import sys
 import tempfile
@@ -298,6 +299,7 @@ def _client_runner(var_dir: Path) -> tuple[Get, Post, CatalogIndex, Callable[[],
         raise SystemExit(f"no catalog in {var_dir}: build one first")
     store = EmbeddedStore(store_dir, read_only=True)
     app = create_app(store=store, settings=settings)
+    logging.getLogger("museumkg.web").setLevel(logging.WARNING)  # no line per query
     client = app.test_client()
 
     def get(path: str, params: dict[str, str]) -> tuple[int, Any]:
@@ -315,11 +317,46 @@ def _client_runner(var_dir: Path) -> tuple[Get, Post, CatalogIndex, Callable[[],
     return get, post, CatalogIndex(store_dir / INDEX_FILE), close
 
 
+def synthetic(size: int, quick: bool) -> list[dict[str, Any]]:
+    """Generate and load a synthetic catalog of ``size`` triples, serve it, :func:`measure`."""
+    from types import SimpleNamespace
+
+    from bench.build_load import generate_and_load
+    from bench.servers import museumkg_server
+
+    with tempfile.TemporaryDirectory(prefix=f"museumkg-relevance-{size}-") as scratch:
+        workdir = Path(scratch)
+        var_dir = workdir / "var"
+        print(f"generating and loading {size:,} triples ...", file=sys.stderr)
+        loaded = generate_and_load(size, workdir, var_dir, 1, timeout=3600)
+        if loaded.load.error:
+            raise SystemExit(f"museumkg load {loaded.load.error}")
+        base_iri = str(loaded.summary["base_iri"])
+        with museumkg_server(var_dir, base_iri, workdir / "museumkg.log") as server:
+            ctx = SimpleNamespace(
+                size=size,
+                store_dir=Path(str(loaded.summary["store_dir"])),
+                quick=quick,
+                reps=3 if quick else 15,
+                museumkg_url=server.url,
+                note=lambda text: print(f"note: {text}", file=sys.stderr),
+            )
+            return measure(ctx)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build the real catalog (or reuse ``--var-dir``), score both endpoints, write JSON."""
     parser = argparse.ArgumentParser(prog="python -m bench.relevance", description=__doc__)
     parser.add_argument("--var-dir", type=Path, help="a var folder with a built catalog")
     parser.add_argument("--json", type=Path, default=RESULTS, help="where to write the figures")
+    parser.add_argument(
+        "--triples",
+        type=int,
+        nargs="*",
+        default=[],
+        help="also measure synthetic catalogs of these sizes (relevance on a sample, batch time)",
+    )
+    parser.add_argument("--quick", action="store_true", help="100 sampled queries, 3 batches")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="museumkg-relevance-") as scratch:
         var_dir = args.var_dir
@@ -339,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
             found["seconds"] = round(time.perf_counter() - started, 1)
         finally:
             close()
+    found["synthetic"] = {str(size): synthetic(size, args.quick) for size in args.triples}
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(found, indent=2, ensure_ascii=False) + "\n", "utf-8")
     for endpoint in ("search", "reconcile"):
@@ -353,6 +391,12 @@ def main(argv: list[str] | None = None) -> int:
             f"top-1 by form {result['top1_pct_by_form']}"
         )
     print(f"({found['ambiguous_left_out']} ambiguous queries left out; JSON in {args.json})")
+    print(
+        f"reconcile, a batch of {BATCH} queries: median {found['reconcile_batch_median_ms']:.1f} ms"
+    )
+    for size, figures in found["synthetic"].items():
+        for figure in figures:
+            print(f"{int(size):,} triples: {figure['name']}: {figure['value']} {figure['unit']}")
     return 0
 
 
