@@ -90,6 +90,28 @@ def _disputed(ingest: Ingest, table: str, row_id: str, prop: str) -> bool:
     )
 
 
+def _agreed(ingest: Ingest, table: str, row: Row, field: str, prop: str) -> str | None:
+    """The part of a disputed date that every value agrees on (the month, else the year), when
+    it is not itself one of the disputed values: stated plainly, it resolves nothing."""
+    values = [
+        str(c["value"])
+        for c in ingest.decisions.get("claims") or []
+        if c["table"] == table
+        and c["about"] == row.id
+        and c["property"] == prop
+        and c["certainty"] == "Disputed"
+    ]
+    values += [c.cells["value"].strip() for _, c in ingest.corrected(table, row.id, prop)]
+    if row.cells.get(field, "").strip():
+        values.append(row.cells[field].strip())
+    for width in (7, 4):
+        if all(len(v) >= width for v in values) and len({v[:width] for v in values}) == 1:
+            agreed = values[0][:width]
+            if agreed not in values:
+                return agreed
+    return None
+
+
 def corrected_claims(ingest: Ingest, table: str) -> list[dict[str, Any]]:
     """This delivery's own values that a later delivery's correction disputes, as claims.
 
@@ -182,6 +204,8 @@ def organisations(ingest: Ingest) -> dict[str, Any]:
         founded = cells.date(ingest, row, "founded")
         if founded and not _disputed(ingest, "organisations", row.id, "foundingDate"):
             entry["foundingDate"] = founded
+        elif _agreed(ingest, "organisations", row, "founded", "foundingDate"):
+            entry["foundingDate"] = _agreed(ingest, "organisations", row, "founded", "foundingDate")
         if row_cells["website"].strip():
             entry["website"] = row_cells["website"].strip()
         entry["source"] = row.urls
@@ -263,6 +287,8 @@ def programs(ingest: Ingest) -> tuple[dict[str, Any], dict[str, Any]]:
             value = cells.date(ingest, row, column)
             if value and not _disputed(ingest, "programs", row.id, prop):
                 entry[prop] = value
+            elif _agreed(ingest, "programs", row, column, prop):
+                entry[prop] = _agreed(ingest, "programs", row, column, prop)
         places, unplaced = cells.places(ingest, row)
         if places:
             entry["place"] = places
