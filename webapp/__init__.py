@@ -21,7 +21,7 @@ from museumkg.config import Settings
 from museumkg.store import Store, StoreError
 from museumkg.store.catalog import current_store_dir, open_serving, read_manifest
 from museumkg.store.remote import request_deadline
-from webapp.http import caching, releases, templating
+from webapp.http import caching, releases, security, templating
 from webapp.http.errors import register_error_handlers
 from webapp.http.state import Snapshot, WebState, web_state
 from webapp.views import register_views
@@ -135,6 +135,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     releases.init_app(app)  # /r/<release>/ prefixes; one snapshot per request, taken first
     app.before_request(_start_timer)
     caching.init_app(app)  # ETags, Cache-Control, 304s for the answers of a release
+    security.init_app(app)  # nosniff; CSP, Referrer-Policy, frame-ancestors on pages
     app.after_request(_log_request)
     app.teardown_request(_end_deadline)
     register_error_handlers(app)

@@ -67,7 +67,12 @@ def page(browser: Browser, network_server: str) -> Iterator[Page]:
     opened = context.new_page()
     errors: list[str] = []
     foreign: list[str] = []
+    refused: list[str] = []  # what the page's Content-Security-Policy blocked
     opened.on("pageerror", lambda err: errors.append(str(err)))
+    opened.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     opened.on(
         "request",
         lambda r: None if r.url.startswith((network_server, "data:")) else foreign.append(r.url),
@@ -76,6 +81,7 @@ def page(browser: Browser, network_server: str) -> Iterator[Page]:
     context.close()
     assert errors == [], "uncaught JavaScript errors"
     assert foreign == [], "the page must not call other hosts"
+    assert refused == [], "the CSP refused something the network page needs"
 
 
 def _screenshot(page: Page, name: str, full: bool = False) -> None:

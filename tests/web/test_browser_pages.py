@@ -28,7 +28,11 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture()
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
+    # the audit injects axe-core as an inline script: the pages' CSP would refuse it (the
+    # editor's and the network's tests run under the CSP)
+    context = browser.new_context(
+        viewport={"width": 1200, "height": 900}, locale="en-GB", bypass_csp=True
+    )
     opened = context.new_page()
     opened.set_default_timeout(TIMEOUT_MS)
     dialogs: list[str] = []

@@ -32,7 +32,7 @@ HOSTILE = 'SELECT * { BIND("</script><script>alert(1)</script><!--" AS ?x) } # \
 
 def _render(app: Flask, query: str | None) -> tuple[int, dict[str, str], str]:
     with app.test_request_context("/sparql", headers={"Accept": "text/html"}):
-        response = editor_page(query)
+        response = app.process_response(editor_page(query))  # with the app-wide headers
         return response.status_code, dict(response.headers), response.get_data(as_text=True)
 
 

@@ -1,4 +1,5 @@
-"""Blueprint ``/``: what the catalog holds, as a page and as JSON (``?format=json``).
+"""Blueprint ``/``: what the catalog holds, as a page and as JSON (``?format=json``); and
+``/favicon.ico`` (the site's icon, ``static/favicon.svg``).
 
 The overview is computed once per build and kept in the catalog index
 (:mod:`museumkg.index.overview`); a request reads it and names the classes in the reader's language.
@@ -6,7 +7,7 @@ The overview is computed once per build and kept in the catalog index
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, current_app, send_from_directory
 
 from museumkg.index.overview import catalog_overview
 from webapp.http.i18n import request_chain
@@ -26,3 +27,11 @@ def index() -> Response:
     for row in overview["classes"]:  # class names in the reader's language
         row["label"] = vocab.label(row["iri"], chain).value
     return render_twin(["html", "json"], "home.html", {"ok": True, **overview})
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon (an SVG: browsers take it at the ``.ico`` path too)."""
+    folder = current_app.static_folder
+    assert folder is not None
+    return send_from_directory(folder, "favicon.svg", mimetype="image/svg+xml", max_age=86400)

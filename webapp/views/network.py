@@ -61,16 +61,6 @@ log = logging.getLogger("museumkg.web")
 VIEW_CACHE = 32
 _VIEWS_LOCK = threading.Lock()
 
-#: The page runs only our own scripts and talks only to this origin (as the editor does).
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-        "frame-ancestors 'self'; form-action 'self'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-}
-
 
 def current_network() -> Network:
     """The network of the release this request reads (loaded once per release)."""
@@ -193,7 +183,6 @@ def page() -> Response:
     }
     data["defaults"] = {"kinds": list(STRONG_KINDS), "limit": DEFAULT_LIMIT, "max": MAX_LIMIT}
     response = render_twin(["html", "json"], "network.html", data)
-    response.headers.update(SECURITY_HEADERS)
     return response
 
 
@@ -276,7 +265,6 @@ def why(a: str, b: str) -> Response:
                 end["href"] = local_href(end["iri"])
     data = {"ok": True, "a": first, "b": second, "dataset_version": _version(), **answer}
     response = render_twin(["html", "json"], "why.html", data)
-    response.headers.update(SECURITY_HEADERS)
     return response
 
 

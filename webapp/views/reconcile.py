@@ -33,7 +33,7 @@ bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 #: Longest ``queries=``/``extend=`` parameter accepted, in characters (then 413).
 MAX_PARAMETER = 200_000
 #: Size of the preview card (the manifest tells OpenRefine the iframe's size).
-PREVIEW_SIZE = (420, 230)
+PREVIEW_SIZE = (420, 230)  # also in static/reconcile-preview.css
 _CALLBACK = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$.]{0,63}$")
 _SUGGEST_LIMIT = 10
 

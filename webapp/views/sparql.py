@@ -56,6 +56,10 @@ log = logging.getLogger("museumkg.web")
 
 HTML = "text/html"
 QUERY_TYPES = ("application/x-www-form-urlencoded", "application/sparql-query")
+#: Parameters of the protocol's query operation that make no sense without ``query``.
+PROTOCOL_PARAMETERS = ("default-graph-uri", "named-graph-uri", "timeout")
+#: Characters that cannot appear inside ``<...>`` in SPARQL (the endpoint URL as base IRI).
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 TRUNCATED_HEADER = "X-Museumkg-Truncated"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -148,10 +152,15 @@ def read_protocol_request() -> ProtocolRequest:
             if "query" in args:
                 raise BadRequest("the query is the request body: no query parameter in the URL")
             charset = request.mimetype_params.get("charset", "utf-8")
+            if charset.strip().lower() not in ("utf-8", "utf8"):
+                raise UnsupportedMediaType(
+                    f"a query body must be UTF-8 (SPARQL 1.1 Protocol), not {charset}: "
+                    "send it as application/sparql-query; charset=UTF-8"
+                )
             try:
-                queries = [request.get_data(cache=False).decode(charset)]
-            except (LookupError, UnicodeDecodeError):
-                raise BadRequest(f"the query body is not valid {charset} text") from None
+                queries = [request.get_data(cache=False).decode("utf-8")]
+            except UnicodeDecodeError:
+                raise BadRequest("the query body is not valid UTF-8 text") from None
             params = MultiDict(args)
         elif mimetype == "application/sparql-update":
             raise _refuse_update()
@@ -169,6 +178,13 @@ def read_protocol_request() -> ProtocolRequest:
     query = queries[0] if queries else None
     if query is not None and not query.strip():
         raise BadRequest("the query is empty")
+    if query is None:
+        given = [name for name in PROTOCOL_PARAMETERS if name in params]
+        if given:
+            raise BadRequest(
+                f"the request has {', '.join(given)} but no query parameter: give the query "
+                "as query=... (without any parameter, GET /sparql describes the service)"
+            )
     return ProtocolRequest(
         query=query,
         default_graphs=_graphs(params, "default-graph-uri"),
@@ -249,12 +265,19 @@ def endpoint() -> Response:
         default_graphs=asked.default_graphs,
         named_graphs=asked.named_graphs,
         union_default_graph=not screened.has_dataset_clause,
+        base_iri=endpoint_iri(),
     )
     answer = executor().execute(job)
     response = Response(answer.body, status=200, content_type=answer.content_type)
     response.headers[TRUNCATED_HEADER] = "true" if answer.truncated else "false"
     response.vary.add("Accept")
     return response
+
+
+def endpoint_iri() -> str | None:
+    """This endpoint's URL, the base IRI of relative IRIs in queries (``None`` if unusable)."""
+    url = request.base_url
+    return None if _NOT_IN_IRI.search(url) else url
 
 
 def _without_query(asked: ProtocolRequest) -> Response:

@@ -31,6 +31,7 @@ import math
 import multiprocessing.connection
 import os
 import queue
+import re
 import signal
 import socket
 import subprocess
@@ -90,6 +91,9 @@ class QueryJob:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     union_default_graph: bool = True
+    #: relative IRIs in the query resolve against this (the endpoint's URL), as in SPARQL
+    #: servers; a ``BASE`` in the query itself still applies (resolved against this one)
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,16 +140,19 @@ def run_job(
     if fmt is None:
         raise StoreError(f"no {job.kind} result format named {job.format!r}")
     started = time.perf_counter()
+    prefix = f"BASE <{job.base_iri}> " if job.base_iri else ""
     try:
         result = query(
-            job.query,
+            prefix + job.query,
             union_default_graph=job.union_default_graph,
             default_graphs=job.default_graphs,
             named_graphs=job.named_graphs,
             timeout_s=job.timeout_s,
         )
     except SyntaxError as err:
-        raise syntax_error(err) from err
+        raise _unprefixed(syntax_error(err), len(prefix)) from err
+    except QuerySyntaxError as err:
+        raise _unprefixed(err, len(prefix)) from err
     except (OSError, RuntimeError, ValueError) as err:
         raise StoreError(f"the query failed: {err}") from err
     try:
@@ -156,6 +163,20 @@ def run_job(
         raise StoreError(f"the query failed while its results were read: {err}") from err
     elapsed = time.perf_counter() - started
     return QueryAnswer(written.body, fmt.content_type, written.rows, written.truncated, elapsed)
+
+
+def _unprefixed(err: QuerySyntaxError, width: int) -> QuerySyntaxError:
+    """``err`` located in the user's text: the ``BASE`` prefix (``width`` characters on the
+    first line) taken out of its column and message."""
+    if not width or err.line != 1 or err.column is None:
+        return err
+    column = max(1, err.column - width)
+
+    def shifted(found: re.Match[str]) -> str:
+        return f"1:{max(1, int(found.group(1)) - width)}"
+
+    message = re.sub(r"\b1:(\d+)", shifted, str(err), count=1)
+    return QuerySyntaxError(message, err.line, column)
 
 
 class InlineExecutor:
