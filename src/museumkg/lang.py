@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 #: A language tag as BCP 47 writes it, loosely: letters, digits and hyphens.
@@ -109,6 +109,37 @@ def pick(texts: Iterable[Text], chain: Sequence[str]) -> Text | None:
         if best is None or key < best[0]:
             best = (key, text)
     return best[1] if best else None
+
+
+def pick_value(labels: Mapping[str, str], chain: Sequence[str], fallback: str = "") -> str:
+    """The text :func:`pick` prefers among ``labels`` (language tag → text), else ``fallback``.
+
+    >>> pick_value({"ru": "Музей", "en": "Museum"}, ["de", "en"])
+    'Museum'
+    >>> pick_value({}, ["en"], "unesco-almaty")
+    'unesco-almaty'
+    """
+    chosen = pick((Text(value, tag) for tag, value in labels.items()), chain)
+    return chosen.value if chosen is not None else fallback
+
+
+def keep_label(labels: dict[str, str], tag: str, value: str) -> None:
+    """Keep ``value`` as the text of ``tag`` in ``labels`` if :func:`pick` would prefer it to
+    the one kept (of several in one language, the first in code-point order), so that
+    :func:`pick_value` over ``labels`` names a thing as :func:`pick` over all its texts does."""
+    tag = tag.lower()
+    if tag not in labels or value < labels[tag]:
+        labels[tag] = value
+
+
+def reader_chain(lang: str | Sequence[str] | None, last: str = "en") -> tuple[str, ...]:
+    """A language chain from one tag or tags best first, ending with ``last``.
+
+    >>> reader_chain("ru"), reader_chain(None)
+    (('ru', 'en'), ('en',))
+    """
+    tags = [lang] if isinstance(lang, str) else list(lang or [])
+    return language_chain([t for t in tags if t], [last])
 
 
 def order(texts: Iterable[Text], chain: Sequence[str]) -> list[Text]:

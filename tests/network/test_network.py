@@ -17,6 +17,7 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 import pytest
+from partners_oracle import partners_of
 from synthetic_network import RULES, SYNTH, synthetic_catalog
 
 from museumkg.config import Settings
@@ -42,12 +43,11 @@ from museumkg.network.model import (
     Institution,
     Link,
     Network,
-    NetworkFilter,
     load_network,
     read_network,
-    select,
 )
-from museumkg.network.why import explain_pair, network_position, partners_in_network, partners_of
+from museumkg.network.views import NetworkFilter, select
+from museumkg.network.why import explain_pair, network_position, partners_in_network
 from museumkg.queries import load_query
 from museumkg.store import EmbeddedStore, select_rows
 

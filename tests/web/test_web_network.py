@@ -229,11 +229,11 @@ def test_partners_panel_renders_for_an_institution(app: Flask, catalog_settings:
 def test_an_institution_page_bounds_its_lists(monkeypatch: pytest.MonkeyPatch) -> None:
     """A hub's page: partner-of counted (listed in the panel), the panel cut to the strongest
     (all of them a link away and in the JSON twin), the roles cut with a count."""
+    from partners_oracle import partners_of
     from test_derive import RULES, SYNTH, synthetic_catalog
 
     import webapp.views.entities
     from museumkg.network.derive import derive
-    from museumkg.network.why import partners_of
     from webapp import create_app
 
     store, _expected = synthetic_catalog(2)

@@ -31,17 +31,8 @@ from werkzeug.exceptions import BadRequest, NotFound
 from museumkg.iris import entity_iri, is_slug
 from museumkg.network.export import edges_csv, graphml, view_json
 from museumkg.network.metrics import METRICS_FILE
-from museumkg.network.model import (
-    DEFAULT_LIMIT,
-    MAX_LIMIT,
-    NETWORK_FILE,
-    STRONG_KINDS,
-    Network,
-    NetworkFilter,
-    NetworkView,
-    facets,
-    select,
-)
+from museumkg.network.model import DEFAULT_LIMIT, MAX_LIMIT, NETWORK_FILE, STRONG_KINDS, Network
+from museumkg.network.views import NetworkFilter, NetworkView, facets, select
 from museumkg.network.why import (
     describe_institution,
     explain_pair,

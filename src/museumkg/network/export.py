@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from museumkg.network.model import NetworkView
+from museumkg.network.views import NetworkView
 
 #: Columns of the edge list. ``source``/``target``/``weight`` are what Gephi's importer expects.
 CSV_COLUMNS = (
@@ -47,7 +47,7 @@ def edges_csv(view: NetworkView, version: str | None, why: LinkMaker | None = No
         version: the dataset version, stated on every row.
         why: makes the URL of the "why" page of two nodes (empty column when ``None``).
 
-    >>> from museumkg.network.model import NetworkFilter
+    >>> from museumkg.network.views import NetworkFilter
     >>> edges_csv(NetworkView(NetworkFilter(), [], [], 0, 0, False, "", []), "v1").split()[0]
     'source,target,source_label,target_label,weight,kinds,first_year,last_year,evidence,why,dataset_version,filters'
     """

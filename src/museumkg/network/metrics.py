@@ -15,7 +15,7 @@ stated; not the weak shared-topic kind), one edge per pair, weighted by the pair
   the largest.
 
 The same four are computed for each year slice: the graph of the evidence dated that year
-(strength recomputed from that year's programs, as :func:`museumkg.network.model.select` does; all
+(strength recomputed from that year's programs, as :func:`museumkg.network.views.select` does; all
 slices are made in one pass over the partnerships).
 
 Cost, known in advance: one breadth-first search per source, O(n + m) each, so at most
@@ -48,10 +48,10 @@ from museumkg.network.model import (
     NETWORK_FILE,
     STRONG_KINDS,
     Network,
-    NetworkView,
     load_network,
     save_network,
 )
+from museumkg.network.views import NetworkView
 from museumkg.store import Store
 
 #: Exact betweenness up to this many nodes; above, estimated from sampled sources.
@@ -189,7 +189,7 @@ def _graph_of_pairs(pairs: dict[tuple[str, str], float]) -> nx.Graph[str]:
 def strong_graphs(network: Network) -> tuple[nx.Graph, dict[int, nx.Graph]]:
     """The strong-partnership graph overall and per evidence year, in one pass.
 
-    The same graphs as :func:`graph_of` over :func:`museumkg.network.model.select` with the strong
+    The same graphs as :func:`graph_of` over :func:`museumkg.network.views.select` with the strong
     kinds and no limit (overall), or a one-year range (a slice): a pair's strength is the sum
     over its partnership nodes of ``weight × evidence items`` (in that year), in link order.
     """

@@ -8,7 +8,7 @@ have no strong partnership (``mkg:partnerOf``), it adds the shortest chains of s
 partnerships that connect them (breadth-first over the network's edge list, by networkx), each
 hop with its kinds, strength and evidence.
 
-:func:`partners_of` is the institution panel: partners ranked by summed strength.
+:func:`partners_in_network` is the institution panel: partners ranked by summed strength.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ import networkx as nx
 import pyoxigraph as ox
 
 from museumkg.iris import parse_entity_iri
+from museumkg.lang import pick_value, reader_chain
 from museumkg.namespaces import MKG
-from museumkg.network.model import KINDS, STRONG_KINDS, Network, add_label, kind_slug, pick_label
+from museumkg.network.model import KINDS, STRONG_KINDS, Network, add_label, kind_slug
 from museumkg.queries import named_rows
 from museumkg.store import Store, Term
 
@@ -32,16 +33,6 @@ from museumkg.store import Store, Term
 MAX_CHAINS = 5
 
 Languages = Sequence[str]
-
-
-def languages_of(lang: str | Sequence[str] | None) -> tuple[str, ...]:
-    """A language chain from one tag or a sequence, ending with English.
-
-    >>> languages_of("ru"), languages_of(None)
-    (('ru', 'en'), ('en',))
-    """
-    tags = [lang] if isinstance(lang, str) else list(lang or [])
-    return tuple(dict.fromkeys([t.lower() for t in tags if t] + ["en"]))
 
 
 def _text(row: dict[str, Term], name: str) -> str | None:
@@ -67,7 +58,7 @@ def describe_institution(
     ref = parse_entity_iri(base_iri, iri)
     if ref is None or ref.kind != "org" or not (types or labels):
         return None
-    return {"iri": iri, "slug": ref.slug, "label": pick_label(labels, languages, ref.slug)}
+    return {"iri": iri, "slug": ref.slug, "label": pick_value(labels, languages, ref.slug)}
 
 
 def _kind_names(store: Store) -> dict[str, dict[str, str]]:
@@ -83,10 +74,10 @@ def _role_text(found: dict[str, Any], member: str, languages: Languages) -> str:
         return "organiser"
     if found["how"] == "partner":
         return "named partner"
-    role = pick_label(found["role_labels"], languages, "role").lower()
+    role = pick_value(found["role_labels"], languages, "role").lower()
     agent = found["agent"]
     if found["via"] == "onBehalfOf" and agent and agent != member:
-        who = pick_label(found["agent_labels"], languages, agent.rsplit("/", 1)[-1])
+        who = pick_value(found["agent_labels"], languages, agent.rsplit("/", 1)[-1])
         return f"{role}: {who}, on its behalf"
     return role
 
@@ -103,7 +94,7 @@ def _evidence(store: Store, a: str, b: str, languages: Languages) -> dict[str, A
             {
                 "iri": row["partnership"].value,
                 "kind": kind_slug(kind_iri) or kind_iri,
-                "kind_label": pick_label(kind_names.get(kind_iri, {}), languages, kind_iri),
+                "kind_label": pick_value(kind_names.get(kind_iri, {}), languages, kind_iri),
                 "strength": float(_text(row, "strength") or 0),
                 "first": _text(row, "first"),
                 "last": _text(row, "last"),
@@ -174,7 +165,7 @@ def _evidence(store: Store, a: str, b: str, languages: Languages) -> dict[str, A
         if text not in roles[(program, member)]:
             roles[(program, member)].append(text)
     for source in sources.values():
-        source["title"] = pick_label(source.pop("titles"), languages, source["iri"])
+        source["title"] = pick_value(source.pop("titles"), languages, source["iri"])
     return {
         "nodes": nodes,
         "program_labels": program_labels,
@@ -215,7 +206,7 @@ def _paths(found: dict[str, Any], a: str, b: str, languages: Languages) -> list[
                             or {"iri": entry["source"], "title": entry["source"]},
                         }
                     )
-            label = pick_label(found["program_labels"].get(program["iri"], {}), languages)
+            label = pick_value(found["program_labels"].get(program["iri"], {}), languages)
             paths.append(
                 {
                     **base,
@@ -331,83 +322,6 @@ def explain_pair(
     }
 
 
-def partners_of(
-    store: Store, iri: str, lang: str | Sequence[str] | None = "en", base_iri: str | None = None
-) -> list[dict[str, Any]]:
-    """An institution's partners, strongest first.
-
-    Args:
-        store: the catalog.
-        iri: the institution.
-        lang: a language tag, or tags best first (English is the last fallback).
-        base_iri: the dataset base, to give each partner's ``slug`` (else the IRI's last part).
-
-    Returns:
-        one dict per partner: ``iri``, ``slug``, ``label``, ``strength`` (summed over kinds),
-        ``kinds`` (``kind``, ``label``, ``strength`` each; strongest kind first), ``first``
-        and ``last`` year, ``evidence`` (distinct evidence programs, plus stating sources of
-        stated partnerships), ``strong`` (false when only a shared topic links them).
-
-    >>> from museumkg.store import EmbeddedStore
-    >>> partners_of(EmbeddedStore(), "http://ex.org/id/org/a")
-    []
-    """
-    languages = languages_of(lang)
-    kind_names = _kind_names(store)
-    partners: dict[str, dict[str, Any]] = {}
-    seen_nodes: set[tuple[str, str]] = set()
-    for row in named_rows(store, "partners_of", org=iri):
-        other = row["other"].value
-        kind_iri = row["kind"].value
-        partner = partners.setdefault(
-            other, {"iri": other, "kinds": {}, "items": set(), "years": set()}
-        )
-        if (other, kind_iri) not in seen_nodes:
-            seen_nodes.add((other, kind_iri))
-            partner["kinds"][kind_iri] = float(row["strength"].value)
-        for name in ("first", "last"):
-            year = _text(row, name)
-            if year:
-                partner["years"].add(year[:4])
-        if "item" in row:
-            partner["items"].add(row["item"].value)
-    names: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in named_rows(store, "partner_names", org=iri):
-        add_label(names[row["other"].value], row["label"])
-    order = list(KINDS)
-    result = []
-    for other, partner in partners.items():
-        ref = parse_entity_iri(base_iri, other) if base_iri else None
-        slug = ref.slug if ref else other.rsplit("/", 1)[-1]
-        kinds = [
-            {
-                "kind": kind_slug(k) or k,
-                "label": pick_label(kind_names.get(k, {}), languages, k.rsplit("#", 1)[-1]),
-                "strength": s,
-            }
-            for k, s in partner["kinds"].items()
-        ]
-        kinds.sort(
-            key=lambda k: (-k["strength"], order.index(k["kind"]) if k["kind"] in order else 9)
-        )
-        years = sorted(partner["years"])
-        result.append(
-            {
-                "iri": other,
-                "slug": slug,
-                "label": pick_label(names.get(other, {}), languages, slug),
-                "strength": round(sum(partner["kinds"].values()), 3),
-                "kinds": kinds,
-                "first": years[0] if years else None,
-                "last": years[-1] if years else None,
-                "evidence": len(partner["items"]),
-                "strong": any(k["kind"] in STRONG_KINDS for k in kinds),
-            }
-        )
-    result.sort(key=lambda p: (-p["strength"], p["label"].casefold(), p["iri"]))
-    return result
-
-
 #: Institutions whose partner lists are kept with a loaded network (least recently used go).
 PARTNER_CACHE = 256
 _PARTNER_LOCK = threading.Lock()
@@ -456,8 +370,16 @@ def _partner_rows(network: Network, iri: str) -> list[dict[str, Any]]:
 def partners_in_network(
     network: Network, iri: str, lang: str | Sequence[str] | None = "en"
 ) -> list[dict[str, Any]]:
-    """An institution's partners read from a loaded network: what :func:`partners_of` answers
-    from the store, without a query (the network file is built with the store).
+    """An institution's partners, strongest first, read from a loaded network (the network
+    file is built with the store): the one partners list of the institution panel, the entity
+    page and the network views (``tests/network/test_network.py`` checks it against the store's
+    ``partners_of.rq``).
+
+    Returns:
+        one dict per partner: ``iri``, ``slug``, ``label``, ``strength`` (summed over kinds),
+        ``kinds`` (``kind``, ``label``, ``strength`` each; strongest kind first), ``first``
+        and ``last`` year, ``evidence`` (distinct evidence items), ``strong`` (false when only
+        a shared topic links them).
 
     The partnership nodes of one institution come from an index made once per network
     (:meth:`museumkg.network.model.Network.member_links`) and the language-free part of the list is
@@ -466,7 +388,7 @@ def partners_in_network(
     institution's own partners, not the size of the catalog. Years are those of the evidence
     items (the rules' ``mkg:firstYear``/``mkg:lastYear`` are made from the same dates).
     """
-    languages = languages_of(lang)
+    languages = reader_chain(lang)
     cache: OrderedDict[tuple[str, ...], list[dict[str, Any]]] = network.memo(
         "partner_lists", OrderedDict
     )
@@ -488,7 +410,7 @@ def partners_in_network(
             {
                 "iri": row["iri"],
                 "slug": row["slug"],
-                "label": pick_label(row["labels"], languages, row["slug"]),
+                "label": pick_value(row["labels"], languages, row["slug"]),
                 "strength": row["strength"],
                 "kinds": kinds,
                 "first": row["first"],
