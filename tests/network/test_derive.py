@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pyoxigraph as ox
 import pytest
@@ -17,7 +18,17 @@ from synthetic_network import term as _t
 from museumkg.config import Settings
 from museumkg.namespaces import MKG, RDF
 from museumkg.network import derive as derive_module
-from museumkg.network.derive import derive, load_rules, rule_predicates
+from museumkg.network.derive import (
+    DERIVED_BY,
+    METRICS_STEP,
+    OWN_RULE,
+    derive,
+    load_rules,
+    rule_header,
+    rule_predicates,
+)
+from museumkg.network.model import KINDS, STRONG_KINDS
+from museumkg.network.rederive import DERIVED_LINKS, SOURCE_LINKS
 from museumkg.store import EmbeddedStore, Store, select_rows
 from museumkg.synth.generate import SHARED_TOPIC_CAP
 
@@ -96,6 +107,59 @@ def test_the_rules_read_only_statements_of_the_predicates_they_name() -> None:
         for predicate in predicates:
             assert isinstance(predicate, rdflib.URIRef), f"{rule.name}: variable {predicate}"
             assert str(predicate) in named, (rule.name, predicate)
+
+
+def _made_by_rules() -> dict[str, set[str]]:
+    """Predicate IRI -> names of the rules whose CONSTRUCT template makes it (by rdflib)."""
+    made: dict[str, set[str]] = {}
+    for rule in load_rules(RULES):
+        template = prepareQuery(f"BASE <{SYNTH}>\n{rule.text}").algebra["template"]
+        for _s, predicate, _o in template:
+            made.setdefault(str(predicate), set()).add(rule.name)
+    return made
+
+
+def test_derived_by_names_the_rule_that_makes_each_derived_predicate() -> None:
+    """DERIVED_BY is read against the rules' templates: complete, and right about who makes what."""
+    made = _made_by_rules()
+    own_rules = made[f"{MKG}derivedByRule"]  # the rules whose nodes name their own rule
+    for predicate, rules in made.items():
+        if predicate == f"{RDF}type":
+            assert rules == own_rules, rules  # partnership nodes; YearMetrics by the metrics step
+            continue
+        assert predicate in DERIVED_BY, f"{predicate} ({rules}) is missing from DERIVED_BY"
+        by = DERIVED_BY[predicate]
+        assert by != METRICS_STEP, f"{predicate} is made by {rules}, not by the metrics step"
+        if by == OWN_RULE:  # made by rules whose nodes say which rule made them
+            assert rules <= own_rules, (predicate, rules)
+        else:
+            assert rules == {by}, (predicate, by, rules)
+    for predicate, by in DERIVED_BY.items():
+        if by != METRICS_STEP:
+            assert predicate in made, f"DERIVED_BY names {predicate}, which no rule makes"
+
+
+def test_the_strong_kinds_are_those_the_rules_headers_say() -> None:
+    """Each node-making rule's '# derives:' names its kind; partner-of's names the weak ones."""
+    headers = {rule.name: dict(rule_header(rule.text)) for rule in load_rules(RULES)}
+    kind_of = {}
+    for name, header in headers.items():
+        found = re.search(r"\bkind\s+mkg:(\w+)", header["derives"])
+        if found:
+            kind_of[name] = found.group(1)
+    assert sorted(kind_of.values()) == sorted(KINDS.values())
+    weak = set(re.findall(r"mkg:(\w+)", headers["partner-of"]["derives"])) & set(KINDS.values())
+    assert weak and {slug for slug, local in KINDS.items() if local not in weak} == set(
+        STRONG_KINDS
+    )
+
+
+def test_incremental_derivation_follows_what_the_rules_read_and_make() -> None:
+    """rederive's traversal constants: source links the rules read, derived links they make."""
+    read = rule_predicates(load_rules(RULES))
+    made = _made_by_rules()
+    assert {n.value for n in SOURCE_LINKS} <= read
+    assert {n.value for n in DERIVED_LINKS} <= set(made)
 
 
 def test_seed_organisers_are_pairwise_co_organisers(

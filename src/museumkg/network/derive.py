@@ -40,7 +40,8 @@ METRICS_STEP = "metrics"
 #: What makes each statement of the derived graph, by predicate: a rule's name (the file
 #: ``ontology/rules/NN-<name>.rq``, IRI ``{base}rule/<name>``), :data:`OWN_RULE` or
 #: :data:`METRICS_STEP`. ``rdf:type`` is :data:`OWN_RULE` on partnership nodes, else the
-#: metrics step (``mkg:YearMetrics``). Keep in step with the rules' CONSTRUCT templates.
+#: metrics step (``mkg:YearMetrics``). ``tests/network/test_derive.py`` holds it to the rules'
+#: CONSTRUCT templates: every predicate they make is here, under the rule that makes it.
 DERIVED_BY: dict[str, str] = {
     f"{MKG}partnerOf": "partner-of",
     f"{MKG}strength": "strength-and-years",

@@ -33,7 +33,8 @@ KINDS: dict[str, str] = {
     "stated": "StatedPartnership",
     "shared-topic": "SharedTopicSameYear",
 }
-#: The kinds that make ``mkg:partnerOf``; shared topics are the weak kind, off by default.
+#: The kinds that make ``mkg:partnerOf``; shared topics are the weak kind, off by default
+#: (``tests/network/test_derive.py`` reads both from the rules' ``# derives:`` headers).
 STRONG_KINDS: tuple[str, ...] = ("co-organised", "participated", "stated")
 #: How many pairs a view draws unless asked otherwise, and the most it ever draws.
 DEFAULT_LIMIT = 300

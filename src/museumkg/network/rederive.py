@@ -61,6 +61,11 @@ _EVIDENCE = (ox.NamedNode(f"{MKG}evidenceProgram"), ox.NamedNode(f"{MKG}evidence
 _PARTNER_OF = ox.NamedNode(f"{MKG}partnerOf")
 _TYPE = ox.NamedNode(f"{RDF}type")
 _SUBCLASS = ox.NamedNode(f"{RDFS}subClassOf")
+#: The source statements the traversal follows to the touched pairs: each is read by some rule
+#: (``tests/network/test_derive.py`` checks them against the rules' text).
+SOURCE_LINKS = (_ORGANIZER, _PARTNER, _IN_PROGRAM, *_ROLE_LINKS, _STATED, _TOPIC, _START)
+#: The derived statements it reads and replaces: each is made by some rule (checked likewise).
+DERIVED_LINKS = (_MEMBER, *_EVIDENCE, _PARTNER_OF)
 #: A resource the traversal meets: programs, roles and institutions may be blank nodes.
 Node = ox.NamedNode | ox.BlankNode
 #: Quads matching (subject, predicate, object, graph), ``None`` for any: a store's ``quads``
