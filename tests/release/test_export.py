@@ -235,7 +235,7 @@ def test_a_release_of_a_bulk_catalog_cuts_the_n_triples_from_the_n_quads(
     tmp_path: Path, repeats: int
 ) -> None:
     """No default graph: N-Triples cut from the N-Quads (repeats left out), same content."""
-    from test_derive import synthetic_catalog
+    from synthetic_network import synthetic_catalog
 
     from museumkg.release.assemble import write_release
 

@@ -53,6 +53,7 @@ from museumkg.release.metadata import (
     Site,
     collect_stats,
     describe_dataset,
+    property_quads,
     serialize_description,
 )
 from museumkg.store import EmbeddedStore, Store, catalog
@@ -138,8 +139,10 @@ def write_release(
     say(f"VoID counts: {stats.triples} distinct triples in {time.perf_counter() - started:.2f}s")
     if stats.triples == sum(stats.graphs.values()):
         skip: set[ox.Quad] = set()  # no triple in two named graphs: nothing to skip
-    else:
-        skip = repeated_quads(store)
+    else:  # only properties with more statements than distinct triples have repeats
+        quads = property_quads(store)
+        repeats = [p for p, n in stats.properties.items() if quads.get(p, n) > n]
+        skip = repeated_quads(store, repeats)
     files = _write_dumps(store, target, context, skip, say)
     context_path = target / CONTEXT_FILE
     context_path.write_text(json.dumps(context, ensure_ascii=False, indent=2) + "\n", "utf-8")

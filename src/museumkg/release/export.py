@@ -41,8 +41,9 @@ import pyoxigraph as ox
 
 from museumkg.formats import dumps
 from museumkg.namespaces import PREFIXES, XSD
+from museumkg.queries import named_rows
 from museumkg.release.jsonld_compact import Compactor, UnsupportedContext
-from museumkg.store import Store, select_rows
+from museumkg.store import Store
 
 #: Subjects compacted per pyld call: large enough to amortise processing the context,
 #: small enough that memory stays flat (pyld slows down on very large arrays).
@@ -150,32 +151,38 @@ def graph_names(store: Store) -> list[ox.NamedNode]:
     return sorted((ox.NamedNode(g) for g in store.graphs()), key=str)
 
 
-def repeated_quads(store: Store) -> set[ox.Quad]:
+def repeated_quads(store: Store, properties: Iterable[str] | None = None) -> set[ox.Quad]:
     """Quads whose triple is also in a named graph sorting before theirs (skipped in unions).
 
-    One SPARQL aggregate over the store finds the triples stated more than once (a hash per
-    triple, about half the cost of joining the quads with themselves), then their graphs are
-    looked up; the result holds only repeated triples.
+    One SPARQL aggregate per property (a triple's repeats share its property) finds the
+    triples stated more than once, so the groups held are one property's statements, never
+    the whole dataset's; then their graphs are looked up. The result holds only repeated
+    triples.
+
+    Args:
+        properties: the properties that may have repeats (default: every property); the
+            release passes those whose statements outnumber their distinct triples.
     """
-    query = (
-        "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?s ?p ?o HAVING (COUNT(*) > 1)"
-    )
+    if properties is None:
+        rows = named_rows(store, "void_property_quads")
+        properties = [row["property"].value for row in rows]
     skip: set[ox.Quad] = set()
-    for row in select_rows(store.query(query, union_default_graph=False)):
-        s, p, o = row["s"], row["p"], row["o"]
-        if not isinstance(s, ox.NamedNode | ox.BlankNode | ox.Triple):
-            continue  # cannot happen: a subject is never a literal
-        if not isinstance(p, ox.NamedNode):
-            continue  # cannot happen: a predicate is an IRI
-        graphs = sorted(
-            (
-                q.graph_name
-                for q in store.quads(s, p, o)
-                if not isinstance(q.graph_name, ox.DefaultGraph)
-            ),
-            key=str,
-        )
-        skip.update(ox.Quad(s, p, o, g) for g in graphs[1:])
+    for prop in properties:
+        for row in named_rows(store, "repeated_triples", property=prop):
+            s, p, o = row["s"], row["property"], row["o"]
+            if not isinstance(s, ox.NamedNode | ox.BlankNode | ox.Triple):
+                continue  # cannot happen: a subject is never a literal
+            if not isinstance(p, ox.NamedNode):
+                continue  # cannot happen: a predicate is an IRI
+            graphs = sorted(
+                (
+                    q.graph_name
+                    for q in store.quads(s, p, o)
+                    if not isinstance(q.graph_name, ox.DefaultGraph)
+                ),
+                key=str,
+            )
+            skip.update(ox.Quad(s, p, o, g) for g in graphs[1:])
     return skip
 
 
