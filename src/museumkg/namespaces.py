@@ -18,6 +18,10 @@ CRM = "http://www.cidoc-crm.org/cidoc-crm/"
 SH = "http://www.w3.org/ns/shacl#"
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
+#: W3C WGS84 Basic Geo (lat/long), GeoSPARQL, and the GeoNames ontology (gn:population).
+WGS = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+GEO = "http://www.opengis.net/ont/geosparql#"
+GN = "http://www.geonames.org/ontology#"
 
 #: Prefixes offered to every query and serializer (prefix -> namespace).
 PREFIXES: dict[str, str] = {
@@ -33,6 +37,9 @@ PREFIXES: dict[str, str] = {
     "foaf": FOAF,
     "prov": PROV,
     "crm": CRM,
+    "wgs": WGS,
+    "geo": GEO,
+    "gn": GN,
 }
 
 

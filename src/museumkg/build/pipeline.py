@@ -25,6 +25,7 @@ from museumkg.network.rederive import ChangedSources, derive_step
 from museumkg.problems import Problem, ProblemsFound, errors_only
 from museumkg.queries import named_rows
 from museumkg.records.files import RecordFile, discover, inputs_hash, parse_record
+from museumkg.records.gazetteer import GazetteerRecord, fill_gazetteer, gazetteer_record
 from museumkg.release.assemble import publish_release
 from museumkg.store import EmbeddedStore, Store, catalog
 from museumkg.store.catalog import Manifest
@@ -60,6 +61,11 @@ def read_records(settings: Settings) -> tuple[list[RecordFile], list[Problem]]:
                 )
             )
         seen[record.graph] = record
+    # the GeoNames source: generated from the reviewed mapping file for the places just read
+    gazetteer = gazetteer_record(settings.data_dir, settings.base_iri, root=PROJECT_DIR)
+    if gazetteer is not None and records:
+        problems += fill_gazetteer(gazetteer, records, settings.base_iri)
+        records.append(gazetteer)
     if not records:
         problems.append(
             Problem(
@@ -117,12 +123,18 @@ def check_catalog(settings: Settings, progress: Progress = _quiet) -> list[Recor
         raise ProblemsFound(problems)
     for warning in problems:
         progress(str(warning))
+    for record in records:
+        if isinstance(record, GazetteerRecord):
+            progress(record.summary)
     return records
 
 
 def current_inputs_hash(settings: Settings) -> str:
     """Hash of everything a build reads, to tell whether the serving store is stale."""
     records = discover(settings.data_dir, settings.base_iri)
+    gazetteer = gazetteer_record(settings.data_dir, settings.base_iri)
+    if gazetteer is not None:
+        records.append(gazetteer)  # the mapping file, under a graph name with the package version
     extra = [settings.ontology_dir / name for name in ONTOLOGY_FILES]
     extra.append(settings.ontology_dir / "context.jsonld")  # shapes the JSON-LD dump
     extra += sorted((settings.ontology_dir / "rules").glob("*.rq"))

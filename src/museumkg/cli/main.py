@@ -468,6 +468,10 @@ from museumkg.cli.release import register as _register_release  # noqa: E402
 
 _register_release(main)  # export, diff
 
+from museumkg.cli.links import register as _register_links  # noqa: E402
+
+_register_links(main)  # geonames-match
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

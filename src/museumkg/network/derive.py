@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from museumkg.namespaces import MKG, RDF
+from museumkg.namespaces import GEO, MKG, RDF, WGS
 from museumkg.queries import header_fields, parse_header
 from museumkg.store import Store, StoreError, select_rows
 from museumkg.store.terms import lexical
@@ -58,7 +58,15 @@ DERIVED_BY: dict[str, str] = {
     f"{MKG}community": METRICS_STEP,
     f"{MKG}metricsOf": METRICS_STEP,
     f"{MKG}metricsYear": METRICS_STEP,
+    f"{WGS}lat": "city-location",
+    f"{WGS}long": "city-location",
+    f"{GEO}hasGeometry": "city-location",
+    f"{GEO}asWKT": "city-location",
+    f"{MKG}locationPrecision": "city-location",
 }
+#: The rule placing institutions at their city: a function of each institution's own
+#: statements, redone whole by an incremental derivation (:mod:`museumkg.network.rederive`).
+LOCATION_RULE = "city-location"
 
 
 def rule_iri(base_iri: str, name: str) -> str:

@@ -44,7 +44,15 @@ import pyoxigraph as ox
 
 from museumkg.config import Settings
 from museumkg.namespaces import MKG, RDF, RDFS
-from museumkg.network.derive import derive, load_rules, rule_predicates, run_rules
+from museumkg.network.derive import (
+    DERIVED_BY,
+    LOCATION_RULE,
+    Rule,
+    derive,
+    load_rules,
+    rule_predicates,
+    run_rules,
+)
 from museumkg.queries import load_query
 from museumkg.store import Store, StoreUnavailable, open_store
 from museumkg.store.terms import lexical
@@ -218,6 +226,9 @@ def rederive(
     removed, added = old - new, new - old
     store.remove_quads(removed)
     store.add_quads(added)
+    out, into = _redo_locations(store, rules, base_iri, derived)
+    removed |= out
+    added |= into
     return Rederived(
         touched=len(members),
         graphs=len(graphs),
@@ -226,6 +237,29 @@ def rederive(
         added=len(added),
         seconds=round(time.perf_counter() - started, 4),
     )
+
+
+def _redo_locations(
+    store: Store, rules: list[Rule], base_iri: str, derived: ox.NamedNode
+) -> tuple[set[ox.Quad], set[ox.Quad]]:
+    """Redo the city-location rule over the whole store; return the statements out and in.
+
+    Its output depends only on each institution's place and that place's coordinates, which a
+    change may touch without touching any pair, so it is cheaper to run it whole (one join over
+    the institutions) than to trace which institutions it concerns.
+    """
+    predicates = {ox.NamedNode(p) for p, rule in DERIVED_BY.items() if rule == LOCATION_RULE}
+    old = {quad for predicate in predicates for quad in store.quads(None, predicate, None, derived)}
+    new: set[ox.Quad] = set()
+    for rule in rules:
+        if rule.name != LOCATION_RULE:
+            continue
+        result = store.query(f"BASE <{base_iri}>\n{rule.text}")
+        if isinstance(result, ox.QueryTriples):
+            new.update(ox.Quad(t.subject, t.predicate, t.object, derived) for t in result)
+    store.remove_quads(old - new)
+    store.add_quads(new - old)
+    return old - new, new - old
 
 
 def _touched_members(
