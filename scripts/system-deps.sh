@@ -5,6 +5,7 @@
 #   chromium: the headless browser the editor's browser tests drive (Playwright, Debian's build).
 #   virtuoso-opensource: a production SPARQL server the remote-store tests start privately.
 #   openrefine: the reconciliation client the /reconcile tests drive (OpenRefine 3.6, headless).
+#   nginx: the HTTP cache (proxy_cache) the caching tests and bench put in front of museumkg.
 # Runs as root with apt-get (as CI does); otherwise it says what to install and fails.
 set -euo pipefail
 
@@ -16,6 +17,7 @@ for_tests=()
 [ -x /usr/bin/chromium ] || for_tests+=(chromium fonts-dejavu-core)
 command -v virtuoso-t >/dev/null 2>&1 || for_tests+=(virtuoso-opensource)
 [ -x /usr/bin/openrefine ] || for_tests+=(openrefine)
+[ -x /usr/sbin/nginx ] || for_tests+=(nginx)
 
 if [ ${#missing[@]} -eq 0 ] && [ ${#for_tests[@]} -eq 0 ]; then
   exit 0
@@ -37,4 +39,7 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$
 # Debian's package starts nothing without systemd; if it did, stop it: tests run their own.
 if command -v service >/dev/null 2>&1 && [ -e /etc/init.d/virtuoso-opensource-7 ]; then
   service virtuoso-opensource-7 stop >/dev/null 2>&1 || true
+fi
+if command -v service >/dev/null 2>&1 && [ -e /etc/init.d/nginx ]; then
+  service nginx stop >/dev/null 2>&1 || true
 fi

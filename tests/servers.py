@@ -276,3 +276,77 @@ def openrefine_server(folder: Path, timeout_s: float = 120) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+#: Debian's nginx (package ``nginx``, installed by scripts/system-deps.sh).
+NGINX = Path("/usr/sbin/nginx")
+
+#: An HTTP cache in front of museumkg (docs/deploy.md shows the same configuration). nginx keeps
+#: what museumkg marks cacheable (Cache-Control, ETag, Vary) and revalidates stale copies with
+#: conditional requests, which museumkg answers 304; ``X-Cache-Status`` says HIT, MISS, ...
+NGINX_CONFIG = """\
+{user}worker_processes 1;
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    log_format cache '$request_method $request_uri $status $upstream_cache_status';
+    access_log {folder}/access.log cache;
+    client_body_temp_path {folder}/tmp/body;
+    proxy_temp_path {folder}/tmp/proxy;
+    fastcgi_temp_path {folder}/tmp/fastcgi;
+    uwsgi_temp_path {folder}/tmp/uwsgi;
+    scgi_temp_path {folder}/tmp/scgi;
+    proxy_cache_path {folder}/cache levels=1:2 keys_zone=museumkg:10m max_size=1g
+                     inactive=1h use_temp_path=off;
+    upstream museumkg {{
+        server {upstream};
+        keepalive 16;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://museumkg;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_cache museumkg;
+            proxy_cache_methods GET HEAD;
+            proxy_cache_key $scheme$http_host$request_uri;
+            proxy_cache_revalidate on;
+            proxy_cache_lock on;
+            add_header X-Cache-Status $upstream_cache_status always;
+        }}
+    }}
+}}
+"""
+
+
+def nginx_config(upstream: str, port: int, folder: Path) -> str:
+    """The nginx configuration of :data:`NGINX_CONFIG` for ``upstream`` (``host:port``)."""
+    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read the test's folder
+    return NGINX_CONFIG.format(user=user, upstream=upstream, port=port, folder=folder)
+
+
+@contextmanager
+def nginx_cache(upstream_url: str, folder: Path, timeout_s: float = 30) -> Iterator[str]:
+    """Run nginx with ``proxy_cache`` in front of ``upstream_url`` on a free port; yield its URL.
+
+    Everything it writes (configuration, cache, logs, pid) is under ``folder``.
+    """
+    if not NGINX.exists():
+        raise RuntimeError("nginx is missing: run scripts/system-deps.sh (Debian package nginx)")
+    for sub in ("tmp", "cache"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    config = folder / "nginx.conf"
+    upstream = upstream_url.removeprefix("http://").rstrip("/")
+    config.write_text(nginx_config(upstream, port, folder), encoding="utf-8")
+    server = ServerProcess([str(NGINX), "-p", str(folder), "-c", str(config)], port, "")
+    server.url = f"http://127.0.0.1:{port}"
+    try:
+        server.start("/health", timeout_s=timeout_s)
+        yield server.url
+    finally:
+        server.stop()
