@@ -198,3 +198,44 @@ def test_institutions_are_typed_under_the_ontology(quads: list[ox.Quad]) -> None
         ?p <{MKG}organizer> ?o . FILTER NOT EXISTS {{ ?o a/<{RDFS}subClassOf>* <{MKG}Institution> }}
     }}"""
     assert next(select_rows(store.query(query)))["n"].value == "0"
+
+
+def test_every_synthetic_city_has_generated_coordinates_and_institutions_a_city_point(
+    small: tuple[str, synth.SynthCatalog],
+) -> None:
+    store = _derived_store(small[0])
+    rows = list(
+        select_rows(
+            store.query(
+                """
+            PREFIX mkg: <https://w3id.org/museumkg/ontology#>
+            PREFIX wgs: <http://www.w3.org/2003/01/geo/wgs84_pos#>
+            PREFIX geo: <http://www.opengis.net/ont/geosparql#>
+            SELECT ?city ?lat ?long ?wkt ?graph WHERE {
+              ?city a mkg:City .
+              OPTIONAL { GRAPH ?graph { ?city wgs:lat ?lat ; wgs:long ?long ;
+                                          geo:hasGeometry/geo:asWKT ?wkt } }
+            }
+            """
+            )
+        )
+    )
+    assert rows and all("lat" in row for row in rows), "a synthetic city has no coordinates"
+    for row in rows:
+        lat, long = float(row["lat"].value), float(row["long"].value)
+        assert 27 <= lat <= 58 and 37 <= long <= 93
+        assert row["wkt"].value == f"POINT({row['long'].value} {row['lat'].value})"
+        assert row["graph"].value.startswith(BASE)  # the synthetic gazetteer, never the real one
+    placed = list(
+        select_rows(
+            store.query(
+                """
+            PREFIX mkg: <https://w3id.org/museumkg/ontology#>
+            SELECT (COUNT(DISTINCT ?org) AS ?n) WHERE {
+              ?org mkg:location ?city ; mkg:locationPrecision mkg:CityLevel .
+            }
+            """
+            )
+        )
+    )
+    assert int(placed[0]["n"].value) > 0

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, TypeVar
 
-from museumkg.namespaces import DCTERMS, FOAF, MKG, RDF, SKOS, XSD
+from museumkg.namespaces import DCTERMS, FOAF, GEO, MKG, RDF, SKOS, WGS, XSD
 from museumkg.synth import names
 
 #: The synthetic dataset's base IRI (a reserved ``.example`` host, never the real base).
@@ -313,9 +313,31 @@ class CatalogWriter:
                 self.out.add(c, _ALT, _lang(f"{old.en}-Ata", "en"))
                 self.out.add(c, _ALT, _lang(f"{old.ru}-Ата", "ru"))
             self.out.add(c, _m("country"), self.ent("place", code.lower()))
+            self.coordinates(c, code, number)
             self.cities[code].append(c)
             self.count("City")
         self.out.commit()
+
+    def coordinates(self, city: str, code: str, number: int) -> None:
+        """Invented WGS84 and GeoSPARQL coordinates for a synthetic city (GeoNames' shape).
+
+        Drawn from their own generator (seed, country, city number), so the rest of the catalog
+        is the same bytes with or without them: a country gets an invented centre in Eurasia
+        (latitude 30-55, longitude 40-90), its cities lie within 3 degrees of it.
+        """
+        centre = random.Random(f"{self.catalog.seed}-country-{code}")
+        lat0, long0 = centre.uniform(30, 55), centre.uniform(40, 90)
+        rng = random.Random(f"{self.catalog.seed}-city-{number}")
+        lat, long = (
+            f"{value:.4f}".rstrip("0").rstrip(".")
+            for value in (lat0 + rng.uniform(-3, 3), long0 + rng.uniform(-3, 3))
+        )
+        geometry = f"<{city[1:-1]}/geometry>"
+        self.out.add(city, f"<{WGS}lat>", typed_literal(lat, "decimal"))
+        self.out.add(city, f"<{WGS}long>", typed_literal(long, "decimal"))
+        self.out.add(city, f"<{GEO}hasGeometry>", geometry)
+        self.out.add(geometry, _A, f"<{GEO}Geometry>")
+        self.out.add(geometry, f"<{GEO}asWKT>", f'"POINT({long} {lat})"^^<{GEO}wktLiteral>')
 
     def topic_scheme(self) -> None:
         s = self.ent("source", "synthetic-topics")
