@@ -134,8 +134,9 @@ def _fts(column: str, groups: Sequence[Sequence[str]]) -> str:
 class _Gatherer:
     """Collects the best match of each entity over the tiers, for one query."""
 
-    def __init__(self, index: CatalogIndex, text: str) -> None:
+    def __init__(self, index: CatalogIndex, text: str, cap: int = CANDIDATES) -> None:
         self.index = index
+        self.cap = cap
         self.key, self.loose_key = latin(text), loose(text)
         self.words, self.loose_words = self.key.split(), self.loose_key.split()
         self.found: dict[int, Match] = {}
@@ -171,7 +172,7 @@ class _Gatherer:
         return sum(1 for m in self.found.values() if m.named == named)
 
     def gather(self, named: bool) -> None:
-        index, room = self.index, CANDIDATES
+        index, room = self.index, self.cap
         steps = [
             (EXACT, lambda n: index.names_equal(self.key, named=named, loose=False, limit=n)),
             (
@@ -190,7 +191,7 @@ class _Gatherer:
             )
         for tier, read in steps:
             self.add(read(room), tier, named)
-            if self.count(named) >= CANDIDATES:
+            if self.count(named) >= self.cap:
                 return
         if not self.found and self.loose_words:
             self.fuzzy(named)
@@ -205,7 +206,7 @@ class _Gatherer:
             near = self.index.terms_near(word[0], len(word) - 2, len(word) + 2)
             close = difflib.get_close_matches(word, near, n=3, cutoff=FUZZY_CUTOFF)
             groups.append([word, *close])
-        rows = self.index.names_with_words(_fts("loose", groups), named=named, limit=CANDIDATES)
+        rows = self.index.names_with_words(_fts("loose", groups), named=named, limit=self.cap)
         if not rows and len(groups) > 1:
             every = [[w for g in groups for w in g]]
             found = self.index.names_with_words(_fts("loose", every), named=named, limit=1000)
@@ -219,7 +220,7 @@ class _Gatherer:
             (n for n, row in described.items() if row["kind"] == "place"),
             key=lambda n: (self.found[n].quality(), n),
         )
-        room = CANDIDATES - len(self.found)
+        room = self.cap - len(self.found)
         if not places or room <= 0:
             return
         for row in sorted(
@@ -247,8 +248,10 @@ def find(
     *,
     type_iri: str | None = None,
     places: bool = True,
+    cap: int = CANDIDATES,
+    derived: bool = True,
 ) -> list[Match]:
-    """Every entity (at most :data:`CANDIDATES`) matching ``query``, best first.
+    """Every entity (at most ``cap``) matching ``query``, best first.
 
     Args:
         index: the catalog index.
@@ -256,6 +259,8 @@ def find(
         chain: the reader's language chain, for the display names (``Match.label``).
         type_iri: only entities of this class (or of a subclass).
         places: also what is at a matched place (tier :data:`PLACE`).
+        cap: most entities gathered (each tier reads at most this many names).
+        derived: also derived nodes (after every named entity).
 
     The matches carry IRI, kind and display name, not types (:func:`add_types` adds them to
     the ones shown: it is one more read).
@@ -263,11 +268,11 @@ def find(
     text = query.strip()[:MAX_QUERY]
     if not fold(text):
         return []
-    gatherer = _Gatherer(index, text)
+    gatherer = _Gatherer(index, text, cap)
     gatherer.gather(named=True)
     if places:
         gatherer.at_places()
-    if len(gatherer.found) < CANDIDATES:
+    if derived and len(gatherer.found) < cap:
         gatherer.gather(named=False)
     found = gatherer.found
     if type_iri:

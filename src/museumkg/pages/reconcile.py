@@ -33,6 +33,7 @@ from typing import Any
 
 from museumkg.index.match_tables import NAMED_KINDS
 from museumkg.index.matcher import (
+    CANDIDATES,
     EXACT,
     FUZZY,
     LOOSE_WORDS,
@@ -197,8 +198,16 @@ def candidates(catalog: Catalog, query: Query) -> list[dict[str, Any]]:
     """The scored candidates of one query, best first (see the module docstring)."""
     if not fold(query.text):
         return []
-    matches = find(catalog.index, query.text, catalog.chain, type_iri=query.type_iri)
-    if not (query.type_iri and local(query.type_iri) in DERIVED_TYPES):
+    derived = bool(query.type_iri and local(query.type_iri) in DERIVED_TYPES)
+    matches = find(
+        catalog.index,
+        query.text,
+        catalog.chain,
+        type_iri=query.type_iri,
+        cap=CANDIDATES if derived else max(query.limit * 4, 20),
+        derived=derived,
+    )
+    if not derived:
         matches = [m for m in matches if m.named]
     pool = matches[: max(query.limit * 4, 20)]
     types = catalog.types([m.entity for m in pool])
