@@ -120,6 +120,10 @@ def test_search_ranks_filters_by_type_and_suggests(live_server: str) -> None:
     for named in (True, False):
         group = [h["match"] for h in hits if h["named"] is named]
         assert group == sorted(group, key=tiers.index)
+    page = requests.get(f"{live_server}/search", params={"q": "UNESCO Almaty"}, timeout=20).text
+    heading = page.index("Derived from the catalog")  # partnerships listed under their heading
+    assert page.index('href="/id/org/unesco-almaty"') < heading
+    assert page.index('href="/id/partnership/', heading) > heading
     cities = _json(f"{live_server}/search", q="Almaty", type="City")["hits"]
     assert [h["label"] for h in cities] == ["Almaty"]
     orgs = _json(f"{live_server}/search", q="Almaty", type="Institution")["hits"]
