@@ -82,7 +82,7 @@ class Match:
             -round(self.similarity, 4),
             not self.pref,
             self.how,
-            fold(self.label.value),
+            self.label.value.casefold(),  # a tie-break: no need for the full (slower) fold
             self.iri,
         )
 
@@ -134,9 +134,12 @@ def _fts(column: str, groups: Sequence[Sequence[str]]) -> str:
 class _Gatherer:
     """Collects the best match of each entity over the tiers, for one query."""
 
-    def __init__(self, index: CatalogIndex, text: str, cap: int = CANDIDATES) -> None:
+    def __init__(
+        self, index: CatalogIndex, text: str, cap: int = CANDIDATES, whole: bool = False
+    ) -> None:
         self.index = index
         self.cap = cap
+        self.whole = whole
         self.key, self.loose_key = latin(text), loose(text)
         self.words, self.loose_words = self.key.split(), self.loose_key.split()
         self.found: dict[int, Match] = {}
@@ -193,6 +196,12 @@ class _Gatherer:
             self.add(read(room), tier, named)
             if self.count(named) >= self.cap:
                 return
+            if (
+                self.whole
+                and tier == PREFIX
+                and any(m.tier <= SPELLING for m in self.found.values())
+            ):
+                return  # a whole name matched: word matches (full-text reads) are not needed
         if not self.found and self.loose_words:
             self.fuzzy(named)
 
@@ -250,6 +259,7 @@ def find(
     places: bool = True,
     cap: int = CANDIDATES,
     derived: bool = True,
+    whole: bool = False,
 ) -> list[Match]:
     """Every entity (at most ``cap``) matching ``query``, best first.
 
@@ -261,6 +271,8 @@ def find(
         places: also what is at a matched place (tier :data:`PLACE`).
         cap: most entities gathered (each tier reads at most this many names).
         derived: also derived nodes (after every named entity).
+        whole: when a name matches whole (exact or spelling tier), skip the word tiers
+            (reconciliation: the cell names that entity; the search page lists more).
 
     The matches carry IRI, kind and display name, not types (:func:`add_types` adds them to
     the ones shown: it is one more read).
@@ -268,7 +280,7 @@ def find(
     text = query.strip()[:MAX_QUERY]
     if not fold(text):
         return []
-    gatherer = _Gatherer(index, text, cap)
+    gatherer = _Gatherer(index, text, cap, whole)
     gatherer.gather(named=True)
     if places:
         gatherer.at_places()

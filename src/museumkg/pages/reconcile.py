@@ -206,6 +206,7 @@ def candidates(catalog: Catalog, query: Query) -> list[dict[str, Any]]:
         type_iri=query.type_iri,
         cap=CANDIDATES if derived else max(query.limit * 4, 20),
         derived=derived,
+        whole=True,
     )
     if not derived:
         matches = [m for m in matches if m.named]
