@@ -17,6 +17,7 @@ sparql     ``bench.sparql_latency``     ``bench.sparql_mix``
 engines    -                            ``bench.engines``
 pages      -                            ``bench.pages``
 load       -                            ``bench.load_test``
+cache      -                            ``bench.cache_load``
 backends   ``bench.backends``           -
 relevance  -                            ``bench.relevance``
 export     ``bench.export_throughput``  -
@@ -66,6 +67,7 @@ SERVED: tuple[tuple[str, str | None, str | None], ...] = (
     ("engines", None, "bench.engines"),
     ("pages", None, "bench.pages"),
     ("load", None, "bench.load_test"),
+    ("cache", None, "bench.cache_load"),
     ("backends", "bench.backends", None),
     ("relevance", None, "bench.relevance"),
 )
@@ -77,6 +79,7 @@ CONCERN_CAP_S = {
     "engines": 360.0,
     "pages": 420.0,
     "load": 180.0,
+    "cache": 120.0,
     "backends": 420.0,
     "export": 480.0,
     "relevance": 240.0,
