@@ -67,7 +67,8 @@ class LoadRun:
         return later[0] if later else self.rss[-1][1]
 
 
-def run_load(requests_: list[Request], pid: int | None, duration: float) -> LoadRun:
+# Complexity: the client threads share the run's lock, stop event and counters as closures
+def run_load(requests_: list[Request], pid: int | None, duration: float) -> LoadRun:  # noqa: C901
     """``CLIENTS`` threads send requests round-robin for ``duration`` seconds."""
     out = LoadRun()
     lock = threading.Lock()

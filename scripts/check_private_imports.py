@@ -66,17 +66,23 @@ class Checker:
     def check_file(self, path: Path, module: str, is_package: bool) -> None:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         own_pkg = package_of(module, is_package)
-        bound: dict[str, str] = {}  # local name -> imported module it stands for
+        bound = self.check_imports(tree, path, own_pkg)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and is_private(node.attr):
+                target = self.dotted(node.value, bound)
+                if target is not None and target in self.modules:
+                    self.use(f"{path}:{node.lineno}", own_pkg, f"{target}.{node.attr}")
+
+    def check_imports(self, tree: ast.Module, path: Path, own_pkg: str) -> dict[str, str]:
+        """Check the import statements; return each local name bound to a module."""
+        bound: dict[str, str] = {}
         for node in ast.walk(tree):
             where = f"{path}:{getattr(node, 'lineno', 0)}"
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     self.use(where, own_pkg, alias.name)
-                    if alias.asname:
-                        bound[alias.asname] = alias.name
-                    else:
-                        head = alias.name.split(".")[0]
-                        bound[head] = head
+                    head = alias.name.split(".")[0]
+                    bound[alias.asname or head] = alias.name if alias.asname else head
             elif isinstance(node, ast.ImportFrom):
                 base = self.resolve(node, own_pkg)
                 for alias in node.names:
@@ -84,11 +90,7 @@ class Checker:
                     self.use(where, own_pkg, dotted)
                     if dotted in self.modules:
                         bound[alias.asname or alias.name] = dotted
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and is_private(node.attr):
-                target = self.dotted(node.value, bound)
-                if target is not None and target in self.modules:
-                    self.use(f"{path}:{node.lineno}", own_pkg, f"{target}.{node.attr}")
+        return bound
 
     @staticmethod
     def resolve(node: ast.ImportFrom, own_pkg: str) -> str:

@@ -24,7 +24,9 @@ def term(local: str) -> ox.NamedNode:
     return ox.NamedNode(MKG + local)
 
 
-def synthetic_catalog(seed: int) -> tuple[EmbeddedStore, dict[tuple[str, str, str], dict]]:
+# Complexity: the facts drawn in a fixed order: the random stream, and so every test catalog,
+# depends on it
+def synthetic_catalog(seed: int) -> tuple[EmbeddedStore, dict[tuple[str, str, str], dict]]:  # noqa: C901
     """Random programs with known organisers, partners, roles, stated links and topics.
 
     Returns the store and the expected partnerships: (a, b, kind) → strength, programs, years.

@@ -68,7 +68,8 @@ def test_every_rule_has_a_header_and_is_a_construct() -> None:
         assert "CONSTRUCT" in rule.text and "# derives:" in rule.text and "# why:" in rule.text
 
 
-def _predicates(algebra: object) -> set[object]:
+# Complexity: one walk over rdflib's algebra, a branch per node kind
+def _predicates(algebra: object) -> set[object]:  # noqa: C901
     """Every predicate of a parsed query's triple patterns (paths taken apart), by rdflib."""
     found: set[object] = set()
     stack, seen = [algebra], set()

@@ -127,7 +127,8 @@ def _refuse_update() -> BadRequest:
     )
 
 
-def read_protocol_request() -> ProtocolRequest:
+# Complexity: a flat list of checks of the SPARQL Protocol request, each with its own 400 message
+def read_protocol_request() -> ProtocolRequest:  # noqa: C901
     """Read query, dataset, timeout and format from the request.
 
     Raises:

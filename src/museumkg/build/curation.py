@@ -87,7 +87,9 @@ class Checked:
         return not errors_only(self.problems)
 
 
-def check_files(
+# Complexity: one flat pass over the files, each check reporting its own problem and moving on;
+# split, the checks would lose their order
+def check_files(  # noqa: C901
     paths: Sequence[Path],
     settings: Settings,
     *,

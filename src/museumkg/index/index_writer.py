@@ -221,7 +221,9 @@ class IndexBuilder:
             if number is not None:
                 yield self._once(graph.value), number
 
-    def _collect_facets(self) -> None:
+    # Complexity: one pass per facet query, each a few guarded inserts; splitting them would only
+    # pass the half-built tables around
+    def _collect_facets(self) -> None:  # noqa: C901
         places: dict[str, tuple[str, str | None]] = {}
         for place, kind, country in _solutions(self.store, "index_places"):
             places[place.value] = (

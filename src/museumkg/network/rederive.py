@@ -307,7 +307,9 @@ def _bucket_organisers(match: Match, changed: list[ox.Quad], derived: ox.NamedNo
     return organisers
 
 
-def _neighbourhood(match: Match, members: set[Node], derived: ox.NamedNode) -> set[ox.NamedNode]:
+# Complexity: the rule inputs gathered link kind by link kind, as the rules read them; kept in one
+# place so it is checked against the rules at a glance
+def _neighbourhood(match: Match, members: set[Node], derived: ox.NamedNode) -> set[ox.NamedNode]:  # noqa: C901
     """The source graphs a derivation of every pair with a touched member reads.
 
     Those that mention a program the members organise or take part in (named partner, role

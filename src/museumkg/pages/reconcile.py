@@ -318,7 +318,8 @@ VALUE_TYPES = {
 }
 
 
-def parse_extend(raw: str, catalog: Catalog) -> tuple[list[str], list[tuple[str, int]]]:
+# Complexity: a flat list of checks of the request, each with its own error message
+def parse_extend(raw: str, catalog: Catalog) -> tuple[list[str], list[tuple[str, int]]]:  # noqa: C901
     """The ids and ``(property, value limit)`` pairs of an ``extend=`` request."""
     try:
         request = json.loads(raw)

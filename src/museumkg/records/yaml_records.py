@@ -145,7 +145,8 @@ class _Reader:
 
     # -- the record -------------------------------------------------------------------------
 
-    def read(self, text: str) -> Converted:
+    # Complexity: the record's sections in turn, each checked and reported with its line
+    def read(self, text: str) -> Converted:  # noqa: C901
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as err:
@@ -327,7 +328,8 @@ class _Reader:
             assert isinstance(item, yaml.MappingNode)
             self.read_claim(item)
 
-    def read_claim(self, node: yaml.MappingNode) -> None:
+    # Complexity: a flat list of checks of a claim's fields, each with its own problem and line
+    def read_claim(self, node: yaml.MappingNode) -> None:  # noqa: C901
         given: dict[str, yaml.Node] = {}
         for name, key_node, value in self.pairs(
             node, what="field of a claim", duplicate_rule="duplicate-field", record="claim"

@@ -125,7 +125,8 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-def screen_query(text: str, *, max_bytes: int, max_depth: int) -> Screened:
+# Complexity: one pass over the tokens, each kind of refusal with its own message and position
+def screen_query(text: str, *, max_bytes: int, max_depth: int) -> Screened:  # noqa: C901
     """Check query text before it runs, and tell its form.
 
     Args:

@@ -65,7 +65,9 @@ def query_form(text: str) -> str:
     raise ValueError("no query form (SELECT, CONSTRUCT, ASK or DESCRIBE) found")
 
 
-def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+# Complexity: one pass over the query's tokens, tracking groups and subqueries; split, the state
+# would be passed around
+def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:  # noqa: C901
     """Bind variables by a ``VALUES`` block at the start of the WHERE group, and of every
     subquery that mentions them.
 

@@ -74,7 +74,8 @@ def _entry(ingest: Ingest, target: Row) -> dict[str, Any]:
     return {"type": ingest.shared("institution_types").get(kind, ["Institution"])}
 
 
-def corrections(ingest: Ingest) -> tuple[dict[str, Any], dict[str, list[str]]]:
+# Complexity: one branch per kind of correction row, in the table's order
+def corrections(ingest: Ingest) -> tuple[dict[str, Any], dict[str, list[str]]]:  # noqa: C901
     """The corrections record, and the pages cited by each person's corrections."""
     sections: dict[str, dict[str, Any]] = {}
     names: dict[tuple[str, str], dict[str, list[str]]] = {}
