@@ -249,7 +249,9 @@ def _year(term: Term | None) -> int | None:
     return int(text) if len(text) == 4 and text.isdigit() else None
 
 
-def load_network(store: Store, base_iri: str) -> Network:
+# Complexity: one pass over each of the network's queries (institutions, links, evidence,
+# metrics), filling the tables a view reads
+def load_network(store: Store, base_iri: str) -> Network:  # noqa: C901
     """Read the partnership network of ``store`` (derived graph, names, metrics).
 
     Args:

@@ -191,7 +191,8 @@ def _node_match(network: Network, org: Institution | None, flt: NetworkFilter) -
     return flt.type is None or MKG + flt.type in org.types
 
 
-def select(network: Network, flt: NetworkFilter, languages: Sequence[str] = ("en",)) -> NetworkView:
+# Complexity: the filter's rules applied in the order the module docstring gives them
+def select(network: Network, flt: NetworkFilter, languages: Sequence[str] = ("en",)) -> NetworkView:  # noqa: C901
     """Filter and aggregate ``network`` into a view (see the module docstring for the rules).
 
     >>> view = select(Network("http://ex.org/", {}, [], {}, {}), NetworkFilter())

@@ -82,7 +82,9 @@ def _role_text(found: dict[str, Any], member: str, languages: Languages) -> str:
     return role
 
 
-def _evidence(store: Store, a: str, b: str, languages: Languages) -> dict[str, Any]:
+# Complexity: one pass over the evidence rows, grouping them by partnership node, program and
+# source
+def _evidence(store: Store, a: str, b: str, languages: Languages) -> dict[str, Any]:  # noqa: C901
     """Partnership nodes between ``a`` and ``b``, with programs, sources and involvement."""
     kind_names = _kind_names(store)
     nodes: dict[str, dict[str, Any]] = {}
@@ -160,8 +162,8 @@ def _evidence(store: Store, a: str, b: str, languages: Languages) -> dict[str, A
             add_label(entry["agent_labels"], row["agentLabel"])
     roles: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for key, entry in sorted(involved.items(), key=lambda item: str(item[0])):
-        program, member, source = str(key[0]), str(key[1]), str(key[6])
-        text = {"role": _role_text(entry, member, languages), "source": source}
+        program, member, cited = str(key[0]), str(key[1]), str(key[6])
+        text = {"role": _role_text(entry, member, languages), "source": cited}
         if text not in roles[(program, member)]:
             roles[(program, member)].append(text)
     for source in sources.values():
@@ -238,8 +240,8 @@ def strong_graph(network: Network) -> nx.Graph:
     """The graph of strong partnerships (``mkg:partnerOf``) of a network (made once per
     network: it is read-only afterwards)."""
 
-    def make() -> nx.Graph:
-        graph = nx.Graph()
+    def make() -> nx.Graph[str]:
+        graph: nx.Graph[str] = nx.Graph()
         for link in network.links:
             if link.kind in STRONG_KINDS:
                 graph.add_edge(link.a, link.b)
