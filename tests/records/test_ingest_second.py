@@ -11,12 +11,16 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from test_ingest import (
     BASE,
+    CATALOG_SOURCES_2,
+    DELIVERIES,
     GRAPH,
     ID,
     PREFIXES,
@@ -27,6 +31,7 @@ from test_ingest import (
     _triples,
     full,
     full_store,
+    needs_tables,
 )
 
 from museumkg.config import PROJECT_DIR, Settings
@@ -290,3 +295,30 @@ def test_every_example_query_answers_on_the_full_catalog(full_store: EmbeddedSto
         assert rows, f"{example.name} returns no row on the full catalog"
         distinct = {tuple(sorted((k, str(v)) for k, v in row.items())) for row in rows}
         assert len(distinct) == len(rows), f"{example.name} repeats rows on the full catalog"
+
+
+@needs_tables
+def test_every_row_of_the_second_delivery_is_in_the_catalog_or_listed() -> None:
+    texts = generate(DELIVERIES, PROJECT_DIR / "data", BASE)
+    decisions = yaml.safe_load(
+        (PROJECT_DIR / "data" / "ingest" / "catalog-sources-2.yaml").read_text(encoding="utf-8")
+    )
+    left_out = decisions.get("not_included") or {}
+    for table, section in (
+        ("organisations", "institutions"),
+        ("programs", "programs"),
+        ("people", "people"),
+    ):
+        record = yaml.safe_load(texts[f"sources/catalog-sources-2-{table}.yaml"])
+        with (CATALOG_SOURCES_2 / f"{table}.csv").open(encoding="utf-8") as rows:
+            ids = [row["id"] for row in csv.DictReader(rows)]
+        missing = [i for i in ids if i not in record[section] and i not in left_out.get(table, {})]
+        assert missing == [], f"{table}: rows neither in the catalog nor listed: {missing}"
+    corrections = yaml.safe_load(texts["sources/catalog-sources-2-corrections.yaml"])
+    with (CATALOG_SOURCES_2 / "corrections.csv").open(encoding="utf-8") as rows:
+        for row in csv.DictReader(rows):
+            section = {"organisations": "institutions"}.get(row["table"], row["table"])
+            slug = {"museums-changing-world-2005": "museums-in-a-changing-world-2005"}.get(
+                row["id"], row["id"]
+            )
+            assert slug in corrections[section], f"the correction of {row['id']} is not in"
