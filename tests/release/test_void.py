@@ -7,6 +7,7 @@ import rdflib
 from flask.testing import FlaskClient
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
 
+from museumkg.authorities import AUTHORITIES
 from museumkg.store import EmbeddedStore, select_rows
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -156,3 +157,33 @@ def test_void_is_negotiated(
 def test_void_refuses_what_it_cannot_give(client: FlaskClient) -> None:
     assert client.get("/.well-known/void", headers={"Accept": "image/png"}).status_code == 406
     assert client.get("/.well-known/void?format=csv").status_code == 400
+
+
+def test_one_linkset_per_authority_with_the_sparql_count(
+    void: rdflib.Graph, store: EmbeddedStore, client: FlaskClient
+) -> None:
+    """The GeoNames links of the gazetteer are a linkset whose count SPARQL agrees with."""
+    counted = {}
+    for authority in AUTHORITIES:
+        query = (
+            "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?o { GRAPH ?g { ?s "
+            "<http://www.w3.org/2004/02/skos/core#exactMatch> ?o } "
+            f'FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{authority.namespace}")) }} }}'
+        )
+        counted[authority.namespace] = sparql_count(store, query)
+    described = {}
+    for ls in void.subjects(RDF.type, VOID.Linkset):
+        if str(void.value(ls, VOID.linkPredicate)).endswith("core#exactMatch"):
+            space = str(void.value(void.value(ls, VOID.objectsTarget), VOID.uriSpace))
+            described[space] = value(void, ls, VOID.triples)
+    assert counted["https://sws.geonames.org/"] > 40, "the gazetteer links every city"
+    assert described == {space: n for space, n in counted.items() if n}
+    page = client.get("/downloads/", headers={"Accept": "application/json"}).get_json()
+    listed = {
+        (row["target"], row["triples"])
+        for row in page["linksets"]
+        if row["predicate"].endswith("exactMatch")
+    }
+    assert listed == set(described.items())
+    html = client.get("/downloads/").get_data(as_text=True)
+    assert "GeoNames" in html and "Links to other datasets" in html

@@ -35,6 +35,7 @@ from museumkg.release.assemble import CONTEXT_FILE, dumps_dir, read_release, sta
 from museumkg.release.export import dump_format
 from museumkg.release.metadata import (
     DESCRIPTION_FORMATS,
+    EXTERNAL,
     LICENCE,
     DatasetStats,
     Site,
@@ -135,6 +136,10 @@ def _page_data(store_dir: Path | None, release: dict[str, Any] | None) -> dict[s
         },
         "void": url_for("downloads.void", _external=True),
         "stats": {k: (release.get("stats") or {}).get(k) for k in ("triples", "entities")},
+        "linksets": [
+            {**row, "title": EXTERNAL.get(row["target"], row["target"])}
+            for row in _stats(release).linksets
+        ],
     }
 
 

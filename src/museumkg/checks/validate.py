@@ -17,8 +17,9 @@ import rdflib
 from rdflib.namespace import RDF as RDF_NS
 from rdflib.namespace import SH
 
+from museumkg.authorities import authority_of, link_iri
 from museumkg.iris import is_entity_iri
-from museumkg.namespaces import MKG, PREFIXES, RDF
+from museumkg.namespaces import MKG, PREFIXES, RDF, SKOS
 from museumkg.problems import Problem
 from museumkg.records.files import RecordFile, locate
 from museumkg.store import select_rows
@@ -316,6 +317,39 @@ def unknown_term_problems(
     return problems
 
 
+_EXACT_MATCH = f"{SKOS}exactMatch"
+
+
+def link_problems(records: Sequence[RecordFile], base_iri: str) -> list[Problem]:
+    """Every same-as link (``skos:exactMatch``) into a known authority must fit its pattern.
+
+    YAML records check their links as they are read (:mod:`museumkg.records.yaml_records`);
+    this catches the Turtle and JSON-LD ones, with the file and line of the link.
+    """
+    problems: list[Problem] = []
+    for record in records:
+        for quad in record.quads:
+            target = quad.object
+            if quad.predicate.value != _EXACT_MATCH or not isinstance(target, ox.NamedNode):
+                continue
+            authority = authority_of(target.value)
+            if authority is None or authority.identifier(target.value) is not None:
+                continue
+            _canonical, message = link_iri(target.value)
+            problems.append(
+                Problem(
+                    rule="bad-link",
+                    message=message or f"<{target.value}> is not a canonical {authority.name} IRI",
+                    file=record.display,
+                    line=locate(record, target.value, base_iri),
+                    record=_short(lexical(quad.subject), base_iri),
+                    field="skos:exactMatch",
+                    hint=f"write it as {authority.iri(authority.example)}",
+                )
+            )
+    return problems
+
+
 def owl_problems(records: Sequence[RecordFile], ontology_path: Path) -> list[Problem]:
     """OWL consistency of ontology + records under the HermiT reasoner (owlready2)."""
     from museumkg.checks.reasoning import check_consistency
@@ -336,6 +370,7 @@ def validate_records(
     locator = Locator(records, base_iri)
     ontology_path = ontology_dir / "museumkg.ttl"
     problems = reference_problems(records, base_iri)
+    problems += link_problems(records, base_iri)
     problems += unknown_term_problems(records, ontology_path, base_iri)
     problems += report_problems(*shacl_report(records, ontology_dir), locator)
     if check_owl:

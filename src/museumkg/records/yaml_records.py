@@ -34,8 +34,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 import yaml
 
+from museumkg.authorities import BY_KEY, authority_of, link_iri
 from museumkg.iris import KINDS, is_slug, source_iri
-from museumkg.namespaces import MKG, RDF, XSD
+from museumkg.namespaces import MKG, RDF, SKOS, XSD
 from museumkg.problems import Problem
 from museumkg.records.yaml_fields import (
     CLAIM_FIELDS,
@@ -53,6 +54,10 @@ from museumkg.records.yaml_fields import (
     type_example,
     vocabulary,
 )
+
+#: Sections whose entries may carry same-as links to authorities (``wikidata: Q123``).
+LINKED_KINDS = frozenset({"org", "person", "place", "program"})
+_EXACT_MATCH = f"{SKOS}exactMatch"
 
 
 @dataclass
@@ -277,6 +282,12 @@ class _Reader:
                     self.add(subject, RDF + "type", ox.NamedNode(cls), item)
             elif name == "parts" and kind == "program":
                 self.read_parts(subject, value)
+            elif name in BY_KEY and kind in LINKED_KINDS:
+                for item in self.scalars(value, record, name):
+                    self.add_link(subject, item, record, name)
+            elif name in self.fields and self.fields[name].iri == _EXACT_MATCH:
+                for item in self.scalars(value, record, name):
+                    self.add_link(subject, item, record, None)
             elif name in self.fields:
                 spec = self.fields[name]
                 for term, at in self.values(value, spec, record):
@@ -291,6 +302,30 @@ class _Reader:
                     hint="fields are the terms of ontology/context.jsonld (docs/curation.md)"
                     + _close(name, [*self.fields, "type", "parts"]),
                 )
+
+    def add_link(self, subject: str, item: yaml.ScalarNode, record: str, key: str | None) -> None:
+        """A same-as link (``wikidata: Q123``, or a full IRI), checked against its authority."""
+        text = item.value.strip()
+        if key is None and authority_of(text) is None:
+            if IRI_TEXT.match(text):  # an exact match outside the known authorities
+                self.add(subject, _EXACT_MATCH, ox.NamedNode(text), item)
+                return
+            problem = f"{text!r} is not an IRI"
+        else:
+            iri, problem = link_iri(text, key)
+            if iri is not None:
+                self.add(subject, _EXACT_MATCH, ox.NamedNode(iri), item)
+                return
+        self.problem(
+            "bad-link",
+            problem,
+            item,
+            record=record,
+            field_name=key or "exactMatch",
+            hint="write the identifier as the authority gives it ("
+            + ", ".join(f"{a.key}: {a.example}" for a in BY_KEY.values())
+            + ") or its full IRI",
+        )
 
     def read_parts(self, program: str, node: yaml.Node) -> None:
         """``parts:`` of a program: part n is ``<program>/part/<n>``, with position and links."""

@@ -55,6 +55,9 @@ EXTERNAL = {
     "https://sws.geonames.org/": "GeoNames",
     "http://dbpedia.org/resource/": "DBpedia",
     "http://viaf.org/viaf/": "VIAF",
+    "https://isni.org/isni/": "ISNI",
+    "http://vocab.getty.edu/ulan/": "Getty ULAN",
+    "http://vocab.getty.edu/tgn/": "Getty TGN",
 }
 
 #: W3C format IRIs (for dcterms:conformsTo and void:feature), by dump format name.
