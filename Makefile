@@ -38,8 +38,8 @@ test: setup lint
 ## lint: ruff; the import layers (import-linter contracts in pyproject.toml); no private name
 ## used across packages; mypy on src/ and webapp/ (its settings in pyproject.toml)
 lint: setup
-	$(BIN)/ruff check src webapp tests bench scripts
-	$(BIN)/ruff format --check src webapp tests bench scripts
+	$(BIN)/ruff check src webapp tests bench scripts testing
+	$(BIN)/ruff format --check src webapp tests bench scripts testing
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python scripts/check_private_imports.py
 	$(BIN)/mypy

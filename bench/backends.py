@@ -25,7 +25,6 @@ serves it, measures and prints the table.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import os
 import shutil
 import signal
@@ -43,34 +42,17 @@ from bench.context import BenchContext
 from bench.figures import Figure, median, p95
 from bench.http import Timings, sparql, timed
 from bench.queries import Query
-from bench.servers import PROJECT_DIR, free_port, oxigraph_cli
+from testing.servers import (
+    BENCH_VIRTUOSO,
+    PROJECT_DIR,
+    exit_with_parent,
+    museumkg,
+    museumkg_env,
+    oxigraph,
+    running,
+    virtuoso,
+)
 
-#: Private Virtuoso configuration (the same shape as tests/servers.py, larger buffers).
-VIRTUOSO_INI = """\
-[Database]
-DatabaseFile = {folder}/virtuoso.db
-ErrorLogFile = {folder}/virtuoso.log
-LockFile = {folder}/virtuoso.lck
-TransactionFile = {folder}/virtuoso.trx
-xa_persistent_file = {folder}/virtuoso.pxa
-[TempDatabase]
-DatabaseFile = {folder}/virtuoso-temp.db
-TransactionFile = {folder}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-DisableUnixSocket = 1
-DirsAllowed = ., {folder}
-NumberOfBuffers = 85000
-MaxDirtyBuffers = 60000
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = /var/lib/virtuoso-opensource-7/vsp
-ServerThreads = 10
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 120
-"""
-START_TIMEOUT_S = 120.0
 #: Time kept back from the harness's cap for stopping servers and returning figures.
 RESERVE_S = 30.0
 #: Time of the size's budget left to the harness's later steps (rebuild, exports, release).
@@ -78,51 +60,6 @@ LATER_STEPS_S = 780.0
 #: Less time than this for the backends, and they are skipped (with a note).
 MINIMUM_S = 90.0
 DEFAULT_CAP_S = 900.0
-
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    """In a server child: receive SIGKILL when the process that started it dies."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-@contextmanager
-def _process(command: list[str], ready: str, log: Path, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    """Run ``command`` until ``ready`` answers 200; always stopped after."""
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            command,
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 - no threads started by then
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if proc.poll() is not None:
-                tail = log.read_text(errors="replace")[-1500:]
-                raise RuntimeError(f"{command[0]} exited:\n{tail}")
-            try:
-                if requests.get(ready, timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{command[0]} did not answer {ready} in {START_TIMEOUT_S}s")
-            time.sleep(0.2)  # between polls, not a wait for readiness
-        yield proc
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 @contextmanager
@@ -134,53 +71,28 @@ def oxigraph_backend(folder: Path, timeout_s: float | None) -> Iterator[str]:
     ``vm.max_map_count`` and the server panics ("failed to set up alternative stack guard
     page"): push without it, serve queries with it.
     """
-    cli = oxigraph_cli()
-    if cli is None:
-        raise RuntimeError("the oxigraph CLI is missing (pip install oxigraph)")
-    port = free_port()
     folder.mkdir(parents=True, exist_ok=True)
-    command = [cli, "serve", "--location", str(folder / "data"), "--bind", f"127.0.0.1:{port}"]
-    if timeout_s is not None:
-        command += ["--timeout-s", f"{timeout_s:g}"]
-    url = f"http://127.0.0.1:{port}"
-    with _process(command, f"{url}/query?query=ASK%7B%7D", folder / "server.log"):
-        yield f"{url}/query"
+    server = oxigraph(
+        folder / "data", timeout_s=timeout_s, log=folder / "server.log", die_with_parent=True
+    )
+    with running(server) as started:
+        yield f"{started.url}/query"
 
 
 @contextmanager
 def virtuoso_backend(folder: Path) -> Iterator[str]:
     """A private Virtuoso in ``folder``; yields its query endpoint (user dba/dba)."""
-    binary = shutil.which("virtuoso-t")
-    if binary is None:
-        raise RuntimeError("virtuoso-t is missing (scripts/system-deps.sh installs it)")
-    folder.mkdir(parents=True, exist_ok=True)
-    http_port, sql_port = free_port(), free_port()
-    ini = folder / "virtuoso.ini"
-    text = VIRTUOSO_INI.format(folder=folder, http_port=http_port, sql_port=sql_port)
-    ini.write_text(text, encoding="utf-8")
-    url = f"http://127.0.0.1:{http_port}"
-    with _process([binary, "-f", "-c", str(ini)], f"{url}/sparql?query=ASK%7B%7D", folder / "out"):
-        yield f"{url}/sparql"
+    server = virtuoso(folder, BENCH_VIRTUOSO, log=folder / "out", die_with_parent=True)
+    with running(server) as started:
+        yield f"{started.url}/sparql"
 
 
 @contextmanager
 def app_over(ctx: BenchContext, endpoint: str, log: Path) -> Iterator[str]:
     """``museumkg serve --no-build --endpoint`` over the harness's build folder."""
-    port = free_port()
-    env = dict(os.environ)
-    env.update(
-        MUSEUMKG_VAR_DIR=str(ctx.var_dir),
-        MUSEUMKG_BASE_IRI=ctx.base_iri,
-        MUSEUMKG_ENDPOINT=endpoint,
-        PYTHONUNBUFFERED="1",
-    )
-    paths = (str(PROJECT_DIR / "src"), str(PROJECT_DIR), env.get("PYTHONPATH", ""))
-    env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
-    command = [sys.executable, "-m", "museumkg.cli.main", "serve", "--no-build"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--threads", "8"]
-    url = f"http://127.0.0.1:{port}"
-    with _process(command, f"{url}/health", log, env):
-        yield url
+    env = museumkg_env(var_dir=ctx.var_dir, base_iri=ctx.base_iri, endpoint=endpoint)
+    with running(museumkg(env=env, log=log, die_with_parent=True)) as started:
+        yield started.url
 
 
 def push(ctx: BenchContext, endpoint: str, deadline: float, user: str | None = None) -> float:
@@ -202,7 +114,7 @@ def push(ctx: BenchContext, endpoint: str, deadline: float, user: str | None = N
             capture_output=True,
             text=True,
             timeout=max(1.0, deadline - time.monotonic()),
-            preexec_fn=_die_with_parent,  # noqa: PLW1509
+            preexec_fn=exit_with_parent,  # noqa: PLW1509
         )
     except subprocess.TimeoutExpired as err:
         raise TimeoutError(f"the push to {endpoint} did not finish in time") from err

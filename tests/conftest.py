@@ -7,29 +7,26 @@
 - ``app`` / ``client``: the Flask app over ``store`` and its test client (quick unit checks).
 - ``live_server`` (session): base URL (``http://127.0.0.1:<port>``, no trailing slash) of a
   real ``museumkg serve --no-build`` process (waitress) over the same catalog, polled on
-  ``/health`` until it answers; ``live_server_log`` is the file its stderr goes to.
+  ``/health`` until it answers (started by ``testing/servers.py``, the launcher tests and
+  bench share); ``live_server_log`` is the file its output goes to.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from seed import seed_data
-from servers import free_port
+from servers import museumkg_env
 
 from museumkg.build.pipeline import build_catalog
 from museumkg.config import Settings
 from museumkg.store import EmbeddedStore
 from museumkg.store.catalog import current_store_dir
+from testing.servers import museumkg
 from webapp import create_app
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -69,38 +66,6 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def _server_env(settings: Settings) -> dict[str, str]:
-    env = dict(os.environ)
-    paths = [str(PROJECT_DIR / "src"), str(PROJECT_DIR), env.get("PYTHONPATH", "")]
-    env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
-    env["PYTHONUNBUFFERED"] = "1"
-    env["MUSEUMKG_VAR_DIR"] = str(settings.var_dir)
-    env["MUSEUMKG_BASE_IRI"] = settings.base_iri
-    env["MUSEUMKG_DATA_DIR"] = str(settings.data_dir)
-    env["MUSEUMKG_ONTOLOGY_DIR"] = str(settings.ontology_dir)
-    return env
-
-
-def _wait_until_ready(proc: subprocess.Popen[bytes], url: str, log_path: Path) -> bool:
-    """Poll ``url/health`` until it answers; ``False`` if the process exits first."""
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    pause = 0.02
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            if requests.get(f"{url}/health", timeout=2).status_code == 200:
-                return True
-        except requests.ConnectionError:
-            pass
-        time.sleep(pause)  # the pause between polls, not a wait for readiness
-        pause = min(pause * 2, 0.25)
-    proc.terminate()
-    proc.wait(timeout=10)
-    log = log_path.read_text(encoding="utf-8", errors="replace")
-    raise RuntimeError(f"server at {url} not ready after {SERVER_START_TIMEOUT_S}s:\n{log}")
-
-
 @pytest.fixture(scope="session")
 def live_server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The file the live server's stderr (its request log) is written to."""
@@ -110,33 +75,19 @@ def live_server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def live_server(catalog_settings: Settings, live_server_log: Path) -> Iterator[str]:
     """Start a real server process on a free port; yield its base URL; stop it at the end."""
-    for _attempt in range(3):  # a free port can be taken between probing and binding
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        command = [sys.executable, "-m", "museumkg.cli.main", "serve", "--no-build"]
-        command += ["--host", "127.0.0.1", "--port", str(port), "--threads", "4"]
-        with live_server_log.open("wb") as stderr:
-            proc = subprocess.Popen(
-                command,
-                cwd=PROJECT_DIR,
-                env=_server_env(catalog_settings),
-                stdout=subprocess.DEVNULL,
-                stderr=stderr,
-            )
-        if _wait_until_ready(proc, url, live_server_log):
-            break
-    else:
-        log = live_server_log.read_text(encoding="utf-8", errors="replace")
-        raise RuntimeError(f"the live server did not start:\n{log}")
-    try:
-        yield url
-    finally:
-        proc.terminate()
+    env = museumkg_env(catalog_settings)
+    for attempt in range(3):  # a free port can be taken between probing and binding
+        server = museumkg(env=env, threads=4, log=live_server_log)
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            server.start(SERVER_START_TIMEOUT_S)
+            break
+        except RuntimeError:
+            if attempt == 2:
+                raise
+    try:
+        yield server.url
+    finally:
+        server.stop(grace_s=10)
 
 
 @pytest.fixture(scope="session")

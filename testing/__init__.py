@@ -1,0 +1,1 @@
+"""Tooling shared by tests/ and bench/: the launcher of the servers they start (servers.py)."""
