@@ -1,6 +1,6 @@
 """The one launcher of the servers tests and benchmarks start: Oxigraph server, Virtuoso,
-``museumkg serve``, OpenRefine, nginx as a cache (and any other HTTP server: :class:`ServerProcess` takes a
-command and a readiness path).
+``museumkg serve``, OpenRefine, nginx as a cache (and any other HTTP server:
+:class:`ServerProcess` takes a command and a readiness path).
 
 Every server is private: its own folder, a free port on 127.0.0.1, polled until it answers
 (never slept on), and stopped when its ``with`` block ends, whatever happened inside it. What
