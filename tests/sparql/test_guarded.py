@@ -113,7 +113,7 @@ def test_a_worker_killed_mid_query_gives_a_clean_error(pool: WorkerPool) -> None
     idle_before = set(pool.pids())
     runner = threading.Thread(target=slow)
     runner.start()
-    time.sleep(0.5)  # let the query start; which worker took it does not matter
+    assert pool.wait_running(1, timeout_s=30)  # which worker took it does not matter
     for pid in idle_before:
         os.kill(pid, signal.SIGKILL)
     runner.join(timeout=10)
@@ -139,7 +139,7 @@ def test_no_free_worker_sheds_load(store_dir: Path) -> None:
             target=lambda: pytest.raises(QueryTimeout, single.execute, job(CARTESIAN, timeout_s=3))
         )
         runner.start()
-        time.sleep(0.3)
+        assert single.wait_running(1, timeout_s=30)  # the one worker is busy
         started = time.monotonic()
         with pytest.raises(Overloaded) as caught:
             single.execute(job(SIMPLE))

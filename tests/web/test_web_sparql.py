@@ -18,6 +18,7 @@ import requests
 from flask import Flask
 
 from museumkg.config import Settings
+from museumkg.sparql.workers import WorkerPool
 from museumkg.store import EmbeddedStore
 from museumkg.store.catalog import current_store_dir
 from webapp import create_app
@@ -541,7 +542,8 @@ def test_a_full_pool_sheds_load_with_503_and_retry_after(
             )
         )
         slow.start()
-        time.sleep(0.3)
+        pool = app.extensions["museumkg"].current().executor()
+        assert isinstance(pool, WorkerPool) and pool.wait_running(1, timeout_s=30)
         shed = client.get("/sparql", query_string={"query": LABELS}, headers=headers)
         assert shed.status_code == 503
         assert int(shed.headers["Retry-After"]) >= 1

@@ -331,6 +331,7 @@ class WorkerPool:
         ontology_dir: where ``context.jsonld`` is, for JSON-LD answers.
 
     >>> import tempfile
+    >>> from museumkg.store import EmbeddedStore
     >>> folder = tempfile.mkdtemp()
     >>> EmbeddedStore(folder).load('<http://ex.org/a> <http://ex.org/p> "x" .',
     ...                            format="nt", graph="http://ex.org/g")
@@ -360,6 +361,8 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._started = 0
         self._closed = False
+        self._running = 0  # jobs sent to a worker and not answered yet
+        self._running_changed = threading.Condition()
 
     def start(self) -> None:
         """Start the workers (they open the store in the background). Idempotent."""
@@ -380,6 +383,18 @@ class WorkerPool:
         """Process ids of the live workers (for operators and tests)."""
         with self._lock:
             return [w.pid for w in self._all if w.alive()]
+
+    def wait_running(self, count: int, timeout_s: float) -> bool:
+        """Wait until at least ``count`` queries are running in workers (sent, not answered);
+        ``False`` if that did not happen within ``timeout_s``. For callers that must know a
+        query has started (tests of the pool's limits), instead of sleeping."""
+        with self._running_changed:
+            return self._running_changed.wait_for(lambda: self._running >= count, timeout_s)
+
+    def _count_running(self, change: int) -> None:
+        with self._running_changed:
+            self._running += change
+            self._running_changed.notify_all()
 
     def execute(self, job: QueryJob) -> QueryAnswer:
         """Run ``job`` on a free worker; see :class:`QueryExecutor`."""
@@ -423,6 +438,14 @@ class WorkerPool:
             worker.conn.send(job)
         except OSError as err:
             raise WorkerCrashed("the query worker was gone before the query started") from err
+        self._count_running(+1)
+        try:
+            return self._reply(worker, job)
+        finally:
+            self._count_running(-1)
+
+    def _reply(self, worker: _Worker, job: QueryJob) -> tuple[Any, ...]:
+        """Wait for ``worker``'s reply to ``job`` until the deadline."""
         if not multiprocessing.connection.wait([worker.conn], timeout=job.timeout_s):
             log.warning(
                 "query stopped at its %g s limit (worker %s killed)", job.timeout_s, worker.pid
