@@ -1,10 +1,10 @@
 """The seed catalog: the project's data/ without the records made by the catalog-sources ingest.
 
 Most tests know the answers of the 2005 seed (three organisers, one training, one lead trainer).
-The ingested tables (data/sources/catalog-sources-*.yaml and the topic vocabulary) add a hundred
-institutions, which would change every such answer; tests/records/test_ingest.py covers them on the
-full
-catalog. ``seed_data`` copies data/ into a test folder leaving them out.
+The ingested tables of both deliveries (data/sources/catalog-sources-*.yaml, their topic
+vocabularies and decisions) add about three hundred institutions, which would change every such
+answer; tests/records/test_ingest.py and test_ingest_second.py cover them on the full catalog.
+``seed_data`` copies data/ into a test folder leaving them out.
 """
 
 from __future__ import annotations
