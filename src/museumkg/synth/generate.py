@@ -39,16 +39,16 @@ from pathlib import Path
 from typing import IO
 
 from museumkg.namespaces import MKG
-from museumkg.synth.writer import (
+from museumkg.synth.base import (
     DATASET_SLUG,
     GENERATOR_VERSION,
     SYNTH_BASE,
     AgreementFacts,
-    CatalogWriter,
     ProgramFacts,
     SynthCatalog,
     typed_literal,
 )
+from museumkg.synth.writer import CatalogWriter
 
 __all__ = [
     "DATASET_SLUG",
