@@ -8,17 +8,14 @@ Playwright for Python drives Debian's Chromium (``/usr/bin/chromium``); screensh
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
 from browser import ARTIFACTS, TIMEOUT_MS
-from conftest import PROJECT_DIR, _server_env, _wait_until_ready
 from network_catalog import write_catalog
-from servers import free_port
+from servers import museumkg_server
 
 from museumkg.build.pipeline import build_catalog
 from museumkg.config import Settings
@@ -38,26 +35,8 @@ def network_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     write_catalog(root / "data", 10, seed=7)
     settings = Settings(var_dir=root / "var", data_dir=root / "data", check_owl=False)
     build_catalog(settings)
-    log_path = root / "server.log"
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "museumkg.cli.main", "serve", "--no-build"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--threads", "4"]
-    with log_path.open("wb") as stderr:
-        proc = subprocess.Popen(
-            command,
-            cwd=PROJECT_DIR,
-            env=_server_env(settings),
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-        )
-    if not _wait_until_ready(proc, url, log_path):
-        raise RuntimeError(log_path.read_text(encoding="utf-8", errors="replace"))
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with museumkg_server(settings, log=root / "server.log") as server:
+        yield server.url
 
 
 @pytest.fixture()

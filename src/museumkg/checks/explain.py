@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from museumkg.lang import keep_label, pick_value
 from museumkg.namespaces import OWL, PREFIXES, RDF, RDFS, SKOS, XSD
 from museumkg.problems import Problem
 
@@ -148,7 +149,7 @@ class FactIndex:
             self.origin[s] = label
         if isinstance(o, ox.Literal):
             if p in (RDFS + "label", SKOS + "prefLabel"):
-                self.labels[s].setdefault(o.language or "", o.value)
+                keep_label(self.labels[s], o.language or "", o.value)
         else:
             o_key = _node_key(o)
             if p == _RDF_TYPE:
@@ -248,8 +249,7 @@ class FactIndex:
         return paths
 
     def label(self, iri: str) -> str:
-        labels = self.labels.get(iri, {})
-        return labels.get("en") or labels.get("") or next(iter(labels.values()), _local_name(iri))
+        return pick_value(self.labels.get(iri, {}), ("en",), _local_name(iri))
 
     def _describe_class(self, cls: str) -> str:
         return f"{self.label(cls)} ({_short(cls)})"

@@ -22,7 +22,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from museumkg.formats import dumps
+from museumkg.formats import by_page_name, dumps
 from museumkg.namespaces import DCAT, DCTERMS, FOAF, OWL, PREFIXES, RDF, VOID, XSD
 from museumkg.queries import named_rows
 from museumkg.store import Store
@@ -331,10 +331,9 @@ def _release(dataset, release, site, base_iri, add, count) -> None:  # type: ign
 
 
 #: Media types the description is served in, by format name.
+#: The dataset description's formats (page names) → media types, from :mod:`museumkg.formats`.
 DESCRIPTION_FORMATS = {
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "nt": "application/n-triples",
+    name: f.media_type for name in ("ttl", "jsonld", "nt") if (f := by_page_name(name))
 }
 
 
