@@ -37,6 +37,7 @@ from museumkg.pages.statements import (
     property_groups,
     source_list,
 )
+from museumkg.pages.summary import same_as, sections, summary
 from museumkg.paging import decode_cursor, encode_cursor
 from museumkg.queries import named_rows
 from museumkg.store import Store
@@ -125,6 +126,14 @@ class Labeler:
     def value(self, iri: str) -> str:
         """The name alone (for plain-text sentences)."""
         return self.text(iri).value
+
+
+def _country_of(store: Store, labeler: Labeler, place: str) -> dict[str, str] | None:
+    """The country a place lies in (``mkg:country``), as a link, or the place if a country."""
+    for quad in store.quads(ox.NamedNode(place), ox.NamedNode(f"{MKG}country")):
+        if isinstance(quad.object, ox.NamedNode):
+            return labeler.link(quad.object.value)
+    return None
 
 
 def interface_language(chain: Sequence[str]) -> str:
@@ -370,6 +379,10 @@ def entity_page(
         "names": all_names,
         "types": types,
         "groups": groups,
+        # the groups again, in sections (names, place, activity, metrics, provenance, other)
+        "sections": sections(groups),
+        "same_as": same_as(groups),
+        "summary": summary(kind, types, groups, lambda place: _country_of(store, labeler, place)),
         "sources": sources,
         "incoming": incoming,
         "roles": role_list,

@@ -174,12 +174,9 @@ class _Reader(NodeReader):
                 self.read_types(subject, value, record)
             elif name == "parts" and kind == "program":
                 self.read_parts(subject, value)
-            elif name in BY_KEY and kind in LINKED_KINDS:
+            elif self.link_field(name, kind):
                 for item in self.scalars(value, record, name):
-                    self.add_link(subject, item, record, name)
-            elif name in self.fields and self.fields[name].iri == _EXACT_MATCH:
-                for item in self.scalars(value, record, name):
-                    self.add_link(subject, item, record, None)
+                    self.add_link(subject, item, record, name if name in BY_KEY else None)
             elif name in self.fields:
                 spec = self.fields[name]
                 for term, at in self.values(value, spec, record):
@@ -211,6 +208,12 @@ class _Reader(NodeReader):
                 )
                 continue
             self.add(subject, RDF + "type", ox.NamedNode(cls), item)
+
+    def link_field(self, name: str, kind: str) -> bool:
+        """Whether a field is a same-as link: an authority's (``wikidata``) or ``exactMatch``."""
+        if name in BY_KEY:
+            return kind in LINKED_KINDS
+        return name in self.fields and self.fields[name].iri == _EXACT_MATCH
 
     def add_link(self, subject: str, item: yaml.ScalarNode, record: str, key: str | None) -> None:
         """A same-as link (``wikidata: Q123``, or a full IRI), checked against its authority."""
