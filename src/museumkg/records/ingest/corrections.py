@@ -126,6 +126,7 @@ def corrections(ingest: Ingest) -> tuple[dict[str, Any], dict[str, list[str]]]: 
         if table == "people":
             person_urls.setdefault(target.id, [])
             person_urls[target.id] += [u for u in row.urls if u not in person_urls[target.id]]
+    _affiliations(ingest, sections.get("people", {}))
     for section, entries in sections.items():
         kind = {"institutions": "org", "programs": "program", "people": "person"}[section]
         for slug, entry in entries.items():
@@ -142,6 +143,35 @@ def corrections(ingest: Ingest) -> tuple[dict[str, Any], dict[str, list[str]]]: 
     if found_claims:
         record["claims"] = found_claims
     return record, person_urls
+
+
+def _affiliations(ingest: Ingest, people: dict[str, Any]) -> None:
+    """``correction_affiliations:``: an affiliation a person's correction names in its note
+    ("other affiliation guimet"), stated with the correction's other statements."""
+    org_ids = ingest.org_ids()
+    for person, orgs in (ingest.decisions.get("correction_affiliations") or {}).items():
+        entry = people.get(person)
+        if entry is None:
+            ingest.problem(
+                "reference",
+                f"`correction_affiliations:` names {person!r}, whom no correction is about",
+                None,
+                table="corrections",
+                record=person,
+                hint=f"fix `correction_affiliations:` in data/{ingest.delivery.decisions}",
+            )
+            continue
+        for org in orgs:
+            if org not in org_ids:
+                ingest.problem(
+                    "reference",
+                    f"`correction_affiliations:` names {org!r}, not an id of organisations.csv",
+                    None,
+                    table="corrections",
+                    record=person,
+                )
+            elif org not in entry.setdefault("affiliation", []):
+                entry["affiliation"].append(org)
 
 
 def _finish(ingest: Ingest, iri: str, entry: dict[str, Any], added: dict[str, list[str]]) -> None:
