@@ -35,6 +35,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -370,7 +371,8 @@ def main(argv: list[str] | None = None) -> int:
         get, post, index, close = _client_runner(var_dir)
         try:
             cases, ambiguous = relevance_set(index)
-            found = evaluate(get, post, cases, ambiguous)
+            found = {"date": datetime.now(UTC).isoformat(timespec="seconds")}
+            found |= evaluate(get, post, cases, ambiguous)
             started = time.perf_counter()
             found["reconcile_batch_median_ms"] = batch_median_ms(post, cases, 15)
             found["seconds"] = round(time.perf_counter() - started, 1)
