@@ -177,13 +177,18 @@ def test_home_and_error_pages_speak_the_readers_language(
 ) -> None:
     expected = {
         "en": {
-            "home": ["What the catalog holds", "Sources", "Newest programs"],
+            "home": ["What the catalog holds", "Sources", "Newest programs", "Cite this release"],
             400: "400 Bad Request",
             406: "406 Not Acceptable",
             "back": "Back to the home page",
         },
         "ru": {
-            "home": ["Что есть в каталоге", "Источники", "Новые программы"],
+            "home": [
+                "Что есть в каталоге",
+                "Источники",
+                "Новые программы",
+                "Как цитировать этот выпуск",
+            ],
             400: "400 Неверный запрос",
             406: "406 Нет приемлемого формата",
             "back": "На главную страницу",

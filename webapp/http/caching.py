@@ -32,8 +32,9 @@ from webapp.http.state import Snapshot
 IMMUTABLE_MAX_AGE = 31_536_000
 #: Request headers answers vary on, hence part of the key; always listed in ``Vary``.
 VARY = ("Accept", "Accept-Language")
-#: Endpoints whose answers are never cached: live state, or updates.
-UNCACHED = frozenset({"health.health", "graph_store.get_graph"})
+#: Endpoints whose answers are never cached: live state, updates, a page that runs its query
+#: again each time (to say whether the answer is unchanged).
+UNCACHED = frozenset({"health.health", "graph_store.get_graph", "cite.page"})
 #: Endpoints whose URL names a release even without ``/r/<release>/``.
 PINNED_ENDPOINTS = frozenset({"downloads.versioned_file", "downloads.versioned_context"})
 #: Endpoints serving the app's own files (they follow the code, not the release).

@@ -184,6 +184,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "roles_more": "{shown} of {total} roles are shown here; all of them are under {links}.",
         "home_all_sources": "All {count} sources, by title",
         "home_programs": "Newest programs",
+        "cite_release": "Cite this release",
+        "cite_formats": "BibTeX, RIS, CSL-JSON",
         "home_no_programs": "No programs yet.",
         # errors
         "status_400": "Bad Request",
@@ -378,6 +380,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "roles_more": "Здесь показаны {shown} из {total} ролей; все они — в разделе {links}.",
         "home_all_sources": "Все источники ({count}), по названию",
         "home_programs": "Новые программы",
+        "cite_release": "Как цитировать этот выпуск",
         "home_no_programs": "Программ пока нет.",
         "status_400": "Неверный запрос",
         "status_401": "Требуется авторизация",

@@ -17,6 +17,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import Gone, NotFound
 
+from museumkg.release.citation import Citation, release_citation
 from museumkg.release.versions import list_versions
 from museumkg.store.catalog import landed_releases
 from webapp.http.state import WebState, begin_request, end_request
@@ -96,16 +97,40 @@ def release_links() -> dict[str, Any]:
     snapshot = g.get("museumkg_snapshot")
     if snapshot is None or not snapshot.is_release:
         return {"served_release": None}
-    root = request.script_root
-    latest_root = root.removesuffix(f"/r/{pinned_release()}") if pinned_release() else root
+    latest = latest_root()
     return {
         "served_release": {
             "id": snapshot.release,
             "pinned": pinned_release() is not None,
-            "href": f"{latest_root}/r/{snapshot.release}{request.path}",
-            "latest": f"{latest_root}{request.path}",
+            "href": f"{latest}/r/{snapshot.release}{request.path}",
+            "latest": f"{latest}{request.path}",
         }
     }
+
+
+def latest_root() -> str:
+    """The script root of the current release: this request's, without ``/r/<release>``."""
+    release = pinned_release()
+    root = request.script_root
+    return root.removesuffix(f"/r/{release}") if release else root
+
+
+def served_citation() -> Citation | None:
+    """The citation of the release this request reads (``None`` for a store that is no
+    release); its URL is the release-pinned home page on the host that was asked."""
+    snapshot = g.get("museumkg_snapshot")
+    if snapshot is None or not snapshot.is_release:
+        return None
+    manifest = snapshot.manifest()
+    built_at = manifest.built_at if manifest else ""
+    site_root = request.host_url.rstrip("/") + latest_root() + "/"
+    return release_citation(snapshot.settings.dataset_title, snapshot.release, built_at, site_root)
+
+
+def citation_data() -> dict[str, str] | None:
+    """:func:`served_citation` as what pages show: its text and every format."""
+    citation = served_citation()
+    return {"text": citation.text(), **citation.formats()} if citation is not None else None
 
 
 def init_app(app: Flask) -> None:

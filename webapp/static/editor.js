@@ -108,10 +108,13 @@
     Yasr.defaults.plugins.table.dynamicConfig = { isEllipsed: false };
   }
 
-  // YASGUI's "share" button: the same /sparql?query= link the address bar shows.
+  // YASGUI's "share" button: the query on the latest release (the same /sparql?query= link
+  // the address bar shows on the latest release); the links under the editor add the pinned
+  // one and the citable answer.
   if (Yasgui.Tab && Yasgui.Tab.prototype) {
     Yasgui.Tab.prototype.getShareableLink = function () {
-      return new URL(editorUrl(this.getQuery()), window.location.href).href;
+      var base = config.share ? config.share.latest : config.endpoint;
+      return new URL(base + "?query=" + encodeURIComponent(this.getQuery()), window.location.href).href;
     };
   }
 
@@ -157,10 +160,22 @@
     return yasqe ? yasqe.getValue() : tab.getQuery();
   }
 
+  // The share links under the editor: the query on the latest release, on this release
+  // (pinned: /r/<release>/sparql) and its citable answer (/r/<release>/sparql/cite).
+  function updateShare(query) {
+    if (!config.share) return;
+    var links = { "share-latest": "latest", "share-pinned": "pinned", "share-cite": "cite" };
+    Object.keys(links).forEach(function (id) {
+      var link = document.getElementById(id);
+      if (link) link.href = config.share[links[id]] + "?query=" + encodeURIComponent(query);
+    });
+  }
+
   function syncUrl(push) {
     var tab = activeTab();
     if (!tab) return;
     var query = currentQuery(tab);
+    updateShare(query);
     // Compare decoded values: the browser re-encodes some characters (an apostrophe) itself.
     var inUrl = queryFromUrl();
     if (inUrl === null) inUrl = config.query; // a bare /sparql shows the page's own query

@@ -14,6 +14,7 @@ from flask import Flask
 
 from webapp.views import (
     browse,
+    cite,
     downloads,
     entities,
     graph_store,
@@ -42,6 +43,7 @@ VIEWS: tuple[ModuleType, ...] = (
     vendor,  # /vendor/: browser libraries from node_modules
     network,  # /network (+ data, exports) and /why/<a>/<b>
     sparql,  # /sparql: the query endpoint, its editor page and its pool of worker processes
+    cite,  # /sparql/cite: a query answer pinned to a release, its checksum and citations
     graph_store,  # /graph-store: GET a source graph; PUT/DELETE with a token
 )
 

@@ -44,6 +44,7 @@ from museumkg.release.metadata import (
     serialize_description,
 )
 from webapp.http.negotiation import best_match
+from webapp.http.releases import citation_data, served_citation
 from webapp.http.state import web_state
 from webapp.http.twins import render_twin
 
@@ -103,7 +104,7 @@ def _send(store_dir: Path, release: dict[str, Any], name: str) -> Response:
 
 def _page_data(store_dir: Path | None, release: dict[str, Any] | None) -> dict[str, Any]:
     if release is None:
-        return {"ok": True, "release": None, "licence": LICENCE}
+        return {"ok": True, "release": None, "licence": LICENCE, "citation": None}
     files = []
     for entry in release.get("files", []):
         item = dict(entry)
@@ -125,6 +126,7 @@ def _page_data(store_dir: Path | None, release: dict[str, Any] | None) -> dict[s
     version = release["version"]
     return {
         "ok": True,
+        "citation": citation_data(),
         "release": {key: release[key] for key in ("version", "built_at", "base_iri", "title")},
         "licence": release.get("licence", LICENCE),
         "files": files,
@@ -223,6 +225,7 @@ def void() -> Response:
         stats=_stats(release),
         release=release,
         site=site,
+        citation=citation.text() if (citation := served_citation()) is not None else None,
     )
     response = Response(serialize_description(triples, fmt), mimetype=DESCRIPTION_FORMATS[fmt])
     if not explicit:

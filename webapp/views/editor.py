@@ -24,6 +24,8 @@ from flask import Flask, Response, render_template, request, url_for
 from museumkg.namespaces import PREFIXES, sparql_prologue
 from museumkg.queries import example_queries, load_query
 from museumkg.store import Term
+from webapp.http.releases import latest_root
+from webapp.http.state import web_state
 from webapp.views import vendor
 
 #: Where the SPARQL endpoint answers, relative to the app's root (same origin, any host).
@@ -83,12 +85,30 @@ def _page_config(query: str) -> dict[str, Any]:
     """What the page script needs, as plain JSON-ready data."""
     return {
         "endpoint": endpoint_url(),
+        "share": share_roots(),
         "query": query,
         "starter": STARTER_QUERY,
         "prefixes": dict(PREFIXES),
         "examples": [
             {"name": q.name, "summary": q.summary, "query": q.text} for q in example_queries()
         ],
+    }
+
+
+def share_roots() -> dict[str, str] | None:
+    """Where the share links of a query point (``None`` for a store that is no release):
+    ``latest``, the editor of the current release; ``pinned``, the editor of the release this
+    page shows (``/r/<release>/sparql``); ``cite``, its pinned query page; and the release id."""
+    snapshot = web_state()
+    if not snapshot.is_release:
+        return None
+    latest = latest_root()
+    pinned = f"{latest}/r/{snapshot.release}"
+    return {
+        "release": snapshot.release,
+        "latest": latest + ENDPOINT_PATH,
+        "pinned": pinned + ENDPOINT_PATH,
+        "cite": pinned + ENDPOINT_PATH + "/cite",
     }
 
 

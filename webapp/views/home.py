@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, send_from_directory
 
 from museumkg.index.overview import catalog_overview
 from webapp.http.i18n import request_chain
+from webapp.http.releases import citation_data
 from webapp.http.state import web_state
 from webapp.http.twins import render_twin
 
@@ -26,7 +27,8 @@ def index() -> Response:
     chain = request_chain()
     for row in overview["classes"]:  # class names in the reader's language
         row["label"] = vocab.label(row["iri"], chain).value
-    return render_twin(["html", "json"], "home.html", {"ok": True, **overview})
+    data = {"ok": True, **overview, "citation": citation_data()}
+    return render_twin(["html", "json"], "home.html", data)
 
 
 @bp.get("/favicon.ico")

@@ -375,3 +375,13 @@ def _crashed(err: WorkerCrashed) -> Response:
         "nothing was answered. The server is fine: other queries run."
     )
     return error_response(500, message)
+
+
+#: The endpoint's errors and their handlers, for views that run user queries too (``/sparql/cite``).
+ERROR_HANDLERS = (
+    (QueryTooLarge, _too_large),
+    (QueryRefused, _refused),
+    (QueryTimeout, _timed_out),
+    (Overloaded, _overloaded),
+    (WorkerCrashed, _crashed),
+)

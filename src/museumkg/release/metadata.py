@@ -192,6 +192,7 @@ def describe_dataset(
     release: dict[str, Any] | None,
     site: Site,
     description: str | None = None,
+    citation: str | None = None,
 ) -> list[ox.Triple]:
     """The VoID + DCAT description of the dataset as triples.
 
@@ -202,6 +203,8 @@ def describe_dataset(
         release: the release metadata (``release.json``: version, dates, files), if any.
         site: where the endpoint and the downloads are.
         description: a description; a default one names the catalog's scope.
+        citation: how to cite this release (``dct:bibliographicCitation``,
+            :mod:`museumkg.release.citation`), if known.
     """
     n = ox.NamedNode
     dataset = n(f"{base_iri}dataset")
@@ -225,6 +228,8 @@ def describe_dataset(
     )
     add(dataset, f"{DCTERMS}description", ox.Literal(text, language="en"))
     add(dataset, f"{DCTERMS}license", n(LICENCE["iri"]))
+    if citation:
+        add(dataset, f"{DCTERMS}bibliographicCitation", ox.Literal(citation))
     publisher = n(f"{base_iri}id/org/museumkg-project")
     add(dataset, f"{DCTERMS}publisher", publisher)
     add(publisher, f"{RDF}type", n(f"{FOAF}Organization"))
