@@ -228,8 +228,7 @@ def describe_dataset(
     )
     add(dataset, f"{DCTERMS}description", ox.Literal(text, language="en"))
     add(dataset, f"{DCTERMS}license", n(LICENCE["iri"]))
-    if citation:
-        add(dataset, f"{DCTERMS}bibliographicCitation", ox.Literal(citation))
+    out.extend(_citation(dataset, citation))
     publisher = n(f"{base_iri}id/org/museumkg-project")
     add(dataset, f"{DCTERMS}publisher", publisher)
     add(publisher, f"{RDF}type", n(f"{FOAF}Organization"))
@@ -271,6 +270,14 @@ def describe_dataset(
     if release:
         _release(dataset, release, site, base_iri, add, count)
     return out
+
+
+def _citation(dataset: ox.NamedNode, citation: str | None) -> list[ox.Triple]:
+    """``dct:bibliographicCitation`` of the dataset, when there is a citation."""
+    if not citation:
+        return []
+    predicate = ox.NamedNode(f"{DCTERMS}bibliographicCitation")
+    return [ox.Triple(dataset, predicate, ox.Literal(citation))]
 
 
 def _linksets(dataset, stats, base_iri, add, count) -> None:  # type: ignore[no-untyped-def]
