@@ -29,6 +29,7 @@ from museumkg.records.gazetteer import GazetteerRecord, fill_gazetteer, gazettee
 from museumkg.release.assemble import publish_release
 from museumkg.store import EmbeddedStore, Store, catalog
 from museumkg.store.catalog import Manifest
+from museumkg.store.terms import lexical
 from museumkg.testhooks import pause_point
 
 Progress = Callable[[str], None]
@@ -265,7 +266,7 @@ def complete_store(
 def _summary(store: Store) -> str:
     """One line: institutions, programs and people (every subclass), and strong links."""
     for row in named_rows(store, "catalog_summary"):
-        n = {key: int(term.value) for key, term in row.items()}
+        n = {key: int(lexical(term)) for key, term in row.items()}
         return (
             f"catalog: {n.get('institutions', 0)} institutions, {n.get('programs', 0)} "
             f"programs, {n.get('people', 0)} people; partnership network: "
@@ -276,7 +277,7 @@ def _summary(store: Store) -> str:
 
 def _class_counts(store: Store) -> dict[str, int]:
     rows = named_rows(store, "class_counts")
-    return {row["class"].value: int(row["count"].value) for row in rows}
+    return {lexical(row["class"]): int(lexical(row["count"])) for row in rows}
 
 
 def _land(settings: Settings, work_dir: Path, manifest: Manifest) -> Path:

@@ -23,6 +23,7 @@ from museumkg.lang import keep_label, pick_value
 from museumkg.namespaces import MKG
 from museumkg.queries import named_rows
 from museumkg.store import Store, Term
+from museumkg.store.terms import lexical
 
 T = TypeVar("T")
 
@@ -267,27 +268,27 @@ def load_network(store: Store, base_iri: str) -> Network:  # noqa: C901
     """
     items: dict[str, dict[str, Evidence]] = defaultdict(dict)
     for row in named_rows(store, "network_evidence"):
-        node, item = row["partnership"].value, row["item"].value
+        node, item = lexical(row["partnership"]), lexical(row["item"])
         year = _year(row.get("year"))
         known = items[node].get(item)
         if known is None or (year is not None and (known.year is None or year < known.year)):
             items[node][item] = Evidence(item, year, is_program=True)
     links: list[Link] = []
     for row in named_rows(store, "network_partnerships"):
-        kind = kind_slug(row["kind"].value)
+        kind = kind_slug(lexical(row["kind"]))
         if kind is None:
             continue
-        node = row["partnership"].value
+        node = lexical(row["partnership"])
         evidence = tuple(sorted(items.get(node, {}).values(), key=lambda e: e.item))
         if kind == "stated":
             evidence = tuple(Evidence(e.item, e.year, is_program=False) for e in evidence)
-        strength = float(row["strength"].value)
-        links.append(Link(node, row["a"].value, row["b"].value, kind, strength, evidence))
+        strength = float(lexical(row["strength"]))
+        links.append(Link(node, lexical(row["a"]), lexical(row["b"]), kind, strength, evidence))
     links.sort(key=lambda link: (link.a, link.b, link.kind))
 
     institutions: dict[str, Institution] = {}
     for row in named_rows(store, "network_institutions"):
-        iri = row["org"].value
+        iri = lexical(row["org"])
         org = institutions.get(iri)
         if org is None:
             ref = parse_entity_iri(base_iri, iri)
@@ -295,28 +296,28 @@ def load_network(store: Store, base_iri: str) -> Network:  # noqa: C901
         if "label" in row:
             add_label(org.labels, row["label"])
         if "type" in row:
-            org.types.add(row["type"].value)
+            org.types.add(lexical(row["type"]))
         if "country" in row:
-            org.countries.add(row["country"].value)
+            org.countries.add(lexical(row["country"]))
     for org in institutions.values():
         # a class the institution also has a subclass of says nothing more: keep the specific
         if len(org.types) > 1:
             org.types.discard(MKG + "Institution")
     for row in named_rows(store, "network_metrics"):
-        org = institutions.get(row["org"].value)
+        org = institutions.get(lexical(row["org"]))
         if org is not None:
             org.metrics = {
-                "degree": int(row["degree"].value),
-                "weighted_degree": float(row["weightedDegree"].value),
-                "betweenness": float(row["betweenness"].value),
-                "community": int(row["community"].value),
+                "degree": int(lexical(row["degree"])),
+                "weighted_degree": float(lexical(row["weightedDegree"])),
+                "betweenness": float(lexical(row["betweenness"])),
+                "community": int(lexical(row["community"])),
             }
     topics: dict[str, set[str]] = defaultdict(set)
     for row in named_rows(store, "network_program_topics"):
-        topics[row["program"].value].add(row["topic"].value)
+        topics[lexical(row["program"])].add(lexical(row["topic"]))
     names: dict[str, dict[str, str]] = defaultdict(dict)
     for row in named_rows(store, "network_vocabulary"):
-        add_label(names[row["term"].value], row["label"])
+        add_label(names[lexical(row["term"])], row["label"])
     return Network(
         base_iri,
         institutions,

@@ -28,6 +28,7 @@ from museumkg.namespaces import MKG
 from museumkg.network.model import KINDS, STRONG_KINDS, Network, add_label, kind_slug
 from museumkg.queries import named_rows
 from museumkg.store import Store, Term
+from museumkg.store.terms import lexical
 
 #: How many shortest chains the why page lists at most.
 MAX_CHAINS = 5
@@ -54,7 +55,7 @@ def describe_institution(
         if "label" in row:
             add_label(labels, row["label"])
         if "type" in row:
-            types.add(row["type"].value)
+            types.add(lexical(row["type"]))
     ref = parse_entity_iri(base_iri, iri)
     if ref is None or ref.kind != "org" or not (types or labels):
         return None
@@ -64,7 +65,7 @@ def describe_institution(
 def _kind_names(store: Store) -> dict[str, dict[str, str]]:
     names: dict[str, dict[str, str]] = defaultdict(dict)
     for row in named_rows(store, "partnership_kinds"):
-        add_label(names[row["kind"].value], row["label"])
+        add_label(names[lexical(row["kind"])], row["label"])
     return names
 
 
@@ -89,12 +90,12 @@ def _evidence(store: Store, a: str, b: str, languages: Languages) -> dict[str, A
     kind_names = _kind_names(store)
     nodes: dict[str, dict[str, Any]] = {}
     for row in named_rows(store, "why_partnerships", a=a, b=b):
-        kind_iri = row["kind"].value
+        kind_iri = lexical(row["kind"])
         rule = _text(row, "rule")
         nodes.setdefault(
-            row["partnership"].value,
+            lexical(row["partnership"]),
             {
-                "iri": row["partnership"].value,
+                "iri": lexical(row["partnership"]),
                 "kind": kind_slug(kind_iri) or kind_iri,
                 "kind_label": pick_value(kind_names.get(kind_iri, {}), languages, kind_iri),
                 "strength": float(_text(row, "strength") or 0),
@@ -108,10 +109,10 @@ def _evidence(store: Store, a: str, b: str, languages: Languages) -> dict[str, A
         )
     program_labels: dict[str, dict[str, str]] = defaultdict(dict)
     for row in named_rows(store, "why_programs", a=a, b=b):
-        node = nodes.get(row["partnership"].value)
+        node = nodes.get(lexical(row["partnership"]))
         if node is None:
             continue
-        iri = row["program"].value
+        iri = lexical(row["program"])
         program = node["programs"].setdefault(
             iri,
             {"iri": iri, "start": None, "end": None, "topics": set(), "roles": defaultdict(list)},
@@ -121,16 +122,16 @@ def _evidence(store: Store, a: str, b: str, languages: Languages) -> dict[str, A
         if "label" in row:
             add_label(program_labels[iri], row["label"])
         if "topic" in row:
-            program["topics"].add(row["topic"].value)
+            program["topics"].add(lexical(row["topic"]))
     sources: dict[str, dict[str, Any]] = {}
     for row in named_rows(store, "why_sources", a=a, b=b):
-        iri = row["source"].value
+        iri = lexical(row["source"])
         source = sources.setdefault(iri, {"iri": iri, "titles": {}, "issued": None, "link": None})
         if "title" in row:
             add_label(source["titles"], row["title"])
         source["issued"] = source["issued"] or _text(row, "issued")
         source["link"] = source["link"] or _text(row, "link")
-        node = nodes.get(row["partnership"].value)
+        node = nodes.get(lexical(row["partnership"]))
         if node is not None:
             node["sources"][iri] = source
     # one involvement per program, member, way of taking part and source; its labels come in
@@ -438,10 +439,10 @@ def network_position(store: Store, iri: str) -> dict[str, Any] | None:
     years: list[dict[str, Any]] = []
     for row in named_rows(store, "institution_metrics", org=iri):
         values = {
-            "degree": int(row["degree"].value),
-            "weighted_degree": float(row["weightedDegree"].value),
-            "betweenness": float(row["betweenness"].value),
-            "community": int(row["community"].value),
+            "degree": int(lexical(row["degree"])),
+            "weighted_degree": float(lexical(row["weightedDegree"])),
+            "betweenness": float(lexical(row["betweenness"])),
+            "community": int(lexical(row["community"])),
         }
         year = _text(row, "year")
         if year is None:

@@ -29,6 +29,7 @@ from museumkg.lang import Text, pick
 from museumkg.namespaces import MKG
 from museumkg.queries import named_rows
 from museumkg.store import Store
+from museumkg.store.terms import lexical
 
 OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -184,7 +185,7 @@ class Catalog:
         rows = named_rows(self.store, "partners_of", org=iri)
         strongest: dict[str, float] = {}
         for row in rows:
-            other, strength = row["other"].value, float(row["strength"].value)
+            other, strength = lexical(row["other"]), float(lexical(row["strength"]))
             strongest[other] = max(strength, strongest.get(other, 0.0))
         ids = self.index.ids_of(sorted(strongest))
         described = self.index.describe(sorted(ids.values()), self.chain)

@@ -67,6 +67,11 @@ def parse_header(text: str) -> dict[str, str]:
     return {key: lines[0] for key, lines in header_fields(text)}
 
 
+#: A SELECT solution as ``{variable: term}`` (unbound variables left out); a term may be any RDF
+#: term, a quoted triple included: read it with :mod:`museumkg.store.terms`.
+Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
+
+
 class Queryable(Protocol):
     """What :func:`named_rows` needs of a store (:class:`museumkg.store.Store` has it)."""
 
@@ -75,7 +80,7 @@ class Queryable(Protocol):
 
 def named_rows(
     store: Queryable, name: str, /, **bindings: ox.NamedNode | ox.BlankNode | ox.Literal | str
-) -> list[dict[str, Any]]:
+) -> list[Row]:
     """Run the named SELECT query ``queries/<name>.rq`` on ``store``; its rows as
     ``{variable: term}``, unbound variables left out.
 

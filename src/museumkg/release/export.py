@@ -44,6 +44,7 @@ from museumkg.namespaces import PREFIXES, XSD
 from museumkg.queries import named_rows
 from museumkg.release.jsonld_compact import Compactor, UnsupportedContext
 from museumkg.store import Store
+from museumkg.store.terms import lexical
 
 #: Subjects compacted per pyld call: large enough to amortise processing the context,
 #: small enough that memory stays flat (pyld slows down on very large arrays).
@@ -165,7 +166,7 @@ def repeated_quads(store: Store, properties: Iterable[str] | None = None) -> set
     """
     if properties is None:
         rows = named_rows(store, "void_property_quads")
-        properties = [row["property"].value for row in rows]
+        properties = [lexical(row["property"]) for row in rows]
     skip: set[ox.Quad] = set()
     for prop in properties:
         for row in named_rows(store, "repeated_triples", property=prop):

@@ -26,6 +26,7 @@ from museumkg.formats import by_page_name, dumps
 from museumkg.namespaces import DCAT, DCTERMS, FOAF, OWL, PREFIXES, RDF, VOID, XSD
 from museumkg.queries import named_rows
 from museumkg.store import Store
+from museumkg.store.terms import lexical
 
 #: The licence of the data: Creative Commons Attribution 4.0 International.
 LICENCE = {
@@ -103,7 +104,7 @@ def _int(term: object) -> int:
 def property_quads(store: Store) -> dict[str, int]:
     """Statements per property over the named graphs (repeats across graphs counted), by IRI."""
     return {
-        row["property"].value: _int(row["quads"])
+        lexical(row["property"]): _int(row["quads"])
         for row in named_rows(store, "void_property_quads")
     }
 
@@ -139,20 +140,20 @@ def collect_stats(store: Store, base_iri: str) -> DatasetStats:
     for row in named_rows(store, "void_entities", **space):
         stats.entities = _int(row.get("entities"))
     for row in named_rows(store, "graph_counts"):
-        stats.graphs[row["graph"].value] = _int(row["triples"])
+        stats.graphs[lexical(row["graph"])] = _int(row["triples"])
     for row in named_rows(store, "void_classes"):
-        stats.classes[row["class"].value] = _int(row["entities"])
+        stats.classes[lexical(row["class"])] = _int(row["entities"])
     for row in named_rows(store, "void_linksets"):
         stats.linksets.append(
             {
-                "target": row["target"].value,
-                "predicate": row["predicate"].value,
+                "target": lexical(row["target"]),
+                "predicate": lexical(row["predicate"]),
                 "triples": _int(row["triples"]),
             }
         )
     for row in named_rows(store, "void_sources"):
         title = row.get("title")
-        stats.sources[row["source"].value] = title.value if title is not None else ""
+        stats.sources[lexical(row["source"])] = lexical(title) if title is not None else ""
     used = set(stats.properties) | set(stats.classes)
     stats.vocabularies = sorted(
         ns for ns in set(PREFIXES.values()) | set(EXTERNAL) if any(i.startswith(ns) for i in used)
