@@ -1,17 +1,22 @@
-"""``museumkg geonames-match``: commands about links out of the catalog, thin over the library."""
+"""``museumkg geonames-match`` and ``museumkg links``: links out of the catalog, thin commands."""
 
 from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
 
 import click
+import pyoxigraph as ox
 
 from museumkg.build.pipeline import read_records
 from museumkg.config import Settings
+from museumkg.namespaces import RDF
 from museumkg.problems import errors_only
 from museumkg.records import geonames
 from museumkg.records.gazetteer import GazetteerRecord
+from museumkg.store import StoreError
 
 
 @click.command("geonames-match")
@@ -53,6 +58,66 @@ def geonames_match(ctx: click.Context, refresh: bool) -> None:
             click.echo(f"  {match.status}: {match.slug} ({match.label}): {match.reason}")
 
 
+@click.command("links")
+@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File.")
+@click.pass_context
+def links(ctx: click.Context, fmt: str, output: Path | None) -> None:
+    """Write every entity with its type, names, country, city and same-as links (CSV).
+
+    One line per institution, person, place and program of the serving catalog, one column per
+    authority (wikidata, geonames, viaf, isni, ulan, tgn): the sheet a curator reconciles, e.g.
+    in OpenRefine against Wikidata. Reviewed links come back with `museumkg import SHEET.csv`.
+    """
+    from museumkg.records.links_sheet import links_table, write_csv
+    from museumkg.store.catalog import open_serving
+
+    settings: Settings = ctx.obj
+    try:
+        store = open_serving(settings)
+    except StoreError as err:
+        raise click.ClickException(f"{err} (run `museumkg build` first)") from err
+    try:
+        text = write_csv(links_table(store, settings.base_iri))
+    finally:
+        store.close()
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+def sheets_as_records(paths: Sequence[Path], settings: Settings, folder: Path) -> list[Path]:
+    """Reviewed links sheets (``.csv``) among ``paths`` as Turtle records written in ``folder``.
+
+    Raises:
+        ProblemsFound: a sheet with bad rows (file and line of each).
+    """
+    from museumkg.records.links_sheet import sheet_record
+
+    if not any(p.suffix.lower() == ".csv" for p in paths):
+        return list(paths)
+    records, _problems = read_records(settings)
+    known = {
+        q.subject.value
+        for r in records
+        for q in r.quads
+        if q.predicate.value == f"{RDF}type" and isinstance(q.subject, ox.NamedNode)
+    }
+    converted = []
+    for path in paths:
+        if path.suffix.lower() != ".csv":
+            converted.append(path)
+            continue
+        name, text = sheet_record(path, known, settings.base_iri, str(path))
+        target = folder / name
+        target.write_text(text, encoding="utf-8")
+        converted.append(target)
+    return converted
+
+
 def register(group: click.Group) -> None:
     """Add the link commands to the ``museumkg`` group."""
     group.add_command(geonames_match)
+    group.add_command(links)

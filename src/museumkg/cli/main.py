@@ -136,12 +136,18 @@ def import_(ctx: click.Context, files: tuple[Path, ...], no_owl: bool, replace: 
 
     A failed or interrupted import leaves the catalog (data/ and the serving store) as it was;
     an import killed after its store landed is finished by the next build, import or serve.
+    A reviewed links sheet (.csv: id, authority, identifier, reviewer, date) becomes a source
+    of its own, "Links reviewed by ...", written as a Turtle record (docs/curation.md).
     """
+    from museumkg.cli.links import sheets_as_records
+
     settings = _settings(ctx).with_overrides(check_owl=False if no_owl else None)
     try:
-        done = import_files(
-            files, settings, replace=replace, progress=_progress(time.perf_counter())
-        )
+        with tempfile.TemporaryDirectory(prefix="museumkg-sheet-") as folder:
+            paths = sheets_as_records(files, settings, Path(folder))
+            done = import_files(
+                paths, settings, replace=replace, progress=_progress(time.perf_counter())
+            )
     except ProblemsFound as err:
         _report_problems(err)
         sys.exit(1)
