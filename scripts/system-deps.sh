@@ -6,6 +6,7 @@
 #   virtuoso-opensource: a production SPARQL server the remote-store tests start privately.
 #   openrefine: the reconciliation client the /reconcile tests drive (OpenRefine 3.6, headless).
 #   nginx: the HTTP cache (proxy_cache) the caching tests and bench put in front of museumkg.
+#   gdal-bin: ogrinfo, the GIS reader the map tests open the GeoJSON download with.
 # Runs as root with apt-get (as CI does); otherwise it says what to install and fails.
 set -euo pipefail
 
@@ -18,6 +19,7 @@ for_tests=()
 command -v virtuoso-t >/dev/null 2>&1 || for_tests+=(virtuoso-opensource)
 [ -x /usr/bin/openrefine ] || for_tests+=(openrefine)
 [ -x /usr/sbin/nginx ] || for_tests+=(nginx)
+command -v ogrinfo >/dev/null 2>&1 || for_tests+=(gdal-bin)
 
 if [ ${#missing[@]} -eq 0 ] && [ ${#for_tests[@]} -eq 0 ]; then
   exit 0

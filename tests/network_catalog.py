@@ -13,6 +13,20 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+#: Rounded WGS84 coordinates (lon, lat) of the cities, written when ``coordinates`` is asked.
+CITY_POINTS = {
+    "Almaty": (76.95, 43.25),
+    "Astana": (71.45, 51.17),
+    "Shymkent": (69.6, 42.3),
+    "Bishkek": (74.59, 42.87),
+    "Osh": (72.8, 40.53),
+    "Tashkent": (69.24, 41.31),
+    "Samarkand": (66.96, 39.65),
+    "Bukhara": (64.42, 39.77),
+    "Dushanbe": (68.78, 38.54),
+    "Khujand": (69.62, 40.28),
+    "Ashgabat": (58.38, 37.95),
+}
 COUNTRIES = {
     "kz": ("Kazakhstan", ["Almaty", "Astana", "Shymkent"]),
     "kg": ("Kyrgyzstan", ["Bishkek", "Osh"]),
@@ -39,6 +53,7 @@ PREFIXES = """@prefix mkg: <https://w3id.org/museumkg/ontology#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix wgs: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
 """
 
 
@@ -54,11 +69,15 @@ class PlantedCatalog:
     programs: list[dict[str, object]] = field(default_factory=list)
 
 
-def write_catalog(data_dir: Path, institutions: int, seed: int = 7) -> PlantedCatalog:
+def write_catalog(
+    data_dir: Path, institutions: int, seed: int = 7, *, coordinates: bool = False
+) -> PlantedCatalog:
     """Write ``sources/`` and ``vocabularies/`` under ``data_dir``; return what is in them.
 
     About one program per two institutions, spread over 2000-2015; each has one to three
-    organisers and up to two partners, from one cluster (nine times in ten).
+    organisers and up to two partners, from one cluster (nine times in ten). With
+    ``coordinates``, cities get ``wgs:lat``/``wgs:long`` (:data:`CITY_POINTS`), as the
+    gazetteer gives real ones.
     """
     rng = random.Random(seed)
     (data_dir / "sources").mkdir(parents=True, exist_ok=True)
@@ -80,9 +99,11 @@ def write_catalog(data_dir: Path, institutions: int, seed: int = 7) -> PlantedCa
             f'mkg:isoCode "{code.upper()}" .\n'
         )
         for city in cities:
+            lon, lat = CITY_POINTS[city]
+            where = f' ; wgs:lat "{lat}"^^xsd:decimal ; wgs:long "{lon}"^^xsd:decimal'
             directory.append(
                 f'<id/place/{_slug(city)}> a mkg:City ; skos:prefLabel "{city}"@en ; '
-                f"mkg:country <id/place/{code}> .\n"
+                f"mkg:country <id/place/{code}>{where if coordinates else ''} .\n"
             )
     for slug, label in TOPICS.items():
         directory.append(f'<id/topic/{slug}> a mkg:Topic ; skos:prefLabel "{label}"@en .\n')

@@ -20,6 +20,7 @@ from webapp.views import (
     graph_store,
     health,
     home,
+    map,
     network,
     ontology,
     reconcile,
@@ -42,6 +43,7 @@ VIEWS: tuple[ModuleType, ...] = (
     rules,  # /rules/
     vendor,  # /vendor/: browser libraries from node_modules
     network,  # /network (+ data, exports) and /why/<a>/<b>
+    map,  # /map (+ data.json, data.geojson): institutions and partnerships on a map
     sparql,  # /sparql: the query endpoint, its editor page and its pool of worker processes
     cite,  # /sparql/cite: a query answer pinned to a release, its checksum and citations
     graph_store,  # /graph-store: GET a source graph; PUT/DELETE with a token

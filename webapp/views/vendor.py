@@ -33,6 +33,16 @@ FILES: dict[str, tuple[str, str, frozenset[str]]] = {
     ),
     # The network page (webapp/views/network.py) draws the partnership graph with Cytoscape.js.
     "cytoscape": ("cytoscape", "dist", frozenset({"cytoscape.min.js"})),
+    # The map page (webapp/views/map.py): Leaflet and its marker-cluster plugin, over Natural
+    # Earth's country outlines (world-atlas, TopoJSON) read with topojson-client. No tiles.
+    "leaflet": ("leaflet", "dist", frozenset({"leaflet.js", "leaflet.css"})),
+    "leaflet.markercluster": (
+        "leaflet.markercluster",
+        "dist",
+        frozenset({"leaflet.markercluster.js", "MarkerCluster.css"}),
+    ),
+    "topojson-client": ("topojson-client", "dist", frozenset({"topojson-client.min.js"})),
+    "world-atlas": ("world-atlas", "", frozenset({"countries-50m.json", "countries-110m.json"})),
 }
 
 #: Browsers may cache a file this long; URLs carry the package version (``?v=``), so an

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from museumkg.build.publish import prepare_for_pages
+from museumkg.build.publish import prepare_for_pages, write_map_files
 from museumkg.checks.validate import validate_records
 from museumkg.config import PROJECT_DIR, Settings
 from museumkg.network.metrics import add_network_metrics
@@ -26,7 +26,7 @@ from museumkg.problems import Problem, ProblemsFound, errors_only
 from museumkg.queries import named_rows
 from museumkg.records.files import RecordFile, discover, inputs_hash, parse_record
 from museumkg.records.gazetteer import GazetteerRecord, fill_gazetteer, gazetteer_record
-from museumkg.release.assemble import publish_release
+from museumkg.release.assemble import dumps_dir, publish_release
 from museumkg.store import EmbeddedStore, Store, catalog
 from museumkg.store.catalog import Manifest
 from museumkg.store.terms import lexical
@@ -256,11 +256,14 @@ def complete_store(
         derive_step(store, settings, changed, say)  # incremental when sources changed
     if "metrics" in steps:
         add_network_metrics(store, work_dir, settings, version, say)  # networkx, into derived
+    extra: list[Path] = []
     if "pages" in steps:
         prepare_for_pages(store, work_dir, records, settings, say)  # quality graph, index
+        # the map's data and its GeoJSON (a download of the release)
+        extra.append(write_map_files(store, work_dir, dumps_dir(work_dir), settings, version, say))
     if "release" in steps:
         # last: the dumps, VoID and the diff from the serving release, in work_dir/dumps
-        publish_release(store, work_dir, settings, version, built_at, say)
+        publish_release(store, work_dir, settings, version, built_at, say, extra_files=extra)
 
 
 def _summary(store: Store) -> str:

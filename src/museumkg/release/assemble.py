@@ -29,7 +29,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -71,6 +71,8 @@ DUMP_WORKERS = max(2, min(4, os.cpu_count() or 1))
 PATCH_FILE = "changes.rdfp"
 CONTEXT_FILE = "context.jsonld"
 VOID_FILE = "void.ttl"
+#: Media types of the files other build steps add to a release, by suffix.
+EXTRA_MEDIA_TYPES = {".geojson": "application/geo+json", ".json": "application/json"}
 
 
 def dumps_dir(store_dir: Path) -> Path:
@@ -117,6 +119,7 @@ def write_release(
     ontology_dir: Path,
     previous: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    extra_files: Sequence[Path] = (),
 ) -> dict[str, Any]:
     """Write every dump, the description and the diff into ``target``; return release.json.
 
@@ -130,6 +133,8 @@ def write_release(
         ontology_dir: where ``context.jsonld`` is.
         previous: the previous release's store folder, to diff against.
         progress: called with one line per file.
+        extra_files: files already written into ``target`` by other build steps (the map's
+            GeoJSON), listed in release.json by their media type (:data:`EXTRA_MEDIA_TYPES`).
     """
     say = progress or (lambda _line: None)
     target.mkdir(parents=True, exist_ok=True)
@@ -147,6 +152,9 @@ def write_release(
     context_path = target / CONTEXT_FILE
     context_path.write_text(json.dumps(context, ensure_ascii=False, indent=2) + "\n", "utf-8")
     files.append(_entry(context_path, "context", media_type="application/ld+json"))
+    for path in extra_files:
+        media_type = EXTRA_MEDIA_TYPES.get(path.suffix, "application/octet-stream")
+        files.append(_entry(path, "extra", media_type=media_type))
 
     release: dict[str, Any] = {
         "version": version,
@@ -290,8 +298,10 @@ def publish_release(
     version: str,
     built_at: str | None = None,
     progress: Callable[[str], None] | None = None,
+    extra_files: Sequence[Path] = (),
 ) -> dict[str, Any]:
-    """The build's release step: :func:`write_release` into ``work_dir/dumps``.
+    """The build's release step: :func:`write_release` into ``work_dir/dumps``, listing
+    ``extra_files`` (written there by earlier steps) among its files.
 
     The previous release is the store serving now (``current``, before this build lands).
     """
@@ -307,4 +317,5 @@ def publish_release(
         ontology_dir=settings.ontology_dir,
         previous=current if current is not None and current != work_dir else None,
         progress=progress,
+        extra_files=extra_files,
     )
