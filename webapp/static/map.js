@@ -163,6 +163,12 @@
       arcs[arc.id] = line;
     });
     map.addLayer(cluster);
+    // a cluster opened from the keyboard: once zoomed in, Tab goes on into its markers
+    cluster.on("clusterclick", function (event) {
+      if (event.layer.getElement && event.layer.getElement() === document.activeElement) {
+        cluster.once("animationend", function () { container.focus(); });
+      }
+    });
 
     function showArc(id) {
       var line = arcs[id];
@@ -195,6 +201,15 @@
     if (state.place && bySlug[state.place]) { showPlace(bySlug[state.place], false); }
     writeHash(map);
 
+    // a shared link carries only the filters that are set
+    document.getElementById("map-filters").addEventListener("submit", function (event) {
+      event.target.querySelectorAll("input[type=number], select").forEach(function (field) {
+        if (!field.value) { field.disabled = true; }
+      });
+    });
+    window.addEventListener("pageshow", function () {
+      document.querySelectorAll("#map-filters [disabled]").forEach(function (f) { f.disabled = false; });
+    });
     document.querySelectorAll("#map-views button").forEach(function (button) {
       button.addEventListener("click", function () {
         var which = button.getAttribute("data-view");
