@@ -9,7 +9,7 @@ were answered by one query at request time (the label search and the deep class 
 
 Budgets at 10^6 triples (issue 9): entity page median < 20 ms, class listing (any page)
 < 50 ms, search < 20 ms, one institution's partners < 50 ms, full partnership edge list
-< 200 ms. They are shown at every size.
+< 200 ms; the map's data (issue 14) < 200 ms. They are shown at every size.
 """
 
 from __future__ import annotations
@@ -150,6 +150,13 @@ def _network_pages(p: Probe) -> list[str] | None:
     return None
 
 
+def _map_pages(p: Probe) -> list[str] | None:
+    # the default view (computed at build, read from map.json) and a filtered one (computed
+    # on the first request from the loaded network, then kept)
+    url = p.url + "/map/data.json"
+    return [url, url + "?kind=all"] if p.answers(url, "*/*") else None
+
+
 @dataclass(frozen=True)
 class Page:
     """A page kind: how to find its URLs, its budget, and its SPARQL reference."""
@@ -195,6 +202,14 @@ PAGES = (
         "partnership edge list",
         accept="*/*",
         where=f"/network/data.json{NETWORK_PARAMS}",
+    ),
+    Page(
+        "map data",
+        _map_pages,
+        200.0,
+        "",
+        accept="*/*",
+        where="/map/data.json, the default view (built) and ?kind=all (computed once, kept)",
     ),
 )
 

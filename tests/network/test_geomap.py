@@ -176,3 +176,55 @@ def test_geojson_opens_in_ogrinfo_with_the_right_counts(
     release = json.loads((built[1] / "dumps" / "release.json").read_text(encoding="utf-8"))
     entry = next(f for f in release["files"] if f["name"] == GEOJSON_FILE)
     assert entry["media_type"] == "application/geo+json" and entry["size"] == path.stat().st_size
+
+
+def _example(store_dir: Path, name: str) -> list[dict[str, str]]:
+    from museumkg.queries import example_queries
+    from museumkg.store import EmbeddedStore, select_rows
+
+    [query] = [q for q in example_queries() if q.name == name]
+    store = EmbeddedStore(store_dir, read_only=True)
+    try:
+        return [
+            {k: v.value for k, v in row.items()} for row in select_rows(store.query(query.text))
+        ]
+    finally:
+        store.close()
+
+
+def test_the_map_examples_agree_with_the_map(built: tuple[Settings, Path], data: MapData) -> None:
+    """The editor's three map examples, on a catalog with coordinates, against the map data."""
+    view = data.default
+    assert view is not None
+    places = {p["id"]: p for p in view["places"]}
+    almaty = next(p for p in data.places.values() if p.slug == "almaty")
+    # institutions within 500 km of Almaty, by SPARQL arithmetic: the haversine distance agrees
+    near = _example(built[1], "institutions-near-a-city")
+    expected = set()
+    for org in data.institutions.values():
+        point = data.point(org)[0]
+        if point is not None and distance_km(point, (almaty.lon, almaty.lat)) <= 495:  # type: ignore[arg-type]
+            expected.add(org.iri)
+    assert expected and expected <= {row["institution"] for row in near}
+    for row in near:
+        org = data.institutions[row["institution"]]
+        km = distance_km(data.point(org)[0], (almaty.lon, almaty.lat))  # type: ignore[arg-type]
+        assert abs(float(row["approxKm"]) - km) <= max(1.0, 0.01 * km)
+        assert km <= 505
+    # partnerships across a border: the map's pairs between two countries
+    across = _example(built[1], "partnerships-across-borders")
+    pairs = {
+        tuple(sorted((p["a"], p["b"])))
+        for p in view["pairs"]
+        if data.country_of(data.institutions[p["a"]]) != data.country_of(data.institutions[p["b"]])
+    }
+    assert pairs and {(row["a"], row["b"]) for row in across} == pairs
+    # cities ranked by partners abroad: the counts of the map's table
+    ranked = _example(built[1], "cities-by-international-partners")
+    counts = {row["city"]: int(row["partnersAbroad"]) for row in ranked}
+    assert counts == {
+        iri: len(place["partners_abroad"])
+        for iri, place in places.items()
+        if place["partners_abroad"]
+    }
+    assert [int(r["partnersAbroad"]) for r in ranked] == sorted(counts.values(), reverse=True)

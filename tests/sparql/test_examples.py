@@ -14,7 +14,15 @@ from museumkg.store import EmbeddedStore, select_rows
 EXAMPLES = example_queries()
 #: Examples about data only the ingested tables hold (claims): tests/records/test_ingest.py
 #: runs them on the full catalog; the shared fixture here is the seed catalog.
-FULL_CATALOG_ONLY = {"uncertain-and-disputed-facts"}
+#: The map's examples need places with coordinates and partners in other countries, which the
+#: seed lacks: tests/network/test_geomap.py runs them on a generated catalog with coordinates
+#: and checks their answers against the map, tests/records/test_ingest.py on the full catalog.
+FULL_CATALOG_ONLY = {
+    "uncertain-and-disputed-facts",
+    "institutions-near-a-city",
+    "partnerships-across-borders",
+    "cities-by-international-partners",
+}
 
 
 def test_there_are_at_least_twelve_examples_with_distinct_questions() -> None:

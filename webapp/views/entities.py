@@ -25,6 +25,7 @@ from webapp.http.i18n import request_chain, t
 from webapp.http.links import href
 from webapp.http.rdf_twins import RESOURCE_FORMATS, choose_format, finish, media_type, split_suffix
 from webapp.http.state import web_state
+from webapp.views.map import small_map
 from webapp.views.network import partner_panel
 
 bp = Blueprint("entities", __name__)
@@ -133,8 +134,10 @@ def entity(kind: str, slug: str) -> Response:
         if kind == "org":
             everyone = fmt == "json" or request.args.get("partners") == "all"
             panel = partner_panel(iri, request_chain(), limit=None if everyone else PANEL_SIZE)
+        # a place or an institution: where it is, and for a place what is there
+        where = small_map(iri, request_chain()) if kind in ("org", "place") else None
         if fmt == "json":
-            response = jsonify({"ok": True, **page, "partner_panel": panel})
+            response = jsonify({"ok": True, **page, "partner_panel": panel, "map": where})
         else:
             html = render_template(
                 [f"entity-{kind}.html", "entity.html"],
@@ -142,6 +145,7 @@ def entity(kind: str, slug: str) -> Response:
                 path=path,
                 kind=kind,
                 partner_panel=panel,
+                small_map=where,
             )
             response = Response(html, content_type=media_type("html"))
     return finish(response, path, fmt, negotiated, RESOURCE_FORMATS)

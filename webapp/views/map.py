@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, request, url_for
+from flask import Blueprint, Response, request, url_for
 from werkzeug.exceptions import BadRequest
 
 from museumkg.network.geojson import MEDIA_TYPE, map_geojson
@@ -233,14 +233,9 @@ def small_map(iri: str, langs: Sequence[str] | None = None) -> dict[str, Any] | 
         "kind": place.kind,
         "lon": point[0] if point else None,
         "lat": point[1] if point else None,
-        "precision": place.kind,
+        "precision": None,
         "map_href": url_for("map.page", country=place.slug)
         if place.kind == "country"
         else f"{root}/map#place={place.slug}",
         "here": listed,
     }
-
-
-def setup(app: Flask) -> None:
-    """Give templates ``small_map``."""
-    app.jinja_env.globals.setdefault("small_map", small_map)
