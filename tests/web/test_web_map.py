@@ -134,3 +134,41 @@ def test_the_downloads_list_the_map(web: FlaskClient) -> None:
     response = web.get(f"/downloads/{GEOJSON_FILE}")
     assert response.status_code == 200 and response.mimetype == "application/geo+json"
     assert json.loads(response.data)["type"] == "FeatureCollection"
+
+
+def test_entity_pages_show_a_small_map(web: FlaskClient) -> None:
+    everything = web.get("/map/data.json").get_json()
+    place = everything["places"][0]
+    org = place["institutions"][0]
+    # an institution: its point at city level, a link to the big map on its city
+    html = web.get("/" + org["path"]).get_data(as_text=True)
+    assert 'id="small-map"' in html and "at city level" in html
+    assert f"{place['lat']:.4f}, {place['lon']:.4f}" in html
+    assert f'href="/map#place={place["path"].rsplit("/", 1)[-1]}"' in html
+    twin = web.get("/" + org["path"] + "?format=json").get_json()
+    assert (twin["map"]["lat"], twin["map"]["lon"]) == (place["lat"], place["lon"])
+    assert twin["map"]["precision"] == "city"
+    # a city: what is there, every institution of the map's marker
+    city = web.get("/" + place["path"] + "?format=json").get_json()["map"]
+    assert [o["href"] for o in city["here"]] == sorted(
+        ("/" + o["path"] for o in place["institutions"]),
+        key=lambda h: next(
+            o["label"] for o in place["institutions"] if "/" + o["path"] == h
+        ).casefold(),
+    )
+    html = web.get("/" + place["path"]).get_data(as_text=True)
+    assert f"Institutions here ({place['count']})" in html
+    # a country lists the institutions of its cities, each with its city
+    country = web.get("/id/place/kz?format=json").get_json()["map"]
+    in_kz = [
+        o for p in everything["places"] if p["country"].endswith("/kz") for o in p["institutions"]
+    ]
+    assert len(country["here"]) == len(in_kz) + 1  # and the archive of the town without coordinates
+    assert all(o["place"] for o in country["here"])
+    # in Russian, too
+    ru = web.get("/" + place["path"] + "?lang=ru").get_data(as_text=True)
+    assert "На карте" in ru and "Учреждения здесь" in ru
+    # the town without coordinates: no map, but what is there
+    town = web.get("/id/place/unmapped-town").get_data(as_text=True)
+    assert 'id="small-map"' not in town and "No coordinates are known" in town
+    assert "Nowhere Archive" in town
