@@ -37,7 +37,7 @@ def map_app(settings: Settings) -> Iterator[Flask]:
     store = EmbeddedStore(store_dir, read_only=True)
     app = create_app(store=store, settings=settings)
     yield app
-    app.extensions["museumkg.queries"].close()
+    app.extensions["museumkg"].close()
     store.close()
 
 
