@@ -70,7 +70,7 @@ def test_every_placed_institution_is_in_one_marker(data: MapData, network: Netwo
     unplaced = next(o for o in data.institutions.values() if o.slug == UNPLACED)
     assert data.point(unplaced) == (None, None)
     assert view["stats"]["unplaced_institutions"] == 1
-    assert "1 institutions have a place without coordinates" in view["note"]
+    assert "1 institution has a place without coordinates" in view["note"]
 
 
 def test_arcs_join_two_places_and_sum_their_pairs(data: MapData) -> None:

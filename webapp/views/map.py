@@ -153,14 +153,26 @@ def page() -> Response:
 def data_json() -> Response:
     """One filtered view as JSON: places, arcs (with their pairs), types, stats."""
     flt, langs = _filter(), languages()
-    view = current_map_view(flt, langs)
-    body = {
-        "dataset_version": _version(),
-        "root": request.script_root,
-        "filters": flt.describe(),
-        **{k: v for k, v in view.items() if k != "pairs"},
-    }
-    response = Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+    key = ("data.json", flt, tuple(langs), request.script_root, _version())
+    network = current_network()
+    with _LOCK:
+        bodies: OrderedDict[Any, bytes] = network.memo("map_bodies", OrderedDict)
+        body = bodies.get(key)
+    if body is None:
+        # encoded once per view (the default one is megabytes at 10^6 triples)
+        view = current_map_view(flt, langs)
+        document = {
+            "dataset_version": _version(),
+            "root": request.script_root,
+            "filters": flt.describe(),
+            **{k: v for k, v in view.items() if k != "pairs"},
+        }
+        body = json.dumps(document, ensure_ascii=False).encode("utf-8")
+        with _LOCK:
+            bodies[key] = body
+            while len(bodies) > VIEW_CACHE:
+                bodies.popitem(last=False)
+    response = Response(body, mimetype="application/json")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 

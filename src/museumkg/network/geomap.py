@@ -422,7 +422,11 @@ def _note(stats: dict[str, Any]) -> str:
     words += "."
     missing = stats["unplaced_institutions"]
     if missing:
-        words += f" {missing:,} institutions have a place without coordinates and are not drawn."
+        words += (
+            f" {missing:,} institution has a place without coordinates and is not drawn."
+            if missing == 1
+            else f" {missing:,} institutions have a place without coordinates and are not drawn."
+        )
     if stats["truncated"]:
         words += " Only the strongest partnerships are drawn: narrow the filters to see more."
     return words
