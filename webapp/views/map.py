@@ -22,13 +22,13 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request, url_for
 from werkzeug.exceptions import BadRequest
 
+from museumkg.lang import pick_value as pick_label
 from museumkg.network.geojson import MEDIA_TYPE, map_geojson
 from museumkg.network.geomap import (
     MAP_FILE,
@@ -39,10 +39,11 @@ from museumkg.network.geomap import (
     map_view,
     read_map,
 )
-from museumkg.network.model import STRONG_KINDS, NetworkFilter, facets, pick_label
-from webapp.http.state import web_state
+from museumkg.network.model import STRONG_KINDS
+from museumkg.network.views import NetworkFilter, facets
+from webapp.http.state import Snapshot, web_state
 from webapp.http.twins import render_twin
-from webapp.views.network import SECURITY_HEADERS, current_network, languages
+from webapp.views.network import current_network, languages
 
 bp = Blueprint("map", __name__)
 log = logging.getLogger("museumkg.web")
@@ -53,18 +54,16 @@ _LOCK = threading.Lock()
 
 
 def current_map() -> MapData:
-    """The served store's map data, loaded once per loaded network (store version)."""
-    network = current_network()
-    with _LOCK:
-        return network.memo("map_data", _read_map)
-
-
-def _read_map() -> MapData:
+    """The map data of the release this request reads (read once per release)."""
     state = web_state()
-    folder = getattr(state.store, "path", None)
-    if folder is not None and (Path(folder) / MAP_FILE).is_file():
+    return state.part("map", lambda: _read_map(state))
+
+
+def _read_map(state: Snapshot) -> MapData:
+    folder = state.folder
+    if folder is not None and (folder / MAP_FILE).is_file():
         try:
-            data = read_map(Path(folder) / MAP_FILE)
+            data = read_map(folder / MAP_FILE)
             if data.base_iri == state.settings.base_iri:
                 return data
         except (OSError, ValueError) as err:
@@ -144,9 +143,7 @@ def page() -> Response:
         },
         "defaults": {"kinds": list(STRONG_KINDS)},
     }
-    response = render_twin(["html", "json"], "map.html", data)
-    response.headers.update(SECURITY_HEADERS)
-    return response
+    return render_twin(["html", "json"], "map.html", data)
 
 
 @bp.get("/map/data.json")

@@ -31,18 +31,13 @@ from typing import Any
 import pyoxigraph as ox
 
 from museumkg.iris import parse_entity_iri
+from museumkg.lang import pick_value as pick_label
 from museumkg.namespaces import MKG
 from museumkg.network.greatcircle import Point, great_circle
-from museumkg.network.model import (
-    MAX_LIMIT,
-    Network,
-    NetworkFilter,
-    add_label,
-    pick_label,
-    select,
-)
-from museumkg.queries import load_query
-from museumkg.store import Store, Term, select_rows
+from museumkg.network.model import MAX_LIMIT, Network, add_label
+from museumkg.network.views import NetworkFilter, select
+from museumkg.queries import named_rows
+from museumkg.store import Store, Term
 
 #: The map's data inside the store folder (beside ``network.json``), written by the build.
 MAP_FILE = "map.json"
@@ -140,10 +135,6 @@ class MapData:
         return iri[len(self.base_iri) :] if iri.startswith(self.base_iri) else iri
 
 
-def _rows(store: Store, name: str) -> list[dict[str, Term]]:
-    return list(select_rows(store.query(load_query(name).text)))
-
-
 def _number(term: Term | None) -> float | None:
     if not isinstance(term, ox.Literal):
         return None
@@ -154,7 +145,7 @@ def _number(term: Term | None) -> float | None:
 
 
 def _precision(term: Term | None) -> str | None:
-    if term is None:
+    if not isinstance(term, ox.NamedNode | ox.Literal):
         return None
     local = term.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
     return local.removesuffix("Level").lower() or None
@@ -176,7 +167,7 @@ def load_map(store: Store, base_iri: str) -> MapData:
     {}
     """
     places: dict[str, Place] = {}
-    for row in _rows(store, "map_places"):
+    for row in named_rows(store, "map_places"):
         iri = row["place"].value
         place = places.get(iri)
         if place is None:
@@ -190,7 +181,7 @@ def load_map(store: Store, base_iri: str) -> MapData:
             if place.lon is None or place.lat is None or (lon, lat) < (place.lon, place.lat):
                 place.lon, place.lat = lon, lat
     institutions: dict[str, Located] = {}
-    for row in _rows(store, "map_institutions"):
+    for row in named_rows(store, "map_institutions"):
         iri = row["org"].value
         org = institutions.get(iri)
         if org is None:
@@ -205,7 +196,7 @@ def load_map(store: Store, base_iri: str) -> MapData:
         precision = _precision(row.get("precision"))
         if precision is not None:
             org.precision = precision
-    for row in _rows(store, "map_institution_names"):
+    for row in named_rows(store, "map_institution_names"):
         found = institutions.get(row["org"].value)
         if found is None:
             continue
