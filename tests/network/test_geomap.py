@@ -18,8 +18,9 @@ from map_catalog import UNPLACED, build_map_catalog
 
 from museumkg.config import Settings
 from museumkg.network.geojson import GEOJSON_FILE, map_geojson
-from museumkg.network.geomap import MAP_FILE, MapData, map_filter, map_view, read_map
+from museumkg.network.geomap import MAP_FILE, MapData, read_map
 from museumkg.network.greatcircle import distance_km, great_circle
+from museumkg.network.mapview import map_filter, map_view
 from museumkg.network.model import NETWORK_FILE, Network, read_network
 from museumkg.store.catalog import current_store_dir
 

@@ -11,7 +11,7 @@
 The map's data is read once per store version: from ``map.json``, which the build writes
 beside ``network.json`` with the default view computed (so the default answers without
 computing), else from the store (a remote store, re-read with the network). Views are pure
-functions of the data, the network, the filter and the languages (:mod:`museumkg.network.geomap`),
+functions of the data, the network, the filter and the languages (:mod:`museumkg.network.mapview`),
 kept per loaded network.
 """
 
@@ -30,15 +30,8 @@ from werkzeug.exceptions import BadRequest
 
 from museumkg.lang import pick_value as pick_label
 from museumkg.network.geojson import MEDIA_TYPE, map_geojson
-from museumkg.network.geomap import (
-    MAP_FILE,
-    MapData,
-    load_map,
-    map_filter,
-    map_params,
-    map_view,
-    read_map,
-)
+from museumkg.network.geomap import MAP_FILE, MapData, load_map, read_map
+from museumkg.network.mapview import map_filter, map_params, map_view
 from museumkg.network.model import STRONG_KINDS
 from museumkg.network.views import NetworkFilter, facets
 from webapp.http.state import Snapshot, web_state

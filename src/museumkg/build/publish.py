@@ -22,7 +22,7 @@ from museumkg.config import Settings
 from museumkg.index.catalog_index import index_path
 from museumkg.index.index_writer import build_index
 from museumkg.network.geojson import GEOJSON_FILE, write_geojson
-from museumkg.network.geomap import write_map
+from museumkg.network.mapview import write_map
 from museumkg.network.model import NETWORK_FILE, Network, load_network, read_network
 from museumkg.records.files import RecordFile
 from museumkg.store import Store
