@@ -7,15 +7,12 @@ coordinates and one institution there, so the map has something it cannot draw.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from conftest import PROJECT_DIR, _server_env, _wait_until_ready
 from network_catalog import PlantedCatalog, write_catalog
-from servers import free_port
+from servers import museumkg_server
 
 from museumkg.build.pipeline import build_catalog
 from museumkg.config import Settings
@@ -47,22 +44,5 @@ def build_map_catalog(
 @contextmanager
 def serve(settings: Settings, log_path: Path) -> Iterator[str]:
     """A real ``museumkg serve`` over ``settings``' catalog; yields its base URL."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "museumkg.cli.main", "serve", "--no-build"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--threads", "4"]
-    with log_path.open("wb") as stderr:
-        proc = subprocess.Popen(
-            command,
-            cwd=PROJECT_DIR,
-            env=_server_env(settings),
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-        )
-    if not _wait_until_ready(proc, url, log_path):
-        raise RuntimeError(log_path.read_text(encoding="utf-8", errors="replace"))
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with museumkg_server(settings, "--threads", "4", log=log_path) as server:
+        yield server.url
