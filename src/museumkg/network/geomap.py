@@ -23,6 +23,7 @@ from museumkg.network.greatcircle import Point
 from museumkg.network.model import add_label
 from museumkg.queries import named_rows
 from museumkg.store import Store, Term
+from museumkg.store.terms import lexical
 
 #: The map's data inside the store folder (beside ``network.json``), written by the build.
 MAP_FILE = "map.json"
@@ -127,12 +128,12 @@ def _closer(lon: float | None, lat: float | None, here: tuple[float | None, floa
 def _read_places(store: Store, base_iri: str) -> dict[str, Place]:
     places: dict[str, Place] = {}
     for row in named_rows(store, "map_places"):
-        iri = row["place"].value
+        iri = lexical(row["place"])
         place = places.get(iri)
         if place is None:
-            place = places[iri] = Place(iri, _slug(base_iri, iri), row["kind"].value)
+            place = places[iri] = Place(iri, _slug(base_iri, iri), lexical(row["kind"]))
         if "country" in row:
-            place.country = row["country"].value
+            place.country = lexical(row["country"])
         if "label" in row:
             add_label(place.labels, row["label"])
         lon, lat = _number(row.get("long")), _number(row.get("lat"))
@@ -144,7 +145,7 @@ def _read_places(store: Store, base_iri: str) -> dict[str, Place]:
 def _read_institutions(store: Store, base_iri: str) -> dict[str, Located]:
     institutions: dict[str, Located] = {}
     for row in named_rows(store, "map_institutions"):
-        iri, place = row["org"].value, row["place"].value
+        iri, place = lexical(row["org"]), lexical(row["place"])
         org = institutions.get(iri)
         if org is None:
             org = institutions[iri] = Located(iri, _slug(base_iri, iri), place)
@@ -154,11 +155,11 @@ def _read_institutions(store: Store, base_iri: str) -> dict[str, Located]:
             org.lon, org.lat = lon, lat
         org.precision = _precision(row.get("precision")) or org.precision
     for row in named_rows(store, "map_institution_names"):
-        found = institutions.get(row["org"].value)
+        found = institutions.get(lexical(row["org"]))
         if found is not None and "label" in row:
             add_label(found.labels, row["label"])
         if found is not None and "type" in row:
-            found.types.add(row["type"].value)
+            found.types.add(lexical(row["type"]))
     for org in institutions.values():
         if org.lon is None:
             org.precision = None  # no coordinates of its own: its place's precision applies
