@@ -217,3 +217,30 @@ def test_a_syntax_error_shows_the_parser_message(watched: Watched, live_server: 
     assert "line 1" in text and "column" in text
     _screenshot(page, "editor-syntax-error")
     watched.assert_clean()
+
+
+def test_result_iris_of_the_dataset_open_this_servers_pages(
+    watched: Watched, live_server: str
+) -> None:
+    """A result IRI under the dataset base links to the running server's page, IRI shown."""
+    iri = "https://w3id.org/museumkg/id/place/almaty"
+    query = (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        f"SELECT ?place ?link WHERE {{ BIND(<{iri}> AS ?place) "
+        "?place skos:exactMatch ?link }"
+    )
+    page = watched.page
+    _open_editor(page, f"{live_server}/sparql?query={quote(query)}")
+    _run(page, live_server)
+    local = page.locator(".yasr table.dataTable tbody a.iri.local")
+    assert local.count() == 1
+    assert local.get_attribute("href") == f"{live_server}/id/place/almaty"
+    assert local.inner_text() == iri and local.get_attribute("title") == iri
+    # an IRI of another dataset keeps YASR's own link to it
+    other = page.locator(".yasr table.dataTable tbody a.iri:not(.local)")
+    assert other.get_attribute("href") == "https://sws.geonames.org/1526384/"
+    _screenshot(page, "editor-local-iri-links")
+    local.click()
+    page.wait_for_url(f"{live_server}/id/place/almaty")
+    assert "Almaty" in page.locator("h1").inner_text()
+    watched.assert_clean()

@@ -31,6 +31,47 @@
   var Yasqe = Yasgui.Yasqe;
   var Yasr = Yasgui.Yasr;
 
+  // Result IRIs the server has a page for (the dataset's entities, rules, ontology terms)
+  // link to that page on this server, not to the base IRI (w3id.org, which may not redirect
+  // here, or at all); the cell still shows the IRI itself, as YASR would.
+  var local = config.local;
+  function localHref(iri) {
+    if (!local || typeof iri !== "string") return null;
+    var path = null;
+    if (iri.indexOf(local.entities) === 0) path = iri.substring(local.base.length);
+    else if (iri.indexOf(local.rules) === 0) path = "rules/" + iri.substring(local.rules.length);
+    else if (iri.indexOf(local.ontology) === 0) {
+      path = "ontology#" + iri.substring(local.ontology.length);
+    }
+    return path === null ? null : new URL(local.root + path, window.location.href).href;
+  }
+  var Table = Yasr.plugins && Yasr.plugins.table;
+  if (typeof Table === "function") {
+    class LocalTable extends Table {
+      getUriLinkFromBinding(binding, prefixes) {
+        var target = localHref(binding && binding.value);
+        if (!target) return super.getUriLinkFromBinding(binding, prefixes);
+        var shown = binding.value;
+        var prefixed = false;
+        Object.keys(prefixes || {}).some(function (prefix) {
+          if (shown.indexOf(prefixes[prefix]) !== 0) return false;
+          shown = prefix + ":" + shown.substring(prefixes[prefix].length);
+          prefixed = true;
+          return true;
+        });
+        var link = document.createElement("a");
+        link.className = "iri local";
+        link.href = target;
+        link.title = binding.value;
+        link.textContent = shown;
+        var bare = prefixed || (this.persistentConfig && this.persistentConfig.compact);
+        var html = link.outerHTML; // built by the DOM: the IRI is text and an attribute, escaped
+        return bare ? html : "&lt;" + html + "&gt;";
+      }
+    }
+    Yasr.registerPlugin("table", LocalTable);
+  }
+
   // YASQE wants an absolute endpoint URL; resolve the server's relative path against this
   // page, so the editor works on whatever host and port serves it.
   var endpoint = new URL(config.endpoint, window.location.href).href;

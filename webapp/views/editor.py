@@ -21,7 +21,8 @@ from urllib.parse import quote, urlencode
 import pyoxigraph as ox
 from flask import Flask, Response, render_template, request, url_for
 
-from museumkg.namespaces import PREFIXES, sparql_prologue
+from museumkg.iris import entity_prefix
+from museumkg.namespaces import MKG, PREFIXES, sparql_prologue
 from museumkg.queries import example_queries, load_query
 from museumkg.store import Term
 from webapp.http.releases import latest_root
@@ -89,9 +90,25 @@ def _page_config(query: str) -> dict[str, Any]:
         "query": query,
         "starter": STARTER_QUERY,
         "prefixes": dict(PREFIXES),
+        # result IRIs under these link to this server's own pages (static/editor.js)
+        "local": local_roots(),
         "examples": [
             {"name": q.name, "summary": q.summary, "query": q.text} for q in example_queries()
         ],
+    }
+
+
+def local_roots() -> dict[str, str]:
+    """Where result IRIs the server has pages for lead: ``{"base", "entities", "rules",
+    "ontology", "root"}``; an IRI under ``entities`` opens ``root`` + its path after ``base``
+    (the same rule as :func:`webapp.http.links.local_path`, whatever host serves the page)."""
+    base = web_state().settings.base_iri
+    return {
+        "base": base,
+        "entities": entity_prefix(base),
+        "rules": f"{base}rule/",
+        "ontology": MKG,
+        "root": f"{request.script_root}/",
     }
 
 
