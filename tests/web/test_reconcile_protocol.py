@@ -151,20 +151,27 @@ def test_data_extension(live_server: str) -> None:
     ]
     request = {
         "ids": ["org/rik-moscow", "org/unesco-almaty"],
-        "properties": [{"id": "city"}, {"id": "partners", "settings": {"limit": 2}}],
+        "properties": [
+            {"id": "city"},
+            {"id": "partners", "settings": {"limit": 2}},
+            {"id": "partnerStrengths", "settings": {"limit": 2}},
+        ],
     }
     response = requests.post(
         f"{live_server}/reconcile", data={"extend": json.dumps(request)}, timeout=30
     )
     assert response.status_code == 200, response.text
     found = response.json()
-    assert [m["id"] for m in found["meta"]] == ["city", "partners"]
+    assert [m["id"] for m in found["meta"]] == ["city", "partners", "partnerStrengths"]
     assert found["meta"][0]["type"]["id"] == f"{MKG}Place"
     rows = found["rows"]
     assert rows["org/rik-moscow"]["city"] == [{"id": "place/moscow", "name": "Moscow"}]
     assert rows["org/unesco-almaty"]["city"] == []  # the seed states no location for it
     partners = rows["org/unesco-almaty"]["partners"]
     assert 0 < len(partners) <= 2 and all(p["id"].startswith("org/") for p in partners)
+    strengths = [v["float"] for v in rows["org/unesco-almaty"]["partnerStrengths"]]
+    assert len(strengths) == len(partners) and strengths == sorted(strengths, reverse=True)
+    assert all(s > 0 for s in strengths)
 
 
 def test_bad_input_is_a_clear_json_error(live_server: str) -> None:

@@ -44,7 +44,7 @@ PROPERTIES: dict[str, tuple[str, str]] = {
     "website": ("website", "the official website"),
     "sameAs": ("same as", "the same thing in other datasets (GeoNames, Wikidata, ...)"),
     "partners": ("partners", "institutions it partners with (derived), strongest first"),
-    "partnerStrengths": ("partnership strengths", "the strength of each partnership, 0..1"),
+    "partnerStrengths": ("partnership strengths", "each partner's strength (docs/partnerships.md)"),
     "programs": ("programs", "programs that name it (organised, hosted, took part)"),
 }
 #: Properties proposed for extension, per entity kind.
@@ -183,10 +183,12 @@ class Catalog:
 
     def _partners(self, iri: str, pid: str) -> list[dict[str, Any]]:
         rows = named_rows(self.store, "partners_of", org=iri)
-        strongest: dict[str, float] = {}
-        for row in rows:
-            other, strength = lexical(row["other"]), float(lexical(row["strength"]))
-            strongest[other] = max(strength, strongest.get(other, 0.0))
+        by_kind: dict[str, dict[str, float]] = defaultdict(dict)
+        for row in rows:  # one row per partnership node and evidence item
+            kind = lexical(row["kind"]) if "kind" in row else ""
+            by_kind[lexical(row["other"])][kind] = float(lexical(row["strength"]))
+        # a pair's strength is the sum over its nodes, one per kind (docs/partnerships.md)
+        strongest = {other: sum(kinds.values()) for other, kinds in by_kind.items()}
         ids = self.index.ids_of(sorted(strongest))
         described = self.index.describe(sorted(ids.values()), self.chain)
         ranked = sorted(
