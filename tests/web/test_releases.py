@@ -140,3 +140,24 @@ def test_a_pinned_release_is_read_only(app: Flask, settings: Settings) -> None:
         headers={"Authorization": "Bearer t", **JSON},
     )
     assert response.status_code == 405
+
+
+def test_a_pinned_release_is_retired_after_its_linger(
+    app: Flask, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from webapp.http import state as served
+
+    monkeypatch.setattr(served, "PINNED_LINGER_S", 0.1)
+    client = app.test_client()
+    current = client.get("/health").headers[RELEASE]
+    older = sorted(
+        p.name for p in settings.stores_dir.iterdir() if p.is_dir() and p.name != current
+    )
+    assert older, "the earlier tests leave older releases"
+    answer = client.get(f"/r/{older[0]}/sparql", query_string={"query": "ASK {}"}, headers=RESULTS)
+    assert answer.status_code == 200 and answer.headers[RELEASE] == older[0]
+    pinned = app.extensions["museumkg"].pinned(older[0])
+    pool = pinned.executor()
+    assert pinned.pinned and pool.pids()
+    # no request comes: the linger's timer retires it and stops its worker
+    assert pinned.wait_retired(30) and pool.pids() == []

@@ -241,6 +241,7 @@ class WebState:
         self._current = Snapshot(store, settings, folder=_folder_of(store))
         self._link_target = self._read_link() if follow else None
         self._pinned: dict[str, Snapshot] = {}
+        self._sweeper: threading.Timer | None = None
         self._closed = False
 
     # --- the current release ----------------------------------------------------------------
@@ -340,7 +341,10 @@ class WebState:
         with self._lock:
             found = self._pinned.get(release)
             if found is not None and not found.leaving:
-                return found
+                if found.folder is not None and found.folder.is_dir():
+                    return found
+                del self._pinned[release]  # pruned while open: retire it, answer 410
+                self._retire_later(found)
         folder = self.settings.stores_dir / release
         if "/" in release or release.startswith(".") or read_manifest(folder) is None:
             raise LookupError(release)
@@ -381,6 +385,22 @@ class WebState:
             served = snapshot is self._current or self._pinned.get(snapshot.release) is snapshot
             if snapshot.refs == 0 and not served and not snapshot.leaving:
                 self._retire_later(snapshot)
+            if snapshot.refs == 0 and snapshot.pinned and served:
+                self._schedule_sweep()  # retired after its linger even if no request comes
+
+    def _schedule_sweep(self) -> None:
+        """Sweep once the linger has passed (one timer at a time; the caller holds the lock)."""
+        if self._sweeper is None and not self._closed:
+            self._sweeper = threading.Timer(PINNED_LINGER_S + 1.0, self._timed_sweep)
+            self._sweeper.daemon = True
+            self._sweeper.start()
+
+    def _timed_sweep(self) -> None:
+        self._sweep()
+        with self._lock:
+            self._sweeper = None
+            if any(s.refs == 0 for s in self._pinned.values()):
+                self._schedule_sweep()
 
     def _sweep(self) -> None:
         """Retire pinned snapshots idle for :data:`PINNED_LINGER_S`."""
@@ -395,6 +415,8 @@ class WebState:
         """Retire every snapshot (the app is going away). Idempotent."""
         with self._lock:
             self._closed = True
+            if self._sweeper is not None:
+                self._sweeper.cancel()
             everything = [self._current, *self._pinned.values()]
             self._pinned.clear()
             for snapshot in everything:

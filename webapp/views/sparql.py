@@ -63,7 +63,9 @@ _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 TRUNCATED_HEADER = "X-Museumkg-Truncated"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": f"{TRUNCATED_HEADER}, Retry-After, Content-Type",
+    "Access-Control-Expose-Headers": (
+        f"{TRUNCATED_HEADER}, X-Museumkg-Release, ETag, Retry-After, Content-Type"
+    ),
 }
 _HEADER_LIST = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+(?:\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$")
 
