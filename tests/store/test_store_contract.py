@@ -18,6 +18,7 @@ from servers import free_port
 
 from museumkg.store import (
     EmbeddedStore,
+    NotSupported,
     QuerySyntaxError,
     Store,
     StoreUnavailable,
@@ -124,3 +125,39 @@ def test_unreachable_server_is_a_clear_error_within_the_time_limit() -> None:
     with pytest.raises(StoreUnavailable, match="cannot reach"):
         store.query("ASK {}")
     assert time.monotonic() - started < 5
+
+
+def test_quads_contains_and_the_store_says_where_it_is(store: Store) -> None:
+    """The protocol's bulk reads and its location, the same on every backend."""
+    a, name = ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/name")
+    found = sorted(q.object.value for q in store.quads(a, name, None, None))
+    assert found == ["Almaty", "Алматы"]
+    assert {q.graph_name for q in store.quads(a, None, None, None)} == {ox.NamedNode(G1)}
+    quad = ox.Quad(a, name, ox.Literal("Almaty", language="en"), ox.NamedNode(G1))
+    assert store.contains(quad)
+    assert not store.contains(
+        ox.Quad(a, name, ox.Literal("Almaty", language="en"), ox.NamedNode(G2))
+    )
+    # an embedded store answers in-process; a remote one names its server
+    assert (store.endpoint is None) == isinstance(store, EmbeddedStore)
+    assert store.capabilities.local_files == isinstance(store, EmbeddedStore)
+
+
+def test_load_without_a_graph_keeps_the_quads_graphs(store: Store) -> None:
+    data = f'<http://example.org/c> <http://example.org/name> "C" <{G2}> .\n'
+    store.load(data.encode(), format="nq", graph=None)
+    assert store.graphs() == [G1, G2]
+    assert store.count(G2) == 1
+
+
+def test_remove_quads_or_a_clear_refusal(store: Store) -> None:
+    """An embedded store removes single statements; a server's catalog changes graph by graph."""
+    a, name = ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/name")
+    quad = ox.Quad(a, name, ox.Literal("Almaty", language="en"), ox.NamedNode(G1))
+    if store.capabilities.local_files:
+        store.remove_quads([quad])
+        assert not store.contains(quad) and store.count(G1) == 3
+    else:
+        with pytest.raises(NotSupported, match="push graphs instead"):
+            store.remove_quads([quad])
+        assert store.contains(quad)

@@ -123,7 +123,7 @@ def _facet_values(
 def _names_by_iri(
     index: CatalogIndex, iris: Sequence[str], chain: Sequence[str]
 ) -> dict[str, tuple[str, str]]:
-    ids = index.entity_ids(iris)
+    ids = list(index.ids_of(iris).values())
     return {e["iri"]: (e["label"], e["label_lang"]) for e in index.describe(ids, chain).values()}
 
 

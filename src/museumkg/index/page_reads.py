@@ -121,13 +121,6 @@ class PageReads:
 
     # -- entities ----------------------------------------------------------------------------------
 
-    def entity_ids(self, iris: Sequence[str]) -> list[int]:
-        """The index's numbers of those IRIs it holds."""
-        if not iris:
-            return []
-        sql = f"SELECT id FROM entities WHERE iri IN ({_marks(iris)})"
-        return [r["id"] for r in self.rows(sql, list(iris))]
-
     def types_of(self, ids: Sequence[int], *, within: str = "") -> dict[int, list[str]]:
         """The asserted classes of entities by number, sorted; only those whose IRI starts with
         ``within`` (e.g. the catalog's namespace) when given."""

@@ -99,7 +99,7 @@ def diff_stores(old: Store, new: Store, summary: DiffSummary | None = None) -> I
             for quad in here.quads(None, None, None, graph):
                 if _has_blank(quad):
                     blanks[sign].append(quad)
-                elif not any(there.quads(quad.subject, quad.predicate, quad.object, graph)):
+                elif not there.contains(quad):
                     summary.count(sign, name)
                     yield sign, quad
         for sign, quad in _blank_changes(blanks["-"], blanks["+"], graph):

@@ -220,7 +220,9 @@ def _checked_union(store: Store, skip: set[ox.Quad]) -> Iterator[ox.Triple]:
         for quad in store.quads(None, None, None, graph):
             if quad in skip:
                 continue
-            if has_default and any(store.quads(quad.subject, quad.predicate, quad.object, default)):
+            if has_default and store.contains(
+                ox.Quad(quad.subject, quad.predicate, quad.object, default)
+            ):
                 continue
             yield quad.triple
 

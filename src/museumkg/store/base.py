@@ -172,6 +172,10 @@ class Store(Protocol):
         ``Store.quads_for_pattern`` gives them: the bulk reads of derivation and release."""
         ...
 
+    def contains(self, quad: ox.Quad) -> bool:
+        """Whether the store holds ``quad`` (in its graph)."""
+        ...
+
     def load(
         self,
         data: bytes | str | Path | IO[bytes],

@@ -160,6 +160,10 @@ class EmbeddedStore:
         self._writable("add_quads")
         self._store.extend(quads)
 
+    def contains(self, quad: ox.Quad) -> bool:
+        """Whether the store holds ``quad``."""
+        return quad in self._store
+
     def remove_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Remove quads (absent ones are fine)."""
         self._writable("remove_quads")

@@ -315,6 +315,13 @@ class RemoteStore:
         for graph, triples in by_graph.items():
             self._gsp("POST", graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
 
+    def contains(self, quad: ox.Quad) -> bool:
+        """Whether the server holds ``quad`` (one ASK)."""
+        text = "ASK { GRAPH ?g { ?s ?p ?o } }"
+        given = {"s": quad.subject, "p": quad.predicate, "o": quad.object, "g": quad.graph_name}
+        result = self.query(text, bindings=given)  # type: ignore[arg-type]
+        return bool(result)
+
     def remove_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Refused: a catalog on a server changes graph by graph (``museumkg push``)."""
         raise NotSupported("removing single statements from a remote store: push graphs instead")
