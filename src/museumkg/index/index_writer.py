@@ -24,7 +24,7 @@ import json
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -145,7 +145,7 @@ class IndexBuilder:
         self._display: dict[tuple[int, str], Text] = {}
         self.located: set[tuple[int, int]] = set()
         self.members: dict[str, set[int | str]] = defaultdict(set)
-        self.overview: dict[str, Any] = {}
+        self.overview: Mapping[str, object] = {}  # OverviewData, once summarised
         self._strings: dict[str, str] = {}
 
     def _once(self, text: str) -> str:

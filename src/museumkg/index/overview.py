@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Required, TypedDict, cast
 
 import pyoxigraph as ox
 
@@ -25,7 +25,52 @@ from museumkg.store import Store, Term
 from museumkg.store.catalog import Manifest
 from museumkg.store.terms import lexical
 
-Row = dict[str, str | int]
+
+class ClassCount(TypedDict):
+    """Entities of one catalog class."""
+
+    iri: str
+    label: str
+    count: int
+
+
+class SourceRow(TypedDict, total=False):
+    """One of the newest source documents (a key is absent when its value is unknown)."""
+
+    iri: Required[str]
+    title: str
+    issued: str
+    link: str
+    publisher: str
+    publisher_label: str
+    statements: int
+
+
+class ProgramRow(TypedDict, total=False):
+    """One of the newest programs (a key is absent when its value is unknown)."""
+
+    iri: Required[str]
+    label: str
+    start: str
+    end: str
+    place: str
+
+
+class OverviewData(TypedDict):
+    """What :func:`build_overview` computes once per build and the catalog index keeps."""
+
+    classes: list[ClassCount]
+    sources: list[SourceRow]
+    sources_total: int
+    programs: list[ProgramRow]
+    triples: int
+
+
+class OverviewJSON(OverviewData):
+    """The home page's JSON twin: :class:`OverviewData` with the build's version."""
+
+    version: str | None
+    built_at: str | None
 
 #: How many sources the home page lists (newest first); the rest are a link away. The LIMIT of
 #: ``queries/newest_sources.rq`` is the same number.
@@ -48,17 +93,17 @@ class Overview:
         built_at: when that version was built (ISO 8601), when known.
     """
 
-    classes: list[Row] = field(default_factory=list)
-    sources: list[Row] = field(default_factory=list)
+    classes: list[ClassCount] = field(default_factory=list)
+    sources: list[SourceRow] = field(default_factory=list)
     sources_total: int = 0
-    programs: list[Row] = field(default_factory=list)
+    programs: list[ProgramRow] = field(default_factory=list)
     triples: int = 0
     version: str | None = None
     built_at: str | None = None
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> OverviewJSON:
         """The overview as a JSON-ready dict."""
-        return asdict(self)
+        return cast(OverviewJSON, asdict(self))  # the fields are OverviewJSON's keys
 
 
 def _local_name(iri: str) -> str:
@@ -66,12 +111,12 @@ def _local_name(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _plain(row: dict[str, Term], names: dict[str, str]) -> Row:
+def _plain(row: dict[str, Term], names: dict[str, str]) -> dict[str, str]:
     """Keep the variables in ``names`` (variable → key) as plain strings."""
     return {key: lexical(row[var]) for var, key in names.items() if var in row}
 
 
-def class_counts(members: Mapping[str, int], labels: Mapping[str, str]) -> list[Row]:
+def class_counts(members: Mapping[str, int], labels: Mapping[str, str]) -> list[ClassCount]:
     """Entities per catalog class, most numerous first (then by IRI).
 
     Args:
@@ -81,15 +126,15 @@ def class_counts(members: Mapping[str, int], labels: Mapping[str, str]) -> list[
     >>> class_counts({"http://e/o#B": 2, "http://e/o#A": 2, "http://e/o#C": 5}, {})[0]
     {'iri': 'http://e/o#C', 'label': 'C', 'count': 5}
     """
-    rows: list[Row] = [
+    rows: list[ClassCount] = [
         {"iri": iri, "label": labels.get(iri) or _local_name(iri), "count": count}
         for iri, count in members.items()
     ]
-    rows.sort(key=lambda r: (-int(r["count"]), str(r["iri"])))
+    rows.sort(key=lambda r: (-r["count"], r["iri"]))
     return rows
 
 
-def newest_sources(store: Store) -> list[Row]:
+def newest_sources(store: Store) -> list[SourceRow]:
     """The newest :data:`NEWEST_SOURCES` source documents, each with its number of statements.
 
     Titles prefer English when a source has several; the statement count is one bounded count
@@ -103,10 +148,10 @@ def newest_sources(store: Store) -> list[Row]:
         "publisher": "publisher",
         "publisherLabel": "publisher_label",
     }
-    seen: dict[str, Row] = {}
+    seen: dict[str, SourceRow] = {}
     for row in _ordered(named_rows(store, "newest_sources")):
-        plain = _plain(row, names)
-        iri = str(plain["iri"])
+        plain = cast(SourceRow, _plain(row, names))  # names' values are SourceRow's text keys
+        iri = plain["iri"]
         title = row["title"]
         english = isinstance(title, ox.Literal) and (title.language or "").startswith("en")
         if iri in seen and not english:
@@ -114,7 +159,7 @@ def newest_sources(store: Store) -> list[Row]:
         seen[iri] = plain
     sources = list(seen.values())[:NEWEST_SOURCES]
     for source in sources:
-        source["statements"] = store.count(str(source["iri"]))
+        source["statements"] = store.count(source["iri"])
     return sources
 
 
@@ -132,7 +177,7 @@ def source_total(store: Store) -> int:
     return int(lexical(rows[0]["n"])) if rows and "n" in rows[0] else 0
 
 
-def newest_programs(store: Store) -> list[Row]:
+def newest_programs(store: Store) -> list[ProgramRow]:
     """The most recent programs with their dates and place (English labels)."""
     names = {
         "program": "iri",
@@ -143,16 +188,16 @@ def newest_programs(store: Store) -> list[Row]:
     }
     # One row per program: the union default graph repeats a triple stated in several graphs
     # (a place labelled by the seed source and by the gazetteer), multiplying solutions.
-    programs: dict[str, Row] = {}
+    programs: dict[str, ProgramRow] = {}
     for row in named_rows(store, "newest_programs"):
-        plain = _plain(row, names)
-        programs.setdefault(str(plain["iri"]), plain)
+        plain = cast(ProgramRow, _plain(row, names))  # names' values are ProgramRow's keys
+        programs.setdefault(plain["iri"], plain)
     return list(programs.values())
 
 
 def build_overview(
     store: Store, members: Mapping[str, int], labels: Mapping[str, str]
-) -> dict[str, Any]:
+) -> OverviewData:
     """The overview of ``store`` as JSON-ready data, computed once at build time.
 
     Args:
@@ -184,11 +229,12 @@ def catalog_overview(data: Mapping[str, Any], manifest: Manifest | None = None) 
     >>> catalog_overview({"classes": [], "sources": [], "programs": [], "triples": 3}).triples
     3
     """
+    # data is JSON read back from the index, as build_overview wrote it
     return Overview(
-        classes=[dict(row) for row in data.get("classes", [])],
-        sources=[dict(row) for row in data.get("sources", [])],
+        classes=[cast(ClassCount, dict(row)) for row in data.get("classes", [])],
+        sources=[cast(SourceRow, dict(row)) for row in data.get("sources", [])],
         sources_total=int(data.get("sources_total", len(data.get("sources", [])))),
-        programs=[dict(row) for row in data.get("programs", [])],
+        programs=[cast(ProgramRow, dict(row)) for row in data.get("programs", [])],
         triples=manifest.triples if manifest else int(data.get("triples", 0)),
         version=manifest.version if manifest else None,
         built_at=manifest.built_at if manifest else None,
