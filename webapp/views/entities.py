@@ -9,7 +9,6 @@ IRI gets a 404 that suggests close identifiers and names.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest
@@ -19,6 +18,7 @@ from museumkg.iris import KINDS, entity_prefix, is_slug
 from museumkg.namespaces import MKG
 from museumkg.pages.describe import bounded_description, serialize
 from museumkg.pages.entity import entity_page
+from museumkg.pages.shapes import EntityPage
 from museumkg.pages.sources import source_facts
 from webapp.http.errors import error_response
 from webapp.http.i18n import request_chain, t
@@ -60,7 +60,7 @@ def not_found(kind: str, slug: str) -> Response:
     return error_response(404, message, suggestions)
 
 
-def _cite(page: dict[str, Any]) -> str:
+def _cite(page: EntityPage) -> str:
     state = web_state()
     manifest = state.manifest()
     version = t("cite_version", version=manifest.version) if manifest else ""
@@ -74,7 +74,7 @@ def _cite(page: dict[str, Any]) -> str:
     )
 
 
-def _page(kind: str, iri: str, fmt: str) -> dict[str, Any] | None:
+def _page(kind: str, iri: str, fmt: str) -> EntityPage | None:
     html = fmt != "json"
     state = web_state()
     chain = request_chain()

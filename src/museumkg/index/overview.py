@@ -72,6 +72,7 @@ class OverviewJSON(OverviewData):
     version: str | None
     built_at: str | None
 
+
 #: How many sources the home page lists (newest first); the rest are a link away. The LIMIT of
 #: ``queries/newest_sources.rq`` is the same number.
 NEWEST_SOURCES = 20

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 
@@ -27,6 +26,16 @@ from museumkg.lang import Text, pick
 from museumkg.namespaces import MKG
 from museumkg.network.derive import derived_by
 from museumkg.pages.schema_org import schema_org
+from museumkg.pages.shapes import (
+    EntityPage,
+    FindingEntry,
+    IncomingLink,
+    IncomingPage,
+    Link,
+    PartnerEntry,
+    RoleEntry,
+    ShownElsewhere,
+)
 from museumkg.pages.statements import (
     Collected,
     GraphKinds,
@@ -116,7 +125,7 @@ class Labeler:
             chosen = pick(store_names(self.store, iri), self.chain)
         return chosen if chosen else Text(local_name(iri).replace("-", " "))
 
-    def link(self, iri: str | None) -> dict[str, str] | None:
+    def link(self, iri: str | None) -> Link | None:
         """``{"iri", "label", "label_lang"}`` for a template, or ``None``."""
         if iri is None:
             return None
@@ -128,11 +137,11 @@ class Labeler:
         return self.text(iri).value
 
 
-def _country_of(store: Store, labeler: Labeler, place: str) -> dict[str, str] | None:
+def _country_of(store: Store, labeler: Labeler, place: str) -> dict[str, Any] | None:
     """The country a place lies in (``mkg:country``), as a link, or the place if a country."""
     for quad in store.quads(ox.NamedNode(place), ox.NamedNode(f"{MKG}country")):
         if isinstance(quad.object, ox.NamedNode):
-            return labeler.link(quad.object.value)
+            return cast(dict[str, Any] | None, labeler.link(quad.object.value))  # a Link
     return None
 
 
@@ -146,7 +155,7 @@ _CURSOR = (str, int, str)
 
 def incoming_links(
     index: CatalogIndex, iri: str, labeler: Labeler, *, after: str = ""
-) -> dict[str, Any]:
+) -> IncomingPage:
     """One page of the links pointing at ``iri``, by the linking things' names, and their count.
 
     Read from the catalog index (``links``): a counted range scan, keyset-paged.
@@ -159,16 +168,20 @@ def incoming_links(
     """
     key = decode_cursor(after, _CURSOR)
     target = index.entity_id(iri)
-    empty = {"count": 0, "items": [], "after": after, "next": None}
+    empty: IncomingPage = {"count": 0, "items": [], "after": after, "next": None}
     if target is None:
         return empty
     count = index.link_count(target)
     rows = index.links_page(target, key, INCOMING_PAGE + 1)
     page, more = rows[:INCOMING_PAGE], len(rows) > INCOMING_PAGE
     names = index.describe(sorted({r["source"] for r in page}), labeler.chain)
-    items = [
+    items: list[IncomingLink] = [
         {
-            "subject": {k: names[r["source"]][k] for k in ("iri", "label", "label_lang")},
+            "subject": {
+                "iri": names[r["source"]]["iri"],
+                "label": names[r["source"]]["label"],
+                "label_lang": names[r["source"]]["label_lang"],
+            },
             "property": labeler.link(r["prop"]),
         }
         for r in page
@@ -185,7 +198,7 @@ def incoming_links(
     }
 
 
-def _role_dict(fact: RoleFacts, labeler: Labeler, lang: str) -> dict[str, Any]:
+def _role_dict(fact: RoleFacts, labeler: Labeler, lang: str) -> RoleEntry:
     role_type = labeler.link(fact.role_type)
     if role_type is not None:
         role_type["label"] = lower_first(role_type["label"])
@@ -200,7 +213,7 @@ def _role_dict(fact: RoleFacts, labeler: Labeler, lang: str) -> dict[str, Any]:
     }
 
 
-def roles(store: Store, iri: str, labeler: Labeler, *, is_role: bool) -> list[dict[str, Any]]:
+def roles(store: Store, iri: str, labeler: Labeler, *, is_role: bool) -> list[RoleEntry]:
     """Roles played by, in or on behalf of ``iri`` (or, for a role, the role itself)."""
     lang = interface_language(labeler.chain)
     if is_role:
@@ -220,9 +233,9 @@ def role_count(index: CatalogIndex, iri: str) -> int:
     return index.linking_sources(target, ROLE_LINKS)
 
 
-def partners(store: Store, iri: str, labeler: Labeler) -> list[dict[str, Any]]:
+def partners(store: Store, iri: str, labeler: Labeler) -> list[PartnerEntry]:
     """The institution's derived partnerships, strongest first, with their evidence."""
-    merged: dict[str, dict[str, Any]] = {}
+    merged: dict[str, PartnerEntry] = {}
     rows = named_rows(store, "entity_partners", entity=ox.NamedNode(iri))
     named = ("other", "kind", "rule", "program", "source")
     labeler.prefetch(lexical(row[name]) for row in rows for name in named if name in row)
@@ -237,38 +250,45 @@ def partners(store: Store, iri: str, labeler: Labeler) -> list[dict[str, Any]]:
                 "sources": [],
             },
         )
-        for name in ("kind", "rule"):
-            if name in row and name not in entry:
-                entry[name] = labeler.link(lexical(row[name]))
-        for name in ("strength", "first", "last"):
-            if name in row and name not in entry:
-                entry[name] = lexical(row[name])
-        for name, bucket in (("program", "programs"), ("source", "sources")):
+        if "kind" in row and "kind" not in entry:
+            entry["kind"] = labeler.link(lexical(row["kind"]))
+        if "rule" in row and "rule" not in entry:
+            entry["rule"] = labeler.link(lexical(row["rule"]))
+        if "strength" in row and "strength" not in entry:
+            entry["strength"] = lexical(row["strength"])
+        if "first" in row and "first" not in entry:
+            entry["first"] = lexical(row["first"])
+        if "last" in row and "last" not in entry:
+            entry["last"] = lexical(row["last"])
+        for name, bucket in (("program", entry["programs"]), ("source", entry["sources"])):
             link = labeler.link(lexical(row[name])) if name in row else None
-            if link is not None and link not in entry[bucket]:
-                entry[bucket].append(link)
+            if link is not None and link not in bucket:
+                bucket.append(link)
     # strongest first, then by the partner's IRI: the same order whatever engine answered
     return sorted(merged.values(), key=_partner_order)
 
 
-def _partner_order(entry: dict[str, Any]) -> tuple[float, str, str]:
+def _partner_order(entry: PartnerEntry) -> tuple[float, str, str]:
     try:
         strength = float(entry.get("strength") or 0)
     except ValueError:
         strength = 0.0
     other = entry["other"]
-    return (
-        -strength,
-        str(other.get("iri", "")) if isinstance(other, dict) else str(other),
-        entry["partnership"]["iri"],
-    )
+    return (-strength, other["iri"] if other is not None else "", entry["partnership"]["iri"])
 
 
-def _finding(finding: Finding, labeler: Labeler) -> dict[str, Any]:
-    entry = asdict(finding)
+def _finding(finding: Finding, labeler: Labeler) -> FindingEntry:
+    entry: FindingEntry = {
+        "severity": finding.severity,
+        "message": finding.message,
+        "message_lang": finding.message_lang,
+        "path": finding.path,
+        "value": finding.value,
+        "rule": finding.rule,
+    }
     if finding.path:
         label = labeler.text(finding.path)
-        entry.update(path_label=label.value, path_label_lang=label.lang)
+        entry["path_label"], entry["path_label_lang"] = label.value, label.lang
     return entry
 
 
@@ -293,7 +313,7 @@ def entity_page(
     after: str = "",
     with_partners: bool = True,
     elsewhere: str | None = None,
-) -> dict[str, Any] | None:
+) -> EntityPage | None:
     """Everything the page of ``iri`` shows, or ``None`` when the catalog knows nothing of it.
 
     Args:
@@ -316,7 +336,7 @@ def entity_page(
     """
     node = ox.NamedNode(iri)
     vocab = vocabulary(store, settings.ontology_graph)
-    shown_elsewhere: dict[str, Any] | None = None
+    shown_elsewhere: ShownElsewhere | None = None
     if elsewhere is None:
         statement_rows = named_rows(store, "entity_statements", entity=node)
     else:
@@ -341,7 +361,8 @@ def entity_page(
     name_values(found, vocab, index.name_texts, lambda value: store_names(store, value))
     labeler = Labeler(store, vocab, chain, found, index)
     incoming = incoming_links(index, iri, labeler, after=after)
-    if found.rows == 0 and incoming["count"] == 0 and not (shown_elsewhere or {}).get("count"):
+    nothing_elsewhere = shown_elsewhere is None or not shown_elsewhere["count"]
+    if found.rows == 0 and incoming["count"] == 0 and nothing_elsewhere:
         return None
     kinds = GraphKinds(
         settings.ontology_graph, settings.derived_graph, quality_graph(settings.base_iri)
