@@ -28,6 +28,7 @@ from museumkg.namespaces import MKG
 from museumkg.problems import Problem, ProblemsFound
 from museumkg.queries import named_rows
 from museumkg.store import Store
+from museumkg.store.terms import lexical
 
 #: The columns of the sheet ``museumkg links`` writes.
 EXPORT_COLUMNS = (
@@ -62,15 +63,15 @@ def links_table(store: Store, base_iri: str) -> list[dict[str, str]]:
     """The rows of the links sheet, sorted by id (see :data:`EXPORT_COLUMNS`)."""
     entities: dict[str, _Entity] = {}
     for row in named_rows(store, "links_sheet"):
-        entity = entities.setdefault(row["entity"].value, _Entity(row["entity"].value))
-        entity.types.add(row["type"].value)
+        entity = entities.setdefault(lexical(row["entity"]), _Entity(lexical(row["entity"])))
+        entity.types.add(lexical(row["type"]))
         label = row.get("label")
         if isinstance(label, ox.Literal) and label.language:
             entity.labels.setdefault(label.language, label.value)
         if "where" in row:
-            entity.where.add(row["where"].value)
+            entity.where.add(lexical(row["where"]))
         if "link" in row:
-            entity.links.add(row["link"].value)
+            entity.links.add(lexical(row["link"]))
     places = _places(store, {w for e in entities.values() for w in e.where}, entities)
     rows = []
     for entity in entities.values():
@@ -155,7 +156,7 @@ def sheet_record(path: Path, known: set[str], base_iri: str, display: str) -> tu
         ProblemsFound: every bad row, with the file and its line.
     """
     problems: list[Problem] = []
-    where = {"file": display}
+    where: dict[str, Any] = {"file": display}  # Problem(file=...), with line= in each row
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
