@@ -14,11 +14,12 @@ store in the same ``os.replace``. The folder holds::
                                            licence, counts for VoID, the diff's summary
 
 The formats are written concurrently, :data:`DUMP_WORKERS` at a time (pyoxigraph's serializers
-and zlib run outside the GIL for much of their work), each gzipped copy as soon as its file is
-complete. The VoID counts come first: when the named graphs hold no triple twice (distinct
-triples = quads), the union formats need no search for repeated triples; with an empty
-default graph, the N-Triples are the N-Quads without their graph names (and repeats), cut
-line by line.
+and zlib run outside the GIL for much of their work; for a large store on disk each file is
+written in a child process: :mod:`museumkg.release.dump_processes`), each gzipped copy as soon
+as its file is complete. The VoID counts come first: when the named graphs hold no triple
+twice (distinct triples = quads), the union formats need no search for repeated triples; with
+an empty default graph, the N-Triples are the N-Quads without their graph names (and
+repeats), cut line by line.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ import pyoxigraph as ox
 
 from museumkg.config import Settings
 from museumkg.release.diff import DiffSummary, diff_stores, write_patch
+from museumkg.release.dump_processes import dump_processes, export_in_child, quads_text
 from museumkg.release.export import (
     FORMATS,
     export_file,
@@ -189,11 +191,49 @@ def _write_dumps(
     skip: set[ox.Quad],
     say: Callable[[str], None],
 ) -> list[dict[str, Any]]:
-    """Every format into ``target``, concurrently; the entries of release.json, in order."""
+    """Every format into ``target``, concurrently; the entries of release.json, in order.
+
+    Threads, except for a large store on disk, whose files are written in child processes
+    (:mod:`museumkg.release.dump_processes`); the threads then wait for them.
+    """
+
+    children = dump_processes(store, DUMP_WORKERS)
+    try:
+        return _write_dump_files(store, target, context, skip, say, children)
+    finally:
+        if children is not None:
+            children.shutdown()
+
+
+def _export(
+    store: Store,
+    path: Path,
+    name: str,
+    context: dict[str, Any],
+    skip: set[ox.Quad],
+    children: Executor | None,
+    skip_text: bytes,
+) -> int:
+    """One dump file, in a child process when there are some (a large store on disk)."""
+    if children is None:
+        return export_file(store, path, name, context=context, skip=skip)
+    job = children.submit(export_in_child, str(store.location), str(path), name, context, skip_text)
+    return job.result()
+
+
+def _write_dump_files(
+    store: Store,
+    target: Path,
+    context: dict[str, Any],
+    skip: set[ox.Quad],
+    say: Callable[[str], None],
+    children: Executor | None,
+) -> list[dict[str, Any]]:
+    skip_text = quads_text(skip) if children is not None and skip else b""
 
     def dump(name: str, path: Path) -> tuple[int, float]:
         begun = time.perf_counter()
-        count = export_file(store, path, name, context=context, skip=skip)
+        count = _export(store, path, name, context, skip, children, skip_text)
         seconds = time.perf_counter() - begun
         say(f"dump {path.name}: {count} statements, {path.stat().st_size} bytes, {seconds:.2f}s")
         return count, seconds
