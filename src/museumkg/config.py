@@ -62,7 +62,7 @@ class Settings:
     query_timeout_s: float = 10.0
     max_rows: int = 10_000
     check_owl: bool = True
-    derive_memory_mb: int = 1024
+    derive_memory_mb: int = 3072
     max_record_bytes: int = 5 * 1024 * 1024
     max_query_bytes: int = 64 * 1024
     max_query_depth: int = 32

@@ -156,7 +156,7 @@ SCRATCH_BYTES_PER_STATEMENT = 7_000
 #: statements to read would need more (or more than half of the memory available now), the
 #: scratch is a folder on disk instead, where the rules run about twice as slow but memory does
 #: not grow with the catalog.
-SCRATCH_MEMORY_BUDGET = 1024 * 1024 * 1024
+SCRATCH_MEMORY_BUDGET = 3 * 1024 * 1024 * 1024
 #: The pseudo-rules of a derivation's reports: reading the sources, landing the result.
 READ_STEP = "(read sources)"
 LAND_STEP = "(land derived graph)"
