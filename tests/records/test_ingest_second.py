@@ -322,3 +322,22 @@ def test_every_row_of_the_second_delivery_is_in_the_catalog_or_listed() -> None:
                 row["id"], row["id"]
             )
             assert slug in corrections[section], f"the correction of {row['id']} is not in"
+
+
+def test_the_home_page_gives_the_catalog_in_four_numbers(full: Settings) -> None:
+    import re
+
+    from webapp import create_app
+
+    client = create_app(store=catalog.open_current(full), settings=full).test_client()
+    html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    found = re.search(
+        r"([\d,]+) institutions, ([\d,]+) programs and ([\d,]+) people; ([\d,]+) strong", html
+    )
+    assert found, "the home page has no summary line"
+    institutions, programs, people, links = (int(n.replace(",", "")) for n in found.groups())
+    assert institutions >= 290 and programs >= 180 and people >= 135 and links >= 3 * 94
+    ru = client.get("/?lang=ru", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert f"Учреждений: {institutions:,}" in ru
+    twin = client.get("/", headers={"Accept": "application/json"}).get_json()
+    assert twin["summary"]["links"] == links

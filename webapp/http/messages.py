@@ -177,6 +177,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "home_download": "download the dataset",
         "home_void": "VoID/DCAT description",
         "home_classes": "What the catalog holds",
+        "home_summary": (
+            "{institutions} institutions, {programs} programs and {people} people; "
+            "{links} strong partnership links between institutions"
+        ),
         "home_open_query": "Open this query in the editor",
         "home_open_queries": "Open these queries in the editor:",
         "home_query_sources": "the sources",
@@ -380,6 +384,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "home_download": "скачать набор данных",
         "home_void": "описание VoID/DCAT",
         "home_classes": "Что есть в каталоге",
+        "home_summary": (
+            "Учреждений: {institutions}, программ: {programs}, людей: {people}; "
+            "прочных партнёрских связей между учреждениями: {links}"
+        ),
         "home_open_query": "Открыть этот запрос в редакторе",
         "home_open_queries": "Открыть эти запросы в редакторе:",
         "home_query_sources": "источники",

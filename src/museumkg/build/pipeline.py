@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from museumkg.build.publish import prepare_for_pages, write_map_files
 from museumkg.checks.validate import validate_records
 from museumkg.config import PROJECT_DIR, Settings
+from museumkg.index.overview import catalog_summary
 from museumkg.network.metrics import add_network_metrics
 from museumkg.network.rederive import ChangedSources, derive_step
 from museumkg.problems import Problem, ProblemsFound, errors_only
@@ -268,14 +269,12 @@ def complete_store(
 
 def _summary(store: Store) -> str:
     """One line: institutions, programs and people (every subclass), and strong links."""
-    for row in named_rows(store, "catalog_summary"):
-        n = {key: int(lexical(term)) for key, term in row.items()}
-        return (
-            f"catalog: {n.get('institutions', 0)} institutions, {n.get('programs', 0)} "
-            f"programs, {n.get('people', 0)} people; partnership network: "
-            f"{n.get('links', 0)} strong links (mkg:partnerOf pairs)"
-        )
-    return "catalog: empty"
+    n = catalog_summary(store)
+    return (
+        f"catalog: {n.get('institutions', 0)} institutions, {n.get('programs', 0)} programs, "
+        f"{n.get('people', 0)} people; partnership network: {n.get('links', 0)} strong links "
+        "(mkg:partnerOf pairs)"
+    )
 
 
 def _class_counts(store: Store) -> dict[str, int]:

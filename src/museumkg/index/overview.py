@@ -5,8 +5,10 @@ The overview is per catalog, not per request: the build computes it once
 and
 keeps it in the catalog index beside the store, so the home page reads one row instead of
 counting every class and graph of the store (seconds at 10^6 triples). It holds the entities per
-catalog class, how many source documents there are and the newest :data:`NEWEST_SOURCES` of
-them (the whole list is the paged ``/browse/sources``), the newest programs and the store's size.
+catalog class, the catalog in four numbers (institutions, programs and people of every subclass,
+and the network's strong links), how many source documents there are and the newest
+:data:`NEWEST_SOURCES` of them (the whole list is the paged ``/browse/sources``), the newest
+programs and the store's size.
 
 Every value is a plain ``str`` or ``int`` (no RDF terms), so templates and ``json.dumps`` take
 the result as is.
@@ -56,10 +58,20 @@ class ProgramRow(TypedDict, total=False):
     place: str
 
 
+class CatalogSummary(TypedDict, total=False):
+    """The catalog in four numbers (:func:`catalog_summary`)."""
+
+    institutions: int
+    programs: int
+    people: int
+    links: int
+
+
 class OverviewData(TypedDict):
     """What :func:`build_overview` computes once per build and the catalog index keeps."""
 
     classes: list[ClassCount]
+    summary: CatalogSummary
     sources: list[SourceRow]
     sources_total: int
     programs: list[ProgramRow]
@@ -84,6 +96,8 @@ class Overview:
 
     Attributes:
         classes: ``{"iri", "label", "count"}`` per catalog class, most numerous first.
+        summary: ``{"institutions", "programs", "people", "links"}``: institutions, programs
+            and people of every subclass, and strong partnership links (``partnerOf`` pairs).
         sources: ``{"iri", "title", "issued", "link", "publisher", "publisher_label",
             "statements"}`` for the newest :data:`NEWEST_SOURCES` source documents, newest
             first (absent keys: value unknown).
@@ -95,6 +109,7 @@ class Overview:
     """
 
     classes: list[ClassCount] = field(default_factory=list)
+    summary: CatalogSummary = field(default_factory=lambda: CatalogSummary())
     sources: list[SourceRow] = field(default_factory=list)
     sources_total: int = 0
     programs: list[ProgramRow] = field(default_factory=list)
@@ -196,6 +211,18 @@ def newest_programs(store: Store) -> list[ProgramRow]:
     return list(programs.values())
 
 
+def catalog_summary(store: Store) -> CatalogSummary:
+    """Institutions, programs and people (every subclass) and strong links, as ints.
+
+    >>> from museumkg.store import EmbeddedStore
+    >>> catalog_summary(EmbeddedStore())["institutions"]
+    0
+    """
+    for row in named_rows(store, "catalog_summary"):
+        return cast(CatalogSummary, {key: int(lexical(term)) for key, term in row.items()})
+    return CatalogSummary()
+
+
 def build_overview(
     store: Store, members: Mapping[str, int], labels: Mapping[str, str]
 ) -> OverviewData:
@@ -212,6 +239,7 @@ def build_overview(
     """
     return {
         "classes": class_counts(members, labels),
+        "summary": catalog_summary(store),
         "sources": newest_sources(store),
         "sources_total": source_total(store),
         "programs": newest_programs(store),
@@ -233,6 +261,7 @@ def catalog_overview(data: Mapping[str, Any], manifest: Manifest | None = None) 
     # data is JSON read back from the index, as build_overview wrote it
     return Overview(
         classes=[cast(ClassCount, dict(row)) for row in data.get("classes", [])],
+        summary=cast(CatalogSummary, dict(data.get("summary", {}))),
         sources=[cast(SourceRow, dict(row)) for row in data.get("sources", [])],
         sources_total=int(data.get("sources_total", len(data.get("sources", [])))),
         programs=[cast(ProgramRow, dict(row)) for row in data.get("programs", [])],
