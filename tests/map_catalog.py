@@ -21,6 +21,8 @@ from museumkg.config import Settings
 INSTITUTIONS = 30
 #: The institution whose city has no coordinates.
 UNPLACED = "nowhere-archive"
+#: An institution a record places only in a country (drawn at the country's point).
+COUNTRY_ONLY = "kyrgyz-fund"
 
 
 def build_map_catalog(
@@ -35,6 +37,8 @@ def build_map_catalog(
             "mkg:country <id/place/kz> .\n"
             f'<id/org/{UNPLACED}> a mkg:Library ; skos:prefLabel "Nowhere Archive"@en ; '
             "mkg:location <id/place/unmapped-town> .\n"
+            f'<id/org/{COUNTRY_ONLY}> a mkg:Foundation ; skos:prefLabel "Kyrgyz Fund"@en ; '
+            "mkg:location <id/place/kg> .\n"
         )
     settings = Settings(var_dir=root / "var", data_dir=root / "data", check_owl=False)
     build_catalog(settings)

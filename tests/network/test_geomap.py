@@ -14,9 +14,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from map_catalog import UNPLACED, build_map_catalog
+from map_catalog import COUNTRY_ONLY, UNPLACED, build_map_catalog
 
 from museumkg.config import Settings
+from museumkg.network.country_points import country_points
 from museumkg.network.geojson import GEOJSON_FILE, map_geojson
 from museumkg.network.geomap import MAP_FILE, MapData, read_map
 from museumkg.network.greatcircle import distance_km, great_circle
@@ -56,17 +57,32 @@ def test_great_circle_splits_at_the_antimeridian() -> None:
     assert 5000 < distance_km((76.95, 43.25), (2.35, 48.86)) < 6000
 
 
+def test_country_points_lie_in_their_countries() -> None:
+    points = country_points(["KZ", "RU", "FJ", "US", "XX"])
+    assert sorted(points) == ["FJ", "KZ", "RU", "US"]
+    lon, lat = points["KZ"]
+    assert 50 < lon < 87 and 40 < lat < 56
+    lon, lat = points["RU"]  # its outline crosses the antimeridian: the centre is in Siberia
+    assert 60 < lon < 140 and 50 < lat < 75
+    lon, lat = points["FJ"]
+    assert abs(lon) > 170 and -22 < lat < -12
+    assert -125 < points["US"][0] < -65
+
+
 def test_every_placed_institution_is_in_one_marker(data: MapData, network: Network) -> None:
     view = data.default
     assert view is not None
     shown = [org["id"] for place in view["places"] for org in place["institutions"]]
     assert len(shown) == len(set(shown))
     placed = {iri for iri, org in data.institutions.items() if data.point(org)[0] is not None}
-    assert set(shown) == placed and len(placed) >= 30
+    assert set(shown) == placed and len(placed) >= 31
     for place in view["places"]:
         assert place["count"] == len(place["institutions"]) == sum(place["types"].values())
         assert all(data.institutions[o["id"]].place == place["id"] for o in place["institutions"])
-        assert all(o["precision"] == "city" for o in place["institutions"])
+        assert all(o["precision"] == place["kind"] for o in place["institutions"])
+    # placed only in a country: drawn at the centre of the country's outline, at country level
+    [kg] = [p for p in view["places"] if p["institutions"][0]["id"].endswith(COUNTRY_ONLY)]
+    assert kg["kind"] == "country" and (kg["lon"], kg["lat"]) == country_points(["KG"])["KG"]
     # the institution whose city has no coordinates is counted, not drawn
     unplaced = next(o for o in data.institutions.values() if o.slug == UNPLACED)
     assert data.point(unplaced) == (None, None)
@@ -203,8 +219,13 @@ def test_the_map_examples_agree_with_the_map(built: tuple[Settings, Path], data:
     near = _example(built[1], "institutions-near-a-city")
     expected = set()
     for org in data.institutions.values():
-        point = data.point(org)[0]
-        if point is not None and distance_km(point, (almaty.lon, almaty.lat)) <= 495:  # type: ignore[arg-type]
+        point, precision = data.point(org)
+        # (the query reads cities' coordinates: one placed only in a country is not asked)
+        if (
+            point is not None
+            and precision == "city"
+            and distance_km(point, (almaty.lon, almaty.lat)) <= 495
+        ):  # type: ignore[arg-type]
             expected.add(org.iri)
     assert expected and expected <= {row["institution"] for row in near}
     for row in near:

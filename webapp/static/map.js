@@ -155,10 +155,10 @@
       });
       var weight = 1.5 + 6 * Math.sqrt(arc.strength / (peak || 1));
       var line = L.polyline(latlngs, { color: arc.border ? "#c2410c" : "#1f5f8b", weight: weight,
-                                       opacity: 0.7, lineCap: "round" });
+                                       opacity: 0.55, lineCap: "round" });
       line.bindPopup(function () { return arcPopup(arc); }, { maxWidth: 380 });
       line.on("mouseover", function () { line.setStyle({ opacity: 1 }); });
-      line.on("mouseout", function () { line.setStyle({ opacity: 0.7 }); });
+      line.on("mouseout", function () { line.setStyle({ opacity: 0.55 }); });
       line.addTo(arcLayer);
       arcs[arc.id] = line;
     });
@@ -192,10 +192,10 @@
     var view = /^([\d.]+)\/(-?[\d.]+)\/(-?[\d.]+)$/.exec(state.map || "");
     if (view) {
       map.setView([parseFloat(view[2]), parseFloat(view[3])], parseFloat(view[1]));
-    } else if (bounds.isValid()) {
-      map.fitBounds(bounds.pad(0.15), { maxZoom: 6 });
+    } else if (!bounds.isValid() || L.latLngBounds(CENTRAL_ASIA).intersects(bounds)) {
+      map.fitBounds(CENTRAL_ASIA);  // the catalog's region; "The world" shows the rest
     } else {
-      map.fitBounds(CENTRAL_ASIA);
+      map.fitBounds(bounds.pad(0.15), { maxZoom: 6 });
     }
     map.on("moveend", function () { writeHash(map); });
     if (state.place && bySlug[state.place]) { showPlace(bySlug[state.place], false); }
@@ -233,7 +233,7 @@
     });
 
     fetch(config.outlines).then(function (r) { return r.json(); }).then(function (world) {
-      var countries = topojson.feature(world, world.objects.countries);
+      var countries = outlines(topojson.feature(world, world.objects.countries));
       L.geoJSON(countries, { pane: "outlines", interactive: false,
                              style: { color: "#8a9aa6", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 } })
         .addTo(map);
@@ -245,6 +245,28 @@
     container.setAttribute("data-arcs", String(Object.keys(arcs).length));
     window.museumkgMap = { map: map, markers: markers, arcs: arcs, cluster: cluster,
                            showPlace: showPlace, showArc: showArc };
+  }
+
+  // Natural Earth's rings that cross the antimeridian (Russia's, Fiji's) jump from 180 to -180;
+  // drawn on a flat map that jump is a band across the world. Unwrap them so they run on past
+  // 180 instead; Antarctica (around the pole) is left out: no institution is there.
+  function unwrap(ring) {
+    var shift = 0, out = [];
+    ring.forEach(function (p, i) {
+      if (i && Math.abs(p[0] + shift - out[i - 1][0]) > 180) { shift += out[i - 1][0] > p[0] + shift ? 360 : -360; }
+      out.push([p[0] + shift, p[1]]);
+    });
+    return out;
+  }
+  function outlines(collection) {
+    collection.features = collection.features.filter(function (f) { return f.id !== "010"; });
+    collection.features.forEach(function (f) {
+      var g = f.geometry;
+      if (!g) { return; }
+      if (g.type === "Polygon") { g.coordinates = g.coordinates.map(unwrap); }
+      if (g.type === "MultiPolygon") { g.coordinates = g.coordinates.map(function (poly) { return poly.map(unwrap); }); }
+    });
+    return collection;
   }
 
   function select(iri) {

@@ -4,7 +4,9 @@ Read from a built store by :func:`load_map` in three named queries (``map_instit
 ``map_institution_names``, ``map_places``): every institution that has a place (its own
 ``mkg:location``, or its parent's for a unit), the coordinates of cities and countries
 (``wgs:lat``/``wgs:long``, GeoNames' via the gazetteer graph) and an institution's own where a
-source or rule gives them, with their precision (``mkg:locationPrecision``). Kept as
+source or rule gives them, with their precision (``mkg:locationPrecision``). A country, which
+GeoNames gives no coordinates, is drawn at the centre of its Natural Earth outline
+(:mod:`museumkg.network.country_points`). Kept as
 :data:`MAP_FILE` in the store folder by the build, with the default view.
 """
 
@@ -19,6 +21,7 @@ import pyoxigraph as ox
 
 from museumkg.iris import parse_entity_iri
 from museumkg.namespaces import MKG
+from museumkg.network.country_points import country_points
 from museumkg.network.greatcircle import Point
 from museumkg.network.model import add_label
 from museumkg.queries import named_rows
@@ -173,7 +176,14 @@ def load_map(store: Store, base_iri: str) -> MapData:
     >>> load_map(EmbeddedStore(), "http://ex.org/").institutions
     {}
     """
-    return MapData(base_iri, _read_places(store, base_iri), _read_institutions(store, base_iri))
+    places = _read_places(store, base_iri)
+    # countries have no coordinates from GeoNames: the centre of their Natural Earth outline
+    bare = [p for p in places.values() if p.kind == "country" and p.lon is None]
+    points = country_points([p.slug for p in bare])
+    for place in bare:
+        if place.slug.upper() in points:
+            place.lon, place.lat = points[place.slug.upper()]
+    return MapData(base_iri, places, _read_institutions(store, base_iri))
 
 
 def map_to_json(data: MapData) -> dict[str, Any]:
