@@ -29,10 +29,17 @@ from flask import Blueprint, Flask, Response, current_app, request, send_file
 from werkzeug.exceptions import BadRequest, NotFound
 
 from museumkg.iris import entity_iri, is_slug
-from museumkg.network.export import edges_csv, graphml, view_json
+from museumkg.network.export import ViewJSON, edges_csv, graphml, view_json
 from museumkg.network.metrics import METRICS_FILE
 from museumkg.network.model import DEFAULT_LIMIT, MAX_LIMIT, NETWORK_FILE, STRONG_KINDS, Network
-from museumkg.network.views import NetworkFilter, NetworkView, facets, select
+from museumkg.network.views import (
+    NetworkFilter,
+    NetworkView,
+    ViewEdge,
+    ViewNode,
+    facets,
+    select,
+)
 from museumkg.network.why import (
     describe_institution,
     explain_pair,
@@ -124,15 +131,27 @@ def why_href(a_slug: str, b_slug: str) -> str:
     return f"{request.script_root}/why/{a_slug}/{b_slug}"
 
 
-def _with_links(view_data: dict[str, Any]) -> dict[str, Any]:
+class NetworkPage(ViewJSON):
+    """The network page's data (and its JSON twin): a view, the filters' choices and links."""
+
+    facets: dict[str, list[dict[str, str]]]
+    exports: dict[str, str]
+    selected: dict[str, Any]
+    defaults: dict[str, Any]
+
+
+def _with_links(view_data: ViewJSON) -> ViewJSON:
     """Add page and why links to nodes and edges (paths on this server), on copies (the
     view's own nodes and edges are shared between requests)."""
     slugs = {node["id"]: node["slug"] for node in view_data["nodes"]}
-    view_data["nodes"] = [{**node, "href": local_href(node["id"])} for node in view_data["nodes"]]
-    view_data["edges"] = [
+    nodes: list[ViewNode] = [
+        {**node, "href": local_href(node["id"])} for node in view_data["nodes"]
+    ]
+    edges: list[ViewEdge] = [
         {**edge, "why": why_href(slugs[edge["source"]], slugs[edge["target"]])}
         for edge in view_data["edges"]
     ]
+    view_data["nodes"], view_data["edges"] = nodes, edges
     return view_data
 
 
@@ -160,19 +179,21 @@ def page() -> Response:
     flt = _filter()
     network = current_network()
     langs = languages()
-    data = _with_links(view_json(current_view(flt, langs), _version()))
-    data["facets"] = _kept(network, ("facets", langs), lambda: facets(network, langs))
-    data["exports"] = _export_links(flt)
-    data["selected"] = {
-        "kinds": list(flt.kinds),
-        "from": flt.year_from,
-        "to": flt.year_to,
-        "country": flt.country,
-        "type": flt.type,
-        "topic": flt.topic,
-        "limit": flt.limit,
+    data: NetworkPage = {
+        **_with_links(view_json(current_view(flt, langs), _version())),
+        "facets": _kept(network, ("facets", langs), lambda: facets(network, langs)),
+        "exports": _export_links(flt),
+        "selected": {
+            "kinds": list(flt.kinds),
+            "from": flt.year_from,
+            "to": flt.year_to,
+            "country": flt.country,
+            "type": flt.type,
+            "topic": flt.topic,
+            "limit": flt.limit,
+        },
+        "defaults": {"kinds": list(STRONG_KINDS), "limit": DEFAULT_LIMIT, "max": MAX_LIMIT},
     }
-    data["defaults"] = {"kinds": list(STRONG_KINDS), "limit": DEFAULT_LIMIT, "max": MAX_LIMIT}
     response = render_twin(["html", "json"], "network.html", data)
     return response
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
 
 import networkx as nx
 
-from museumkg.network.views import NetworkView
+from museumkg.network.views import NetworkView, TimelineYear, ViewEdge, ViewNode
 
 #: Columns of the edge list. ``source``/``target``/``weight`` are what Gephi's importer expects.
 CSV_COLUMNS = (
@@ -32,10 +32,10 @@ CSV_COLUMNS = (
     "filters",
 )
 
-LinkMaker = Callable[[dict[str, Any], dict[str, Any]], str]
+LinkMaker = Callable[[ViewNode, ViewNode], str]
 
 
-def _labels(view: NetworkView) -> dict[str, dict[str, Any]]:
+def _labels(view: NetworkView) -> dict[str, ViewNode]:
     return {node["id"]: node for node in view.nodes}
 
 
@@ -123,7 +123,23 @@ def graphml(view: NetworkView, version: str | None) -> bytes:
     return out.getvalue()
 
 
-def view_json(view: NetworkView, version: str | None) -> dict[str, Any]:
+class ViewJSON(TypedDict):
+    """A network view as JSON (``/network/data.json``)."""
+
+    ok: bool
+    dataset_version: str | None
+    filters: dict[str, str]
+    filters_used: str
+    note: str
+    truncated: bool
+    total_edges: int
+    total_nodes: int
+    nodes: list[ViewNode]
+    edges: list[ViewEdge]
+    timeline: list[TimelineYear]
+
+
+def view_json(view: NetworkView, version: str | None) -> ViewJSON:
     """The view as a JSON-ready dict: version, filters, note, nodes, edges, timeline."""
     return {
         "ok": True,

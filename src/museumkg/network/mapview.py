@@ -25,7 +25,7 @@ from museumkg.namespaces import MKG
 from museumkg.network.geomap import MAP_FILE, Located, MapData, Place, load_map, map_to_json
 from museumkg.network.greatcircle import great_circle
 from museumkg.network.model import MAX_LIMIT, Network
-from museumkg.network.views import NetworkFilter, select
+from museumkg.network.views import NetworkFilter, ViewEdge, select
 from museumkg.store import Store
 
 #: The map draws every pair the network view has, up to the network's largest view (pairs
@@ -127,7 +127,7 @@ class _Builder:
             "partners_abroad": [],
         }
 
-    def pair(self, a: Located, b: Located, edge: dict[str, Any]) -> dict[str, Any]:
+    def pair(self, a: Located, b: Located, edge: ViewEdge) -> dict[str, Any]:
         return {
             "a": a.iri,
             "b": b.iri,

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from museumkg.namespaces import MKG
 from museumkg.network.model import (
@@ -32,6 +32,7 @@ from museumkg.network.model import (
     KINDS,
     MAX_LIMIT,
     STRONG_KINDS,
+    Evidence,
     Institution,
     Network,
 )
@@ -155,6 +156,61 @@ def _int(text: str | None, name: str) -> int | None:
         raise ValueError(f"{name} must be a whole number, not {text!r}") from None
 
 
+class KindStrength(TypedDict):
+    """One kind of partnership of a drawn pair: its strength and evidence in this view."""
+
+    kind: str
+    strength: float
+    evidence: int
+
+
+class ViewEdge(TypedDict):
+    """A pair drawn in a view (the web app adds ``why``, the path of its why page)."""
+
+    id: str
+    source: str
+    target: str
+    strength: float
+    kinds: list[KindStrength]
+    first: int | None
+    last: int | None
+    evidence: int
+    why: NotRequired[str]
+
+
+class ViewNode(TypedDict):
+    """An institution drawn in a view (the web app adds ``href``, the path of its page)."""
+
+    id: str
+    slug: str
+    label: str
+    types: list[str]
+    type_labels: list[str]
+    countries: list[str]
+    country_labels: list[str]
+    degree: int
+    weighted_degree: float
+    metrics: dict[str, float]
+    match: bool
+    href: NotRequired[str]
+
+
+class TimelineYear(TypedDict):
+    year: int
+    programs: int
+    selected: bool
+
+
+class _Pair(TypedDict):
+    """A pair being aggregated: its kinds' strengths and the evidence that passes."""
+
+    source: str
+    target: str
+    strength: float
+    kinds: list[KindStrength]
+    items: set[Evidence]
+
+
 @dataclass
 class NetworkView:
     """One filtered, aggregated view: JSON-ready nodes, edges and timeline.
@@ -174,13 +230,13 @@ class NetworkView:
     """
 
     filter: NetworkFilter
-    nodes: list[dict[str, Any]]
-    edges: list[dict[str, Any]]
+    nodes: list[ViewNode]
+    edges: list[ViewEdge]
     total_edges: int
     total_nodes: int
     truncated: bool
     note: str
-    timeline: list[dict[str, Any]]
+    timeline: list[TimelineYear]
 
 
 def _node_match(network: Network, org: Institution | None, flt: NetworkFilter) -> bool:
@@ -201,7 +257,7 @@ def select(network: Network, flt: NetworkFilter, languages: Sequence[str] = ("en
     """
     topic = f"{network.base_iri}id/topic/{flt.topic}" if flt.topic else None
     in_range = _range_test(flt.year_from, flt.year_to)
-    pairs: dict[tuple[str, str], dict[str, Any]] = {}
+    pairs: dict[tuple[str, str], _Pair] = {}
     timeline: dict[int, set[str]] = defaultdict(set)
     matches: dict[str, bool] = {}
     for link in network.links:
@@ -272,7 +328,7 @@ def _range_test(year_from: int | None, year_to: int | None) -> Any:
     return lambda year: low <= year <= high
 
 
-def _edge(pair: dict[str, Any]) -> dict[str, Any]:
+def _edge(pair: _Pair) -> ViewEdge:
     years = [e.year for e in pair["items"] if e.year is not None]
     return {
         "id": f"{pair['source']} {pair['target']}",
@@ -293,7 +349,7 @@ def _node(
     degree: int,
     weighted: float,
     match: bool,
-) -> dict[str, Any]:
+) -> ViewNode:
     org = network.institutions.get(iri) or Institution(iri, iri.rsplit("/", 1)[-1])
     types = sorted(org.types)
     countries = sorted(org.countries)
