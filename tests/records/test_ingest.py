@@ -385,3 +385,34 @@ def test_the_uncertain_and_disputed_facts_example(full_store: EmbeddedStore) -> 
     assert "ideasformuseums.com" in lebedev[0]["pages"].value
     kasteyev = [r["value"].value for r in rows if r["entity"].value == f"{ID}org/kasteyev-museum"]
     assert sorted(kasteyev) == ["1935", "1976-06-10"]
+
+
+def test_the_map_of_the_full_catalog(full: Settings, full_store: EmbeddedStore) -> None:
+    """Every institution placed in a city or a country is on the map, and the editor's map
+    examples answer on the whole catalog (GeoNames' coordinates)."""
+    from museumkg.network.geomap import MAP_FILE, read_map
+    from museumkg.queries import example_queries
+
+    folder = catalog.current_store_dir(full)
+    assert folder is not None
+    data = read_map(folder / MAP_FILE)
+    for org in data.institutions.values():
+        if org.place in data.places:  # a city or a country (not a region)
+            assert data.point(org)[0] is not None, f"{org.iri} is not on the map"
+    view = data.default
+    assert view is not None and view["stats"]["institutions"] > 250 and view["arcs"]
+    assert any(arc["border"] for arc in view["arcs"])
+
+    def rows(name: str) -> list[dict[str, str]]:
+        [query] = [q for q in example_queries() if q.name == name]
+        found = full_store.query(query.text)
+        return [{k: v.value for k, v in row.items()} for row in select_rows(found)]
+
+    near = rows("institutions-near-a-city")
+    unesco = [r for r in near if r["institution"] == f"{ID}org/unesco-almaty"]
+    assert unesco and unesco[0]["approxKm"] == "0"
+    assert all(0 <= float(r["approxKm"]) <= 500 for r in near)
+    across = rows("partnerships-across-borders")
+    assert across and all(r["aCountry"] != r["bCountry"] for r in across)
+    cities = rows("cities-by-international-partners")
+    assert f"{ID}place/almaty" in [r["city"] for r in cities[:3]]
