@@ -361,8 +361,7 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._started = 0
         self._closed = False
-        self._running = 0  # jobs sent to a worker and not answered yet
-        self._running_changed = threading.Condition()
+        self._running, self._running_changed = 0, threading.Condition()  # jobs sent, unanswered
 
     def start(self) -> None:
         """Start the workers (they open the store in the background). Idempotent."""
@@ -385,9 +384,7 @@ class WorkerPool:
             return [w.pid for w in self._all if w.alive()]
 
     def wait_running(self, count: int, timeout_s: float) -> bool:
-        """Wait until at least ``count`` queries are running in workers (sent, not answered);
-        ``False`` if that did not happen within ``timeout_s``. For callers that must know a
-        query has started (tests of the pool's limits), instead of sleeping."""
+        """Wait until ``count`` queries run in workers (False after ``timeout_s``); no sleep."""
         with self._running_changed:
             return self._running_changed.wait_for(lambda: self._running >= count, timeout_s)
 
@@ -445,7 +442,6 @@ class WorkerPool:
             self._count_running(-1)
 
     def _reply(self, worker: _Worker, job: QueryJob) -> tuple[Any, ...]:
-        """Wait for ``worker``'s reply to ``job`` until the deadline."""
         if not multiprocessing.connection.wait([worker.conn], timeout=job.timeout_s):
             log.warning(
                 "query stopped at its %g s limit (worker %s killed)", job.timeout_s, worker.pid
