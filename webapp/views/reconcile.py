@@ -136,7 +136,6 @@ def manifest(catalog: Catalog) -> dict[str, Any]:
         "name": web_state().settings.dataset_title,
         "identifierSpace": catalog.id_space,
         "schemaSpace": MKG,
-        "documentation": f"{root}/search",
         "batchSize": service.MAX_BATCH,
         "view": {"url": f"{root}/id/{{{{id}}}}"},
         "preview": {"url": f"{here}/preview?id={{{{id}}}}", "width": width, "height": height},
