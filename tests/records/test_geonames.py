@@ -210,3 +210,16 @@ def test_a_reviewed_id_the_package_lacks_is_linked_without_coordinates(tmp_path:
         if q.subject.value == f"{BASE}id/place/central-asia"
     }
     assert said == {(f"{SKOS}exactMatch", "https://sws.geonames.org/99999999/")}
+
+
+def test_a_rerun_that_changes_nothing_keeps_the_file_as_it_is() -> None:
+    path = PROJECT_DIR / "data" / geonames.MATCHES_FILE
+    mapping = geonames.read_mapping(path)
+    assert mapping is not None
+    place = _place("kaliningrad", "city", ["Kaliningrad", "Калининград"], "RU")
+    previous = geonames.GeonamesMapping(
+        mapping.version, "2001-01-01", {"kaliningrad": mapping.matches["kaliningrad"]}
+    )
+    again = geonames.match_all([place], previous)
+    assert again.matched_on == "2001-01-01"
+    assert again.matches["kaliningrad"].to_yaml() == mapping.matches["kaliningrad"].to_yaml()

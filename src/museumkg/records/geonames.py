@@ -371,4 +371,13 @@ def match_all(places: Iterable[Place], previous: GeonamesMapping | None) -> Geon
     for place in places:
         old = kept.get(place.slug)
         matches[place.slug] = old if old and old.status == "reviewed" else match_place(place)
-    return GeonamesMapping(package_version(), date.today().isoformat(), matches)
+    version, today = package_version(), date.today().isoformat()
+    if previous and previous.version == version and _same(previous.matches, matches):
+        today = previous.matched_on  # nothing changed: the file (and the source's date) stays
+    return GeonamesMapping(version, today, matches)
+
+
+def _same(old: dict[str, Match], new: dict[str, Match]) -> bool:
+    return old.keys() == new.keys() and all(
+        old[slug].to_yaml() == new[slug].to_yaml() for slug in new
+    )
