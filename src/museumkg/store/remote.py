@@ -44,7 +44,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -71,11 +71,10 @@ from museumkg.store.dialects import (
     DIALECTS,
     Dialect,
     guess_dialect,
-    standard_json_results,
     timed_out,
 )
 from museumkg.store.http_auth import DigestHandler, opener, passwords
-from museumkg.store.sparql_text import inject_values, query_form
+from museumkg.store.remote_query import make_request, query_text, read_answer, set_dataset
 
 __all__ = ["DIALECTS", "Dialect", "RemoteStore", "guess_dialect", "request_deadline"]
 
@@ -183,53 +182,16 @@ class RemoteStore:
             StoreUnavailable: the server cannot be reached (after retries).
             StoreError: the server failed otherwise.
         """
-        from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import (
             EndPointInternalError,
             QueryBadFormed,
             SPARQLWrapperException,
         )
 
-        try:
-            form = query_form(sparql)
-            text = inject_values(sparql, bindings) if bindings else sparql
-        except ValueError as err:
-            raise QuerySyntaxError(str(err)) from err
-        if form not in ("SELECT", "ASK", *_GRAPH_RESULT):
-            raise QuerySyntaxError(f"{form} is an update, not a query")
-        limit = self.timeout_s if timeout_s is None else min(timeout_s, self.timeout_s)
-        bound = _DEADLINE.get()
-        if bound is not None:
-            left = bound[0] - time.monotonic()
-            if left <= 0.05:
-                raise QueryTimeout(bound[1], self._timeout_message(bound[1]))
-            limit = min(limit, left)
-        reported = bound[1] if bound is not None else limit  # the limit the caller set
-        wrapper = SPARQLWrapper(self.query_url)
-        wrapper.setQuery(text)
-        wrapper.setMethod(POST)
-        wrapper.timeout = max(0.1, limit)  # (setTimeout would truncate it to whole seconds)
-        wrapper.setReturnFormat(TURTLE if form in _GRAPH_RESULT else JSON)
-        graph_format = _GRAPH_FORMATS[self.dialect.graph_media_type]
-        if form in _GRAPH_RESULT and graph_format != ox.RdfFormat.TURTLE:
-            wrapper.setOnlyConneg(True)
-            wrapper.addCustomHttpHeader("Accept", self.dialect.graph_media_type)
-        explicit = default_graphs is not None or named_graphs is not None
-        if explicit:
-            for graph in default_graphs or (_EMPTY_GRAPH,):
-                wrapper.addDefaultGraph(graph)
-            for graph in named_graphs or ():
-                wrapper.addNamedGraph(graph)
-        elif union_default_graph and self.dialect.union_parameter:
-            wrapper.addParameter(self.dialect.union_parameter, "true")
-        elif not union_default_graph and self.dialect.union_is_default:
-            # the protocol's default-graph-uri, naming a graph that never exists, gives the
-            # query the empty default graph the catalog has everywhere else
-            wrapper.addDefaultGraph(_EMPTY_GRAPH)
-        if self.dialect.timeout_parameter:
-            wrapper.addParameter(self.dialect.timeout_parameter, str(int(limit * 1000)))
-        if self._auth:
-            wrapper.setCredentials(*self._auth)
+        form, text = query_text(sparql, bindings)
+        limit, reported = self._limits(timeout_s)
+        wrapper = make_request(self.query_url, text, form, limit, self.dialect, self._auth)
+        set_dataset(wrapper, self.dialect, union_default_graph, default_graphs, named_graphs)
 
         def ask() -> bytes:
             response = wrapper.query().response
@@ -248,20 +210,26 @@ class RemoteStore:
             raise StoreError(f"the SPARQL server failed: {_short(err)}") from err
         except SPARQLWrapperException as err:
             raise StoreError(f"the SPARQL server failed: {_short(err)}") from err
-        # results are parsed lazily: an answer cut by the server's own limit is caught here,
-        # not left to the reader of the rows to trip on
         if timed_out(self.dialect, body=body):
             raise QueryTimeout(reported, self._stopped_message())
         try:
-            if form in _GRAPH_RESULT:
-                return _query_triples(body, graph_format)
-            if self.dialect.name == "virtuoso":
-                body = standard_json_results(body, ask=form == "ASK")
-            return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            return read_answer(body, form, self.dialect)
         except (SyntaxError, ValueError) as err:
             if timed_out(self.dialect, body=body, broken=True):
                 raise QueryTimeout(reported, self._stopped_message()) from err
             raise StoreError(f"the SPARQL server's answer does not parse: {err}") from err
+
+    def _limits(self, timeout_s: float | None) -> tuple[float, float]:
+        """This query's limit (the store's, a lower one asked, the web request's time left),
+        and the limit to name when it is hit (the one the caller set)."""
+        limit = self.timeout_s if timeout_s is None else min(timeout_s, self.timeout_s)
+        bound = _DEADLINE.get()
+        if bound is not None:
+            left = bound[0] - time.monotonic()
+            if left <= 0.05:
+                raise QueryTimeout(bound[1], self._timeout_message(bound[1]))
+            limit = min(limit, left)
+        return limit, (bound[1] if bound is not None else limit)
 
     def _stopped_message(self) -> str:
         return f"the SPARQL server at {self.query_url} stopped the query at its own time limit"
@@ -291,7 +259,7 @@ class RemoteStore:
         if not fmt.supports_datasets:
             raise StoreError(f"{fmt.name} has no graphs: name the graph to load it into")
         source = {"path": str(data)} if isinstance(data, Path) else {"input": data}
-        self.add_quads(ox.parse(format=fmt, base_iri=base_iri, **source))  # type: ignore[arg-type]
+        self.add_quads(ox.parse(format=fmt, base_iri=base_iri, **source))
 
     def replace_graph(
         self,
@@ -339,7 +307,7 @@ class RemoteStore:
         given = {"s": subject, "p": predicate, "o": object, "g": graph}
         bindings = {name: term for name, term in given.items() if term is not None}
         text = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-        rows = select_rows(self.query(text, bindings=bindings))  # type: ignore[arg-type]
+        rows = select_rows(self.query(text, bindings=bindings))
         hidden = self.dialect.hidden_graphs
         return (
             ox.Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[arg-type]
@@ -387,11 +355,13 @@ class RemoteStore:
             triples = self.query(
                 f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}"
             )
+            assert isinstance(triples, ox.QueryTriples)  # a CONSTRUCT
+            known = dict(prefixes) if prefixes is not None else None
             if fmt.supports_datasets:
                 quads = (ox.Quad(t.subject, t.predicate, t.object, node) for t in triples)
-                output.write(ox.serialize(quads, format=fmt, prefixes=prefixes) or b"")
+                output.write(ox.serialize(quads, format=fmt, prefixes=known) or b"")
             else:
-                output.write(ox.serialize(triples, format=fmt, prefixes=prefixes) or b"")
+                output.write(ox.serialize(triples, format=fmt, prefixes=known) or b"")
 
     def close(self) -> None:
         """Nothing to release: every request opens its own connection."""
@@ -405,7 +375,7 @@ class RemoteStore:
         source = {"path": str(data)} if isinstance(data, Path) else {"input": data}
         triples = (
             ox.Triple(q.subject, q.predicate, q.object)
-            for q in ox.parse(format=fmt, base_iri=base_iri, **source)  # type: ignore[arg-type]
+            for q in ox.parse(format=fmt, base_iri=base_iri, **source)
         )
         return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
@@ -449,7 +419,7 @@ class RemoteStore:
                 raise StoreUnavailable(f"cannot reach {self.store_url}: {_reason(err)}") from err
         self._digest.authorize(request)
 
-    def _retrying(self, call, limit: float, reported: float):  # type: ignore[no-untyped-def]
+    def _retrying(self, call: Callable[[], bytes], limit: float, reported: float) -> bytes:
         """Run a read, retrying a refused or dropped connection (reads are safe to repeat)
         while the time limit allows; a request that timed out is not repeated."""
         deadline = time.monotonic() + limit
@@ -472,16 +442,6 @@ class RemoteStore:
                 time.sleep(delay)
                 delay *= 3
         raise StoreUnavailable(f"cannot reach the SPARQL server at {self.query_url}")
-
-
-def _query_triples(body: bytes, fmt: ox.RdfFormat) -> ox.QueryTriples:
-    """A server's CONSTRUCT/DESCRIBE answer as pyoxigraph's own result object (as the embedded
-    store gives): read into a throwaway in-memory store and constructed back out of it."""
-    memory = ox.Store()
-    memory.load(body, format=fmt)
-    result = memory.query("CONSTRUCT WHERE { ?s ?p ?o }")
-    assert isinstance(result, ox.QueryTriples)
-    return result
 
 
 def _short(err: BaseException, limit: int = 300) -> str:

@@ -67,7 +67,9 @@ def query_form(text: str) -> str:
 
 # Complexity: one pass over the query's tokens, tracking groups and subqueries; split, the state
 # would be passed around
-def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:  # noqa: C901
+def inject_values(  # noqa: C901
+    text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | ox.Triple]
+) -> str:
     """Bind variables by a ``VALUES`` block at the start of the WHERE group, and of every
     subquery that mentions them.
 
@@ -133,7 +135,9 @@ def inject_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) 
     return text
 
 
-def _values_block(names: list[str], bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+def _values_block(
+    names: list[str], bindings: Mapping[str, ox.NamedNode | ox.Literal | ox.Triple]
+) -> str:
     return " VALUES ({}) {{ ({}) }}".format(
         " ".join(f"?{name}" for name in names), " ".join(str(bindings[n]) for n in names)
     )
