@@ -1,6 +1,6 @@
 """The map as GeoJSON (RFC 7946): what ``/map/data.geojson`` serves and the release ships.
 
-One FeatureCollection per map view (:func:`museumkg.network.geomap.map_view`):
+One FeatureCollection per map view (:func:`museumkg.network.mapview.map_view`):
 
 - each institution drawn, a ``Point`` (its own coordinates, else its place's) with
   ``feature: "institution"``, its IRI, slug, names (``label`` in the view's language,
