@@ -85,9 +85,8 @@ def load_catalog(
             is taken from the file when it is a synthetic catalog.
         progress: called with one line per step.
         skip: build steps (of :data:`~museumkg.build.pipeline.BUILD_STEPS`) left out, for a
-        benchmark
-            that times them on their own afterwards (:func:`run_steps`); the store is then
-            incomplete.
+            benchmark that times them on their own afterwards (:func:`run_steps`); the store
+            is then incomplete.
 
     Returns:
         the manifest, the folder, and the time of each step (``bulk_load``, ``ontology``,

@@ -1,9 +1,8 @@
 """Browsing the catalog, as plain data: the class tree, class listings with facets, the topic
 scheme as a tree, places by country.
 
-Listings and facets read the catalog index (:mod:`museumkg.index.catalog_index`): a class page is
-one
-range scan of ``listing`` in the reader's sort order, keyset-paged; facet counts without
+Listings and facets read the catalog index (:mod:`museumkg.index.catalog_index`): a class page
+is one range scan of ``listing`` in the reader's sort order, keyset-paged; facet counts without
 filters are precomputed per class (``facet_counts``), with filters they are counted over the
 filtered entities. The topic tree's structure comes from one bounded SPARQL query.
 """

@@ -28,8 +28,7 @@ partial evidence are thrown away. The result is the derived graph a full derivat
 institutions' neighbourhood rather than of the whole store.
 
 Metrics statements (:mod:`museumkg.network.metrics`) in the derived graph are left alone: the
-metrics
-step recomputes them. A change of the ontology or of the rules needs a full derivation.
+metrics step recomputes them. A change of the ontology or of the rules needs a full derivation.
 """
 
 from __future__ import annotations

@@ -5,8 +5,7 @@ The published JSON-LD context (``ontology/context.jsonld``) is the vocabulary of
 its values are references, text in languages, dates, numbers or strings) and the class names a
 ``type:`` may use. The constants here say which sections a record has and which kind of IRI a
 bare slug stands for in each reference field. :mod:`museumkg.records.yaml_records` reads records
-with
-them; :mod:`museumkg.records.ingest` writes records with the same vocabulary.
+with them; :mod:`museumkg.records.ingest` writes records with the same vocabulary.
 """
 
 from __future__ import annotations
