@@ -1,10 +1,10 @@
 """What the catalog holds, as plain data for the home page and its JSON twin.
 
 The overview is per catalog, not per request: the build computes it once
-(:func:`build_overview`, called by :mod:`museumkg.index.index_writer` while it writes the
-index) and keeps it in the catalog index beside the store, so the home page reads one row
-instead of counting every class and graph of the store (seconds at 10^6 triples). It holds the
-entities per catalog class, the catalog in four numbers (institutions, programs and people of every subclass,
+(:func:`build_overview`, called by :mod:`museumkg.index.index_writer` while it writes the index)
+and keeps it in the catalog index beside the store, so the home page reads one row instead of
+counting every class and graph of the store (seconds at 10^6 triples). It holds the entities per
+catalog class, the catalog in four numbers (institutions, programs and people of every subclass,
 and the network's strong links), how many source documents there are and the newest
 :data:`NEWEST_SOURCES` of them (the whole list is the paged ``/browse/sources``), the newest
 programs and the store's size.

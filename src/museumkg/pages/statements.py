@@ -1,8 +1,9 @@
 """An entity's own statements as a page shows them: names, types, property groups, sources.
 
 Input: the rows of ``queries/entity_statements.rq`` (statement, graph; the values' names by
-:func:`name_values`) and ``queries/entity_sources.rq`` (what each graph is). Output: plain dicts, every value a ``str``,
-``int``, ``bool``, list or dict, ready for a template and for ``json.dumps``.
+:func:`name_values`) and ``queries/entity_sources.rq`` (what each graph is). Output: plain
+dicts, every value a ``str``, ``int``, ``bool``, list or dict, ready for a template and for
+``json.dumps``.
 """
 
 from __future__ import annotations
