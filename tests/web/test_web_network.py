@@ -230,7 +230,7 @@ def test_an_institution_page_bounds_its_lists(monkeypatch: pytest.MonkeyPatch) -
     """A hub's page: partner-of counted (listed in the panel), the panel cut to the strongest
     (all of them a link away and in the JSON twin), the roles cut with a count."""
     from partners_oracle import partners_of
-    from test_derive import RULES, SYNTH, synthetic_catalog
+    from synthetic_network import RULES, SYNTH, synthetic_catalog
 
     import webapp.views.entities
     from museumkg.network.derive import derive
