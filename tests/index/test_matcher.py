@@ -12,7 +12,7 @@ import pytest
 
 from museumkg.config import Settings
 from museumkg.index.catalog_index import INDEX_FILE, CatalogIndex
-from museumkg.index.matcher import EXACT, FUZZY, SPELLING, find
+from museumkg.index.matcher import EXACT, FUZZY, SPELLING, WORDS, find
 from museumkg.index.name_keys import HOW_ACRONYM, HOW_SHORT, is_acronym, name_keys, short_form
 from museumkg.namespaces import MKG
 from museumkg.store.catalog import current_store_dir
@@ -84,3 +84,15 @@ def test_name_keys_short_forms_and_acronyms() -> None:
     )
     assert is_acronym("ЮНЕСКО") and is_acronym("ICOM") and not is_acronym("Icom")
     assert name_keys("(x)") == [("x", "ks", 0)]  # nothing is left without it: the name
+
+
+def test_a_name_followed_by_its_place(index: CatalogIndex, catalog_settings: Settings) -> None:
+    # the institute's names do not mention Moscow; it is located there (mkg:location)
+    found = find(index, "Russian Institute of Culturology Moscow", EN)
+    assert found[0].iri == _iri(catalog_settings, "org/rik-moscow")
+    assert found[0].tier == WORDS and "it is in Moscow" in found[0].why()
+    # a place that is not where it is: no such match
+    assert all(
+        m.iri != _iri(catalog_settings, "org/rik-moscow") or m.tier == FUZZY
+        for m in find(index, "Russian Institute of Culturology Almaty", EN)
+    )

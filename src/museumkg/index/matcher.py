@@ -11,7 +11,10 @@ of the store; the statements are :class:`museumkg.index.match_tables.MatchReads`
 1. ``spelling``: the same on the ``loose`` form (``Kazakstan`` for ``Қазақстан``, another
    transliteration of a Russian name);
 2. ``prefix``: a key starts with the query;
-3. ``words``: every query word starts a word of the name (FTS5 on the ``latin`` form);
+3. ``words``: every query word starts a word of the name (FTS5 on the ``latin`` form); when
+   nothing matched so far, also a name followed by where it is (the last one or two words name
+   a place, the others start words of the name of something in that city or country: type
+   and place as evidence);
 4. ``loose words``: the same on the ``loose`` form;
 5. ``fuzzy``, only when nothing above matched: misspelt words replaced by the closest words of
    the catalog's names (same first letter, at most two letters longer or shorter), then names
@@ -100,6 +103,8 @@ class Match:
                 what = f"acronym in its {which}"
             spelt = "" if self.tier == EXACT else ", spelt another way"
             return f"the query is its {what} {name}{spelt}"
+        if self.tier == WORDS and self.via is not None:
+            return f"the other words start words of its {which} {name}; it is in {self.via.value}"
         return {
             PREFIX: f"its {which} {name} starts with the query",
             WORDS: f"every word of the query starts a word of its {which} {name}",
@@ -202,8 +207,39 @@ class _Gatherer:
                 and any(m.tier <= SPELLING for m in self.found.values())
             ):
                 return  # a whole name matched: word matches (full-text reads) are not needed
+        if named and not self.found and len(self.words) > 1:
+            self.name_at_place()
         if not self.found and self.loose_words:
             self.fuzzy(named)
+
+    def name_at_place(self) -> None:
+        """A name followed by where it is (``Kasteyev museum Almaty``): the last one or two
+        words name a place exactly, the others start words of the name of something in that
+        city or country: tier :data:`WORDS`, with the place as evidence (``Match.via``)."""
+        for size in (1, 2):
+            head, tail = self.words[:-size], " ".join(self.words[-size:])
+            if not head:
+                return
+            named_rows = self.index.names_equal(tail, named=True, loose=False, limit=10)
+            kinds = self.index.entity_rows(sorted({r["entity"] for r in named_rows}))
+            where = {
+                kinds[r["entity"]]["iri"]: Text(r["text"], r["lang"])
+                for r in named_rows
+                if kinds[r["entity"]]["kind"] == "place"
+            }
+            if not where:
+                continue
+            fts = _fts("latin", [[w] for w in head])
+            found = self.index.names_with_words(fts, named=True, limit=self.cap)
+            facets = self.index.facet_values(sorted({r["entity"] for r in found}))
+            inside = {r["entity"]: where[r["value"]] for r in facets if r["value"] in where}
+            kept = [r for r in found if r["entity"] in inside]
+            self.add(kept, WORDS, True)
+            for number, place in inside.items():
+                if number in self.found:
+                    self.found[number].via = place
+            if kept:
+                return
 
     def fuzzy(self, named: bool) -> None:
         """Misspelt words corrected to the catalog's closest words; then most of the words."""
