@@ -172,3 +172,21 @@ def test_entity_pages_show_a_small_map(web: FlaskClient) -> None:
     town = web.get("/id/place/unmapped-town").get_data(as_text=True)
     assert 'id="small-map"' not in town and "No coordinates are known" in town
     assert "Nowhere Archive" in town
+
+
+def test_the_page_bounds_its_lists(web: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hub city's thousands of institutions do not all go into the page: the page lists the
+    first few and links to the place's page; /map/data.json keeps them all."""
+    from webapp.views import map as map_view
+
+    monkeypatch.setattr(map_view, "PAGE_LIST", 2)
+    full = web.get("/map/data.json").get_json()
+    page = web.get("/map?format=json").get_json()
+    for whole, shown in zip(full["places"], page["places"], strict=True):
+        assert shown["institutions"] == whole["institutions"][:2]
+        assert shown.get("more_institutions", 0) == max(0, whole["count"] - 2)
+    big = next(p for p in page["places"] if p.get("more_institutions"))
+    html = web.get("/map").get_data(as_text=True)
+    assert f"and {big['more_institutions']} more</a>" in html
+    for whole, shown in zip(full["arcs"], page["arcs"], strict=True):
+        assert len(shown["pairs"]) + shown.get("more_pairs", 0) == len(whole["pairs"])

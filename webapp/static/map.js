@@ -76,7 +76,10 @@
       return el("li", {}, [el("span", { "class": "dot c" + org.colour, "aria-hidden": "true" }),
                            el("a", { href: href(org.path), text: org.label })]);
     }));
-    var abroad = place.partners_abroad.length;
+    if (place.more_institutions) {
+      list.appendChild(el("li", {}, [el("a", { href: href(place.path), text: "and " + place.more_institutions + " more" })]));
+    }
+    var abroad = place.partners_abroad.length + (place.more_partners_abroad || 0);
     return el("div", { "class": "place-popup", "data-place": place.id }, [
       el("h3", {}, [el("a", { href: href(place.path), text: place.label })]),
       el("p", { "class": "meta", text: (place.country_label ? place.country_label + " · " : "") +
@@ -93,9 +96,10 @@
         el("a", { href: href(pair.why), "class": "why", text: "why?" })
       ]);
     }));
+    if (arc.more_pairs) { list.appendChild(el("li", { "class": "meta", text: "and " + arc.more_pairs + " more" })); }
     return el("div", { "class": "arc-popup", "data-arc": arc.id }, [
       el("h3", { text: arc.a_label + " – " + arc.b_label }),
-      el("p", { "class": "meta", text: "strength " + arc.strength + ", " + plural(arc.pairs.length, "partnership") +
+      el("p", { "class": "meta", text: "strength " + arc.strength + ", " + plural(arc.pairs.length + (arc.more_pairs || 0), "partnership") +
                 (arc.border ? ", across a border" : "") }),
       list
     ]);

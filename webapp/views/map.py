@@ -112,6 +112,30 @@ def _links(flt: NetworkFilter) -> dict[str, str]:
     }
 
 
+#: The most institutions, partners abroad and pairs the page lists per place or arc (a hub
+#: city of a 10^6-triple catalog has thousands): the place's own page lists them all.
+PAGE_LIST = 60
+
+
+def _bounded_place(place: dict[str, Any]) -> dict[str, Any]:
+    institutions, abroad = place["institutions"], place["partners_abroad"]
+    if len(institutions) <= PAGE_LIST and len(abroad) <= PAGE_LIST:
+        return place
+    return {
+        **place,
+        "institutions": institutions[:PAGE_LIST],
+        "more_institutions": len(institutions) - min(len(institutions), PAGE_LIST),
+        "partners_abroad": abroad[:PAGE_LIST],
+        "more_partners_abroad": len(abroad) - min(len(abroad), PAGE_LIST),
+    }
+
+
+def _bounded_arc(arc: dict[str, Any]) -> dict[str, Any]:
+    if len(arc["pairs"]) <= PAGE_LIST:
+        return arc
+    return {**arc, "pairs": arc["pairs"][:PAGE_LIST], "more_pairs": len(arc["pairs"]) - PAGE_LIST}
+
+
 @bp.get("/map")
 def page() -> Response:
     """The map page (HTML with the map and its table; JSON twin)."""
@@ -123,6 +147,10 @@ def page() -> Response:
         "dataset_version": _version(),
         "root": request.script_root,
         **{k: v for k, v in view.items() if k != "pairs"},
+        # the page (HTML and the script's data) lists at most PAGE_LIST of each place's
+        # institutions and partners abroad and of each arc's pairs; /map/data.json has all
+        "places": [_bounded_place(p) for p in view["places"]],
+        "arcs": [_bounded_arc(a) for a in view["arcs"]],
         "facets": facets(network, langs),
         "links": _links(flt),
         "filters": flt.describe(),
