@@ -22,7 +22,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, current_app, request, send_file
@@ -32,6 +32,7 @@ from museumkg.iris import entity_iri, is_slug
 from museumkg.network.export import ViewJSON, edges_csv, graphml, view_json
 from museumkg.network.metrics import METRICS_FILE
 from museumkg.network.model import DEFAULT_LIMIT, MAX_LIMIT, NETWORK_FILE, STRONG_KINDS, Network
+from museumkg.network.shapes import Institution, NetworkPosition, Partner
 from museumkg.network.views import (
     NetworkFilter,
     NetworkView,
@@ -245,7 +246,7 @@ def metrics_json() -> Response:
     return send_file(path, mimetype="application/json", max_age=300)
 
 
-def _institution(slug: str) -> dict[str, Any]:
+def _institution(slug: str) -> Institution:
     state = web_state()
     if not is_slug(slug):
         raise NotFound(f"{slug!r} is not an institution's id")
@@ -280,9 +281,18 @@ def why(a: str, b: str) -> Response:
     return response
 
 
+class PartnerPanel(TypedDict):
+    """What ``templates/_partners.html`` reads for one institution."""
+
+    partners: list[Partner]
+    total: int
+    network_position: NetworkPosition | None
+    network_href: str
+
+
 def partner_panel(
     iri: str, langs: Sequence[str] | None = None, limit: int | None = None
-) -> dict[str, Any]:
+) -> PartnerPanel:
     """What ``templates/_partners.html`` needs for one institution (for the entity page).
 
     Args:

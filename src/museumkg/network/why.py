@@ -26,6 +26,16 @@ from museumkg.iris import parse_entity_iri
 from museumkg.lang import pick_value, reader_chain
 from museumkg.namespaces import MKG
 from museumkg.network.model import KINDS, STRONG_KINDS, Network, add_label, kind_slug
+from museumkg.network.shapes import (
+    Hop,
+    Institution,
+    Metrics,
+    NetworkPosition,
+    PairExplained,
+    Partner,
+    PartnerKind,
+    YearMetrics,
+)
 from museumkg.queries import named_rows
 from museumkg.store import Store, Term
 from museumkg.store.terms import lexical
@@ -43,7 +53,7 @@ def _text(row: dict[str, Term], name: str) -> str | None:
 
 def describe_institution(
     store: Store, base_iri: str, iri: str, languages: Languages
-) -> dict[str, Any] | None:
+) -> Institution | None:
     """Name, slug and classes of an institution; ``None`` when ``iri`` is not one.
 
     An institution is anything typed with a catalog class under ``mkg:Institution`` or a
@@ -252,12 +262,12 @@ def strong_graph(network: Network) -> nx.Graph:
     return graph
 
 
-def _hop(network: Network, x: str, y: str, languages: Languages) -> dict[str, Any]:
+def _hop(network: Network, x: str, y: str, languages: Languages) -> Hop:
     links = network.pair_links(x, y)
     strong = [link for link in links if link.kind in STRONG_KINDS]
     years = [e.year for link in strong for e in link.evidence if e.year]
 
-    def end(iri: str) -> dict[str, str]:
+    def end(iri: str) -> Institution:
         org = network.institutions.get(iri)
         slug = org.slug if org else iri.rsplit("/", 1)[-1]
         return {"iri": iri, "slug": slug, "label": org.label(languages) if org else slug}
@@ -281,7 +291,7 @@ def explain_pair(
     b: str,
     languages: Languages = ("en",),
     max_chains: int = MAX_CHAINS,
-) -> dict[str, Any]:
+) -> PairExplained:
     """Why are ``a`` and ``b`` linked? Evidence paths, and chains when not directly linked.
 
     Args:
@@ -303,7 +313,7 @@ def explain_pair(
     kinds = {node["kind"] for node in found["nodes"].values()}
     linked = bool(kinds & set(STRONG_KINDS))
     strength = sum(node["strength"] for node in found["nodes"].values())
-    chains: list[list[dict[str, Any]]] = []
+    chains: list[list[Hop]] = []
     distance: int | None = 1 if linked else None
     if not linked:
         graph = strong_graph(network)
@@ -372,7 +382,7 @@ def _partner_rows(network: Network, iri: str) -> list[dict[str, Any]]:
 
 def partners_in_network(
     network: Network, iri: str, lang: str | Sequence[str] | None = "en"
-) -> list[dict[str, Any]]:
+) -> list[Partner]:
     """An institution's partners, strongest first, read from a loaded network (the network
     file is built with the store): the one partners list of the institution panel, the entity
     page and the network views (``tests/network/test_network.py`` checks it against the store's
@@ -392,19 +402,17 @@ def partners_in_network(
     items (the rules' ``mkg:firstYear``/``mkg:lastYear`` are made from the same dates).
     """
     languages = reader_chain(lang)
-    cache: OrderedDict[tuple[str, ...], list[dict[str, Any]]] = network.memo(
-        "partner_lists", OrderedDict
-    )
+    cache: OrderedDict[tuple[str, ...], list[Partner]] = network.memo("partner_lists", OrderedDict)
     key = (iri, *languages)
     with _PARTNER_LOCK:
         if key in cache:
             cache.move_to_end(key)
-            return [dict(p) for p in cache[key]]
+            return [p.copy() for p in cache[key]]
     order = list(KINDS)
     kind_labels = {kind: network.name(MKG + name, languages) for kind, name in KINDS.items()}
-    result = []
+    result: list[Partner] = []
     for row in _partner_rows(network, iri):
-        kinds = [
+        kinds: list[PartnerKind] = [
             {"kind": kind, "label": kind_labels[kind], "strength": strength}
             for kind, strength in row["kinds"].items()
         ]
@@ -427,18 +435,18 @@ def partners_in_network(
         cache[key] = result
         while len(cache) > PARTNER_CACHE:
             cache.popitem(last=False)
-    return [dict(p) for p in result]
+    return [p.copy() for p in result]
 
 
-def network_position(store: Store, iri: str) -> dict[str, Any] | None:
+def network_position(store: Store, iri: str) -> NetworkPosition | None:
     """An institution's build-time network metrics: ``overall`` and per-year ``years``.
 
     ``None`` when the institution is in no strong partnership (no metrics were computed).
     """
-    overall: dict[str, Any] | None = None
-    years: list[dict[str, Any]] = []
+    overall: Metrics | None = None
+    years: list[YearMetrics] = []
     for row in named_rows(store, "institution_metrics", org=iri):
-        values = {
+        values: Metrics = {
             "degree": int(lexical(row["degree"])),
             "weighted_degree": float(lexical(row["weightedDegree"])),
             "betweenness": float(lexical(row["betweenness"])),
