@@ -154,8 +154,8 @@ def load_rules(rules_dir: Path) -> list[Rule]:
 SCRATCH_BYTES_PER_STATEMENT = 7_000
 #: The most memory the scratch store may take (bytes; ``Settings.derive_memory_mb``): when the
 #: statements to read would need more (or more than half of the memory available now), the
-#: scratch is a folder on disk instead, where the rules run about twice as slow but memory does
-#: not grow with the catalog.
+#: scratch is a folder on disk instead, where the rules run about twice as slow. This bounds the
+#: scratch store only: the rules' joins and groups stay in memory (3.2 GB at 10^6 on disk).
 SCRATCH_MEMORY_BUDGET = 3 * 1024 * 1024 * 1024
 #: The pseudo-rules of a derivation's reports: reading the sources, landing the result.
 READ_STEP = "(read sources)"
