@@ -21,7 +21,7 @@ from bench.context import BenchContext
 from bench.figures import Figure, p95
 from bench.http import SPARQL_ACCEPT
 from bench.load_test import CLIENTS, REQUEST_TIMEOUT_S, LoadRun, Request, run_load
-from tests.servers import NGINX, nginx_cache
+from testing.servers import NGINX, nginx_cache, running
 
 #: Distinct bindings of each query in the mix (a reader's repeated questions).
 BINDINGS = 4
@@ -67,7 +67,8 @@ def measure(ctx: BenchContext) -> list[Figure]:
     folder = Path(ctx.workdir) / "nginx-cache"
     cached_hits: list[int] = []
     try:
-        with nginx_cache(ctx.museumkg_url, folder) as url:
+        with running(nginx_cache(ctx.museumkg_url, folder), timeout_s=30) as nginx:
+            url = nginx.url
             mix = _mix(url, ctx, cached_hits)
             cached = run_load(mix, ctx.museumkg_pid, duration)
     finally:
