@@ -41,8 +41,8 @@ from museumkg.index.vocab import Vocabulary, read_vocabulary
 from museumkg.iris import entity_prefix, parse_entity_iri
 from museumkg.lang import Text, language_chain, pick
 from museumkg.namespaces import MKG
-from museumkg.queries import load_query
-from museumkg.store import Store, Term, select_rows
+from museumkg.queries import named_rows, named_solutions
+from museumkg.store import Store, Term
 from museumkg.store.terms import lexical
 from museumkg.textfold import fold, forms, latin
 
@@ -110,14 +110,6 @@ class IndexStats:
     facets: int
 
 
-def _solutions(store: Store, name: str) -> Iterator[Any]:
-    """The rows of a named SELECT query as tuples of terms, in the order of its variables."""
-    result = store.query(load_query(name).text)
-    if not isinstance(result, ox.QuerySolutions):
-        raise TypeError(f"query {name} is not a SELECT query")
-    return iter(result)
-
-
 class IndexBuilder:
     """Reads the store with the ``index_*`` queries and writes the index into ``db``."""
 
@@ -177,21 +169,21 @@ class IndexBuilder:
 
     def collect(self) -> None:
         """Read entities, names, facets, links and graph subjects (in this order)."""
-        entities = _solutions(self.store, "index_entities")
+        entities = named_solutions(self.store, "index_entities")
         self.db.executemany("INSERT INTO raw_types VALUES (?, ?)", self._types(entities))
         self.db.execute("INSERT INTO raw_facets SELECT 'type', class, entity FROM raw_types")
-        for entity, label, pref in _solutions(self.store, "index_labels"):
+        for entity, label, pref in named_solutions(self.store, "index_labels"):
             number = self.entity(entity.value)
             if number is None or not isinstance(label, ox.Literal) or not label.value.strip():
                 continue
             lang = self._once(label.language or "")
             self._add_label(number, (label.value, lang, pref.value == "true"))
         self._collect_facets()
-        links = _solutions(self.store, "index_links")
+        links = named_solutions(self.store, "index_links")
         self.db.executemany("INSERT INTO raw_links VALUES (?, ?, ?)", self._links(links))
         self.db.executemany(
             "INSERT INTO raw_graph_subjects VALUES (?, ?)",
-            self._graph_subjects(_solutions(self.store, "index_graph_subjects")),
+            self._graph_subjects(named_solutions(self.store, "index_graph_subjects")),
         )
 
     def _types(self, rows: Iterable[Any]) -> Iterator[tuple[int, str]]:
@@ -225,13 +217,13 @@ class IndexBuilder:
     # pass the half-built tables around
     def _collect_facets(self) -> None:  # noqa: C901
         places: dict[str, tuple[str, str | None]] = {}
-        for place, kind, country in _solutions(self.store, "index_places"):
+        for place, kind, country in named_solutions(self.store, "index_places"):
             places[place.value] = (
                 self._once(kind.value),
                 self._once(country.value) if isinstance(country, ox.NamedNode) else None,
             )
         facets: list[tuple[str, str, int]] = []
-        for entity, where_term, via in _solutions(self.store, "index_where"):
+        for entity, where_term, via in named_solutions(self.store, "index_where"):
             number = self.entity(entity.value)
             where = where_term.value
             place = self.ids.get(where) if number is not None else None
@@ -246,7 +238,7 @@ class IndexBuilder:
             if len(facets) >= BATCH:
                 self.db.executemany("INSERT INTO raw_facets VALUES (?, ?, ?)", facets)
                 facets.clear()
-        for entity, facet_term, value_term in _solutions(self.store, "index_facet_values"):
+        for entity, facet_term, value_term in named_solutions(self.store, "index_facet_values"):
             number = self.entity(entity.value)
             if number is None:
                 continue
@@ -282,7 +274,7 @@ class IndexBuilder:
     def role_names(self) -> None:
         """Give roles without a label of their own their sentence as a name, per language."""
         parts: dict[str, dict[str, Term]] = defaultdict(dict)
-        for role_term, link, value in _solutions(self.store, "index_roles"):
+        for role_term, link, value in named_solutions(self.store, "index_roles"):
             name = _MKG_ROLE_LINKS.get(lexical(link))
             if name is not None:
                 parts[lexical(role_term)].setdefault(name, value)
@@ -315,7 +307,7 @@ class IndexBuilder:
         """Name derived partnerships (unlabelled) after their two institutions and kind."""
         members: dict[str, list[str]] = defaultdict(list)
         kinds: dict[str, str] = {}
-        for row in select_rows(self.store.query(load_query("index_partnerships").text)):
+        for row in named_rows(self.store, "index_partnerships"):
             partnership = lexical(row["partnership"])
             members[partnership].append(lexical(row["member"]))
             if "kind" in row:

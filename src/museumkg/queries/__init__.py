@@ -12,7 +12,7 @@ must appear in the query's SELECT projection (SEP-0007, as pyoxigraph implements
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -99,6 +99,22 @@ def named_rows(
         {n: term for n, term in zip(names, solution, strict=True) if term is not None}
         for solution in result
     ]
+
+
+def named_solutions(
+    store: Queryable, name: str, /, **bindings: ox.NamedNode | ox.BlankNode | ox.Literal | str
+) -> Iterator[ox.QuerySolution]:
+    """Like :func:`named_rows`, streamed: each solution iterates its terms in the order of the
+    query's variables (``None`` when unbound), for bulk reads that unpack them positionally.
+
+    Raises:
+        ValueError: when the named query is not a SELECT query.
+    """
+    terms = {k: ox.NamedNode(v) if isinstance(v, str) else v for k, v in bindings.items()}
+    result = store.query(load_query(name).text, bindings=terms)
+    if not isinstance(result, ox.QuerySolutions):
+        raise ValueError(f"queries/{name}.rq is not a SELECT query")
+    return iter(result)
 
 
 def _named(name: str, where: str, body: str) -> NamedQuery:
