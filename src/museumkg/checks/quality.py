@@ -16,9 +16,9 @@ import pyoxigraph as ox
 
 from museumkg.lang import Text, pick
 from museumkg.namespaces import RDF, SH
-from museumkg.queries import load_query
+from museumkg.queries import named_rows
 from museumkg.records.files import RecordFile
-from museumkg.store import Store, select_rows
+from museumkg.store import Store
 
 #: Result properties copied from the SHACL report when their value is an IRI or a literal.
 _COPIED = ("resultSeverity", "resultMessage", "resultPath", "value", "sourceConstraintComponent")
@@ -113,8 +113,7 @@ def entity_findings(store: Store, iri: str, chain: Sequence[str]) -> list[Findin
 
     ``severity`` is ``violation``, ``warning`` or ``info``.
     """
-    query = load_query("entity_quality").text
-    rows = select_rows(store.query(query, bindings={"entity": ox.NamedNode(iri)}))
+    rows = named_rows(store, "entity_quality", entity=iri)
     messages: dict[str, list[Text]] = {}
     first: dict[str, dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]] = {}
     for row in rows:

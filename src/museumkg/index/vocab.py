@@ -28,8 +28,8 @@ from museumkg.namespaces import (
     SCHEMA,
     SKOS,
 )
-from museumkg.queries import load_query
-from museumkg.store import Store, select_rows
+from museumkg.queries import named_rows
+from museumkg.store import Store
 from museumkg.store.terms import lexical
 
 #: Labels (en, ru) of reused properties and classes that the ontology declares without a label.
@@ -203,8 +203,7 @@ def read_vocabulary(store: Store, ontology_graph: str) -> Vocabulary:
     """Read the ontology graph into a :class:`Vocabulary` (one bounded query)."""
     texts: dict[str, dict[str, list[Text]]] = defaultdict(lambda: defaultdict(list))
     links: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    query = load_query("vocab_terms").text
-    for row in select_rows(store.query(query, bindings={"graph": ox.NamedNode(ontology_graph)})):
+    for row in named_rows(store, "vocab_terms", graph=ontology_graph):
         term, prop, value = lexical(row["term"]), lexical(row["p"]), row["value"]
         if isinstance(value, ox.Literal):
             text = Text(value.value, value.language or "")
