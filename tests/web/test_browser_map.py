@@ -45,15 +45,21 @@ def page(browser: Browser, map_server: str) -> Iterator[Page]:
     opened = context.new_page()
     errors: list[str] = []
     foreign: list[str] = []
+    refused: list[str] = []  # what the page's Content-Security-Policy blocked
     opened.on("pageerror", lambda err: errors.append(str(err)))
     opened.on(
         "request",
         lambda r: None if r.url.startswith((map_server, "data:")) else foreign.append(r.url),
     )
+    opened.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     yield opened
     context.close()
     assert errors == [], "uncaught JavaScript errors"
     assert foreign == [], "the map must not call other hosts (no tiles, no CDN)"
+    assert refused == [], "the CSP refused something the map needs"
 
 
 def _shot(page: Page, name: str, full: bool = False) -> None:
