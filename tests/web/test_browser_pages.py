@@ -108,6 +108,8 @@ def test_walk_home_search_training_organiser_person_source(page: Page, live_serv
         "/id/person/dr-lebedev?lang=ru",
         "/id/source/unesco-almaty-2005-museum-management-training",
         "/id/place/almati",
+        "/id/org/rik-moscow",  # an institution's summary, the map slot, statement sections
+        "/id/place/almaty?lang=ru",  # a place's Same as row (GeoNames) and its many names
         "/browse",
         "/browse/Institution",
         "/browse/topics",
