@@ -6,6 +6,7 @@ import json
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -29,7 +30,7 @@ def _settings(ctx: click.Context) -> Settings:
     return settings
 
 
-def _progress(started: float) -> callable:  # type: ignore[valid-type]
+def _progress(started: float) -> Callable[[str], None]:
     def say(message: str) -> None:
         click.echo(f"[{time.perf_counter() - started:7.2f}s] {message}", err=True)
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
 
 from museumkg.config import Settings
-from museumkg.release.diff import DiffSummary, diff_stores, write_patch
+from museumkg.release.diff import Change, DiffSummary, diff_stores, write_patch
 from museumkg.release.export import FORMATS, export, export_file, gzip_writer, load_context
 from museumkg.release.versions import UnknownVersion, open_version
 from museumkg.store import catalog, open_store
@@ -102,7 +103,7 @@ def diff_command(ctx: click.Context, old: str, new: str, fmt: str) -> None:
         click.echo("\n".join(summary.lines()))
 
 
-def _print_changes(changes, summary: DiffSummary, *, show: bool) -> None:  # type: ignore[no-untyped-def]
+def _print_changes(changes: Iterable[Change], summary: DiffSummary, *, show: bool) -> None:
     graph = None
     for sign, quad in changes:
         if not show:

@@ -16,7 +16,7 @@ the publisher the editorial vocabularies already name). Data licence: CC BY 4.0
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -185,6 +185,12 @@ class Site:
         )
 
 
+#: Adds one triple to a description: subject, predicate IRI, object.
+Add = Callable[[ox.NamedNode | ox.BlankNode, str, ox.NamedNode | ox.BlankNode | ox.Literal], None]
+#: A count as an ``xsd:integer`` literal.
+Count = Callable[[int], ox.Literal]
+
+
 def describe_dataset(
     *,
     base_iri: str,
@@ -281,7 +287,9 @@ def _citation(dataset: ox.NamedNode, citation: str | None) -> list[ox.Triple]:
     return [ox.Triple(dataset, predicate, ox.Literal(citation))]
 
 
-def _linksets(dataset, stats, base_iri, add, count) -> None:  # type: ignore[no-untyped-def]
+def _linksets(
+    dataset: ox.NamedNode, stats: DatasetStats, base_iri: str, add: Add, count: Count
+) -> None:
     n = ox.NamedNode
     for row in stats.linksets:
         key = row["target"].split("//", 1)[-1].strip("/#").replace("/", "-").replace("#", "")
@@ -298,7 +306,14 @@ def _linksets(dataset, stats, base_iri, add, count) -> None:  # type: ignore[no-
         add(linkset, f"{VOID}triples", count(row["triples"]))
 
 
-def _release(dataset, release, site, base_iri, add, count) -> None:  # type: ignore[no-untyped-def]
+def _release(
+    dataset: ox.NamedNode,
+    release: dict[str, Any],
+    site: Site,
+    base_iri: str,
+    add: Add,
+    count: Count,
+) -> None:
     n = ox.NamedNode
     version = release.get("version", "")
     add(dataset, f"{DCAT}version", ox.Literal(version))

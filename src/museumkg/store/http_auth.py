@@ -4,6 +4,7 @@ up front (Virtuoso's Graph Store answers 401 before reading one, and closes the 
 from __future__ import annotations
 
 import urllib.request
+from typing import Any
 
 
 def passwords(url: str, user: str | None, password: str | None) -> urllib.request.HTTPPasswordMgr:
@@ -21,7 +22,7 @@ class DigestHandler(urllib.request.HTTPDigestAuthHandler):
 
     challenge: dict[str, str] | None = None
 
-    def retry_http_digest_auth(self, req, auth):  # type: ignore[no-untyped-def]
+    def retry_http_digest_auth(self, req: urllib.request.Request, auth: str) -> Any:
         _scheme, challenge = auth.split(" ", 1)
         items = urllib.request.parse_http_list(challenge)
         self.challenge = urllib.request.parse_keqv_list([item for item in items if item])

@@ -285,10 +285,16 @@ class RemoteStore:
 
     def contains(self, quad: ox.Quad) -> bool:
         """Whether the server holds ``quad`` (one ASK)."""
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            return False  # a catalog on a server keeps everything in named graphs
         text = "ASK { GRAPH ?g { ?s ?p ?o } }"
-        given = {"s": quad.subject, "p": quad.predicate, "o": quad.object, "g": quad.graph_name}
-        result = self.query(text, bindings=given)  # type: ignore[arg-type]
-        return bool(result)
+        given: dict[str, Term] = {
+            "s": quad.subject,
+            "p": quad.predicate,
+            "o": quad.object,
+            "g": quad.graph_name,
+        }
+        return bool(self.query(text, bindings=given))
 
     def remove_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Refused: a catalog on a server changes graph by graph (``museumkg push``)."""
@@ -304,16 +310,12 @@ class RemoteStore:
         """The quads matching a pattern, asked of the server (its named graphs only)."""
         if isinstance(graph, ox.DefaultGraph):
             return iter(())  # a catalog on a server keeps everything in named graphs
-        given = {"s": subject, "p": predicate, "o": object, "g": graph}
+        given: dict[str, Term | None] = {"s": subject, "p": predicate, "o": object, "g": graph}
         bindings = {name: term for name, term in given.items() if term is not None}
         text = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
         rows = select_rows(self.query(text, bindings=bindings))
         hidden = self.dialect.hidden_graphs
-        return (
-            ox.Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[arg-type]
-            for row in rows
-            if not (hidden and row["g"].value.startswith(hidden))  # type: ignore[union-attr]
-        )
+        return (_row_quad(row) for row in rows if not (hidden and _in_graphs(row, hidden)))
 
     def drop_graph(self, graph: str) -> None:
         """Delete a graph (GSP DELETE; absent graphs are fine)."""
@@ -453,3 +455,20 @@ def _short(err: BaseException, limit: int = 300) -> str:
 def _reason(err: BaseException) -> str:
     reason = getattr(err, "reason", None)
     return str(reason or err)
+
+
+def _row_quad(row: dict[str, Term]) -> ox.Quad:
+    """A solution of ``?s ?p ?o ?g`` (``GRAPH ?g``) as a quad."""
+    s, p, o, g = row["s"], row["p"], row["o"], row["g"]
+    if not isinstance(s, ox.NamedNode | ox.BlankNode | ox.Triple):
+        raise StoreError(f"the server answered a literal as a subject: {s}")
+    if not isinstance(p, ox.NamedNode) or not isinstance(g, ox.NamedNode | ox.BlankNode):
+        raise StoreError(f"the server answered a bad predicate or graph: {p} {g}")
+    return ox.Quad(s, p, o, g)
+
+
+def _in_graphs(row: dict[str, Term], prefixes: tuple[str, ...]) -> bool:
+    """Whether the row's graph ``?g`` is one of the server's own (its IRI starts with one of
+    ``prefixes``)."""
+    graph = row["g"]
+    return not isinstance(graph, ox.Triple) and graph.value.startswith(prefixes)
