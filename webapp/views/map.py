@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Flask, Response, request, url_for
 from werkzeug.exceptions import BadRequest
 
 from museumkg.lang import pick_value as pick_label
@@ -269,3 +269,21 @@ def small_map(iri: str, langs: Sequence[str] | None = None) -> dict[str, Any] | 
         else f"{root}/map#place={place.slug}",
         "here": listed,
     }
+
+
+def _preload(app: Flask) -> None:
+    """Read the map file of the app's release now, so the first map does not wait for it."""
+    try:
+        with app.app_context():
+            current_map()
+    except Exception as err:  # noqa: BLE001 - a page will read it (and report) on first use
+        log.warning("map not preloaded: %s", err)
+
+
+def setup(app: Flask) -> None:
+    """Read the build's map file in the background as the app starts (megabytes at 10^6
+    triples); a store without one is read from the store on first use."""
+    with app.app_context():
+        folder = web_state().folder
+    if folder is not None and (folder / MAP_FILE).is_file():
+        threading.Thread(target=_preload, args=(app,), name="map-preload", daemon=True).start()
