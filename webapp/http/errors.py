@@ -103,7 +103,9 @@ def handle_error(err: Exception) -> Response | HTTPException:
 def _store_fault(err: StoreError) -> Response:
     """503 (unreachable) or 504 (too slow); a remote store's message names its server."""
     log.error("store fault on %s %s: %s", request.method, request.path, err)
-    endpoint = getattr(current_app.extensions.get("museumkg"), "endpoint", None)
+    # the release this request reads (or, before it took one, the one being served)
+    snapshot = g.get("museumkg_snapshot") or current_app.extensions.get("museumkg")
+    endpoint = getattr(snapshot, "endpoint", None)
     if isinstance(err, QueryTimeout):
         where = f"The SPARQL server at {endpoint}" if endpoint else "The catalog store"
         return error_response(504, f"{where} did not answer within {err.timeout_s:g} s.")
