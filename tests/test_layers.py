@@ -1,4 +1,5 @@
-"""The layers `make lint` keeps: every module has a place in them, and the checks catch breaches.
+"""The layers `make lint` keeps: every module has a place in them, the checks catch breaches, and
+no module is over 500 lines.
 
 import-linter's contracts (pyproject.toml) only check the modules they name, so a new top-level
 module or subpackage must be placed in a layer; scripts/check_private_imports.py is run on a
@@ -79,3 +80,14 @@ def test_the_project_uses_no_private_name_across_packages() -> None:
         [sys.executable, str(CHECKER)], cwd=PROJECT_DIR, capture_output=True, text=True
     )
     assert run.returncode == 0, run.stdout
+
+
+def test_no_module_is_over_500_lines() -> None:
+    """Small modules (issue 13): a module past 500 lines is split by what it owns."""
+    files = [*(PROJECT_DIR / "src").rglob("*.py"), *(PROJECT_DIR / "webapp").rglob("*.py")]
+    long = {
+        str(p.relative_to(PROJECT_DIR)): n
+        for p in files
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500
+    }
+    assert not long, f"modules over 500 lines: {long}"
