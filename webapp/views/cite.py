@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, request
 from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from museumkg.release.citation import Citation
 from museumkg.sparql.canonical import canonical_graph, canonical_solutions, checksum
@@ -77,7 +78,7 @@ def _answer(state: Snapshot, query: str) -> dict[str, Any]:
 
 
 @bp.get("/sparql/cite")
-def page() -> Response:
+def page() -> WerkzeugResponse:  # a redirect is werkzeug's Response
     """The pinned query page (see the module docstring)."""
     query = request.args.get("query", "")
     if not query.strip():
@@ -87,7 +88,7 @@ def page() -> Response:
         raise NotFound("this server's store is not a built release: there is nothing to cite")
     if pinned_release() is None:
         target = f"{request.script_root}/r/{state.release}/sparql/cite"
-        return redirect(f"{target}?{request.query_string.decode('latin-1')}", code=303)  # type: ignore[return-value]
+        return redirect(f"{target}?{request.query_string.decode('latin-1')}", code=303)
     answer = _answer(state, query)
     expected = request.args.get("checksum", "").strip().lower() or None
     manifest = state.manifest()

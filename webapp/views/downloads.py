@@ -30,6 +30,7 @@ from flask import (
     url_for,
 )
 from werkzeug.exceptions import NotAcceptable
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from museumkg.release.assemble import CONTEXT_FILE, dumps_dir, read_release, stats_of
 from museumkg.release.export import dump_format
@@ -235,9 +236,9 @@ def void() -> Response:
 
 
 @bp.get("/dataset")
-def dataset() -> Response:
+def dataset() -> WerkzeugResponse:  # a redirect is werkzeug's Response
     """The dataset's IRI (``{base}dataset``) is described by the VoID document."""
-    return redirect(url_for("downloads.void"), code=303)  # type: ignore[return-value]
+    return redirect(url_for("downloads.void"), code=303)
 
 
 def download_links(kind_iri: str) -> list[dict[str, str]]:
