@@ -66,7 +66,8 @@ def read_records(settings: Settings) -> tuple[list[RecordFile], list[Problem]]:
     # the GeoNames source: generated from the reviewed mapping file for the places just read
     gazetteer = gazetteer_record(settings.data_dir, settings.base_iri, root=PROJECT_DIR)
     if gazetteer is not None and records:
-        problems += fill_gazetteer(gazetteer, records, settings.base_iri)
+        cache = settings.var_dir / "cache" / f"{gazetteer.slug}-places.json"
+        problems += fill_gazetteer(gazetteer, records, settings.base_iri, cache=cache)
         records.append(gazetteer)
     if not records:
         problems.append(

@@ -73,9 +73,16 @@ def gazetteer_record(
 
 
 def fill_gazetteer(
-    record: GazetteerRecord, others: Iterable[RecordFile], base_iri: str
+    record: GazetteerRecord,
+    others: Iterable[RecordFile],
+    base_iri: str,
+    *,
+    cache: Path | None = None,
 ) -> list[Problem]:
     """Make the GeoNames graph's statements from the mapping file, for the places in ``others``.
+
+    Args:
+        cache: a file that keeps the places read from the package (``var/cache/...``).
 
     Returns:
         warnings (a place with no link, a mapping entry for no place, another package
@@ -102,6 +109,12 @@ def fill_gazetteer(
                 file=where,
             )
         )
+    wanted = {
+        m.geonames: m.dataset
+        for m in mapping.matches.values()
+        if m.kind != "country" and m.status in geonames.LINKED and m.geonames is not None
+    }
+    geonames.pick_cities(wanted, cache)  # the places, without parsing the big files each build
     graph = ox.NamedNode(record.graph)
     quads = _source_quads(record, base_iri, version, mapping.matched_on)
     linked = {"city": 0, "country": 0, "region": 0}

@@ -26,6 +26,7 @@ entries as they are and adds the places that are new.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -86,8 +87,43 @@ def cities(dataset: str) -> dict[int, dict[str, Any]]:
     return {int(key): value for key, value in data.items()}
 
 
+#: Places read once and kept (:func:`pick_cities`): id → (record, dataset).
+_PICKED: dict[int, tuple[dict[str, Any], str]] = {}
+
+
+def pick_cities(wanted: dict[int, str | None], cache: Path | None) -> None:
+    """Have :func:`city` answer these ids (id → dataset hint) without parsing large files.
+
+    The package's city files are up to 80 MB of JSON (seconds to parse); a build needs a
+    hundred places of them. They are read once and the places kept in ``cache`` (a JSON file
+    under ``var/``, named after the package version, rewritten when an id is missing).
+    """
+    stored: dict[str, Any] = {}
+    if cache is not None and cache.is_file():
+        try:
+            stored = json.loads(cache.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            stored = {}
+    if stored.get("version") == package_version():
+        for key, (record, dataset) in (stored.get("cities") or {}).items():
+            _PICKED[int(key)] = (record, dataset)
+    missing = [gid for gid in wanted if gid not in _PICKED]
+    for gid in missing:
+        found = city(gid, wanted[gid])
+        if found is not None:
+            _PICKED[gid] = found
+    if cache is not None and missing:
+        body = {"version": package_version(), "cities": {str(k): v for k, v in _PICKED.items()}}
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, cache)
+
+
 def city(geonames_id: int, dataset: str | None = None) -> tuple[dict[str, Any], str] | None:
     """A populated place by id and the smallest dataset holding it (``dataset`` tried first)."""
+    if geonames_id in _PICKED:
+        return _PICKED[geonames_id]
     order = ([dataset] if dataset in CITY_DATASETS else []) + list(CITY_DATASETS)
     for name in dict.fromkeys(order):
         found = cities(name).get(geonames_id)
