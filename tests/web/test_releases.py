@@ -115,6 +115,7 @@ def test_an_unknown_release_is_404_and_a_pruned_one_410(app: Flask, settings: Se
     client = app.test_client()
     unknown = client.get("/r/20000101-000000000000/sparql", headers=JSON)
     assert unknown.status_code == 404
+    assert unknown.headers[RELEASE] == current_store_dir(settings).name  # type: ignore[union-attr]
     assert "no release" in unknown.get_json()["error"]
 
     before = current_store_dir(settings)

@@ -84,8 +84,12 @@ def give_back(_error: BaseException | None) -> None:
 
 
 def name_release(response: Response) -> Response:
-    """Every response says which release answered it (``X-Museumkg-Release``)."""
+    """Every response says which release answered it (``X-Museumkg-Release``); one refused
+    before it took a release (an unknown or pruned ``/r/<release>/``) names the current one."""
     snapshot = g.get("museumkg_snapshot")
+    if snapshot is None:
+        state: WebState | None = current_app.extensions.get("museumkg")
+        snapshot = state.current() if state is not None else None
     if snapshot is not None:
         response.headers[RELEASE_HEADER] = snapshot.release
     return response
