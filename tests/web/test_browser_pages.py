@@ -174,3 +174,20 @@ def test_usable_without_javascript(browser: Browser, live_server: str) -> None:
         _shot(plain, "no-js-almaty-ru")
     finally:
         context.close()
+
+
+def test_the_search_box_suggests_names_as_the_reader_types(page: Page, live_server: str) -> None:
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    page.goto(f"{live_server}/browse")
+    box = page.get_by_label("Search the catalog")
+    box.press_sequentially("unesco alm", delay=20)
+    options = page.locator("#site-search-suggestions option")
+    options.first.wait_for(state="attached")
+    values = options.evaluate_all("os => os.map(o => o.value)")
+    assert values[0] == "UNESCO Almaty Cluster Office", values  # the named entity, first
+    box.fill("x")  # too short to ask: the list empties
+    page.wait_for_function(
+        "() => document.querySelectorAll('#site-search-suggestions option').length === 0"
+    )
+    assert not failed, f"requests that failed: {failed}"
