@@ -11,6 +11,14 @@ from __future__ import annotations
 from typing import Any, NotRequired, TypedDict
 
 
+class NameEntry(TypedDict):
+    """One name of the entity: its text, language, and ``pref`` or ``alt``."""
+
+    text: str
+    lang: str
+    kind: str
+
+
 class Link(TypedDict):
     """A thing to link to, named in the reader's language."""
 
@@ -97,7 +105,7 @@ class EntityPage(TypedDict):
     slug: str
     label: str
     label_lang: str
-    names: list[dict[str, Any]]
+    names: list[NameEntry]
     types: list[dict[str, Any]]
     groups: list[dict[str, Any]]
     sections: list[dict[str, Any]]

@@ -18,6 +18,7 @@ from museumkg.index.vocab import PROPERTY_ORDER, Vocabulary
 from museumkg.lang import Text, order, pick
 from museumkg.namespaces import DCTERMS, MKG, RDF, RDFS, SKOS
 from museumkg.network.derive import derived_by
+from museumkg.pages.shapes import NameEntry
 from museumkg.store import Term
 from museumkg.store.terms import lexical, text_of
 
@@ -104,9 +105,9 @@ def name_values(
             found.names[iri] = list(dict.fromkeys(texts))
 
 
-def names(found: Collected, chain: Sequence[str]) -> list[dict[str, Any]]:
+def names(found: Collected, chain: Sequence[str]) -> list[NameEntry]:
     """Every name of the entity, preferred names first, each in the reader's order."""
-    result: list[dict[str, Any]] = []
+    result: list[NameEntry] = []
     for prop in NAME_PROPERTIES:
         texts = [
             Text(v.value, v.language or "")
@@ -115,7 +116,7 @@ def names(found: Collected, chain: Sequence[str]) -> list[dict[str, Any]]:
         ]
         kind = "alt" if prop == f"{SKOS}altLabel" else "pref"
         for text in order(texts, chain):
-            entry = {"text": text.value, "lang": text.lang, "kind": kind}
+            entry: NameEntry = {"text": text.value, "lang": text.lang, "kind": kind}
             if entry not in result:
                 result.append(entry)
     return result
