@@ -8,7 +8,7 @@ Values are plain ``str``, ``int``, ``bool``, lists and dicts (no RDF terms): tem
 
 from __future__ import annotations
 
-from typing import Any, NotRequired, TypedDict
+from typing import Any, NotRequired, Required, TypedDict
 
 
 class NameEntry(TypedDict):
@@ -17,6 +17,20 @@ class NameEntry(TypedDict):
     text: str
     lang: str
     kind: str
+
+
+class SourceEntry(TypedDict, total=False):
+    """A graph the entity's statements come from, numbered on the page; source documents have
+    a title (and maybe a date, a link and a publisher)."""
+
+    n: int
+    graph: Required[str]
+    kind: Required[str]  # source, ontology, derived, quality or other
+    title: str
+    title_lang: str
+    issued: str
+    link: str
+    publisher: str
 
 
 class Link(TypedDict):
@@ -111,7 +125,7 @@ class EntityPage(TypedDict):
     sections: list[dict[str, Any]]
     same_as: list[dict[str, Any]]
     summary: dict[str, Any] | None
-    sources: list[dict[str, Any]]
+    sources: list[SourceEntry]
     incoming: IncomingPage
     roles: list[RoleEntry]
     roles_total: int

@@ -18,7 +18,7 @@ from museumkg.index.vocab import PROPERTY_ORDER, Vocabulary
 from museumkg.lang import Text, order, pick
 from museumkg.namespaces import DCTERMS, MKG, RDF, RDFS, SKOS
 from museumkg.network.derive import derived_by
-from museumkg.pages.shapes import NameEntry
+from museumkg.pages.shapes import NameEntry, SourceEntry
 from museumkg.store import Term
 from museumkg.store.terms import lexical, text_of
 
@@ -140,34 +140,49 @@ def term_label(iri: str, found: Collected, vocab: Vocabulary, chain: Sequence[st
 
 def source_list(
     rows: Iterable[dict[str, Term]], graphs: Sequence[str], kinds: GraphKinds, chain: Sequence[str]
-) -> list[dict[str, Any]]:
+) -> list[SourceEntry]:
     """The graphs an entity's statements come from, numbered, source documents first.
 
     Each: ``n``, ``graph``, ``kind`` (``source``, ``ontology``, ``derived``, ``quality``,
     ``other``) and, for sources, ``title`` (+ ``title_lang``), ``issued``, ``link``, ``publisher``.
     """
-    meta: dict[str, dict[str, Any]] = {g: {"titles": []} for g in graphs}
+    titles: dict[str, list[Text]] = {g: [] for g in graphs}
+    facts: dict[str, dict[str, str]] = {g: {} for g in graphs}
     for row in rows:
-        entry = meta.setdefault(lexical(row["g"]), {"titles": []})
+        graph = lexical(row["g"])
         title_text = text_of(row.get("title"))
+        titles.setdefault(graph, [])
         if title_text is not None:
-            entry["titles"].append(title_text)
+            titles[graph].append(title_text)
+        found = facts.setdefault(graph, {})
         for key in ("issued", "link", "publisher"):
-            if key in row and key not in entry:
-                entry[key] = lexical(row[key])
-    sources: list[dict[str, Any]] = []
-    for graph, entry in meta.items():
-        title = pick(entry.pop("titles"), chain)
-        kind = {kinds.ontology: "ontology", kinds.derived: "derived", kinds.quality: "quality"}
-        item: dict[str, Any] = {"graph": graph, "kind": kind.get(graph, "other"), **entry}
+            if key in row and key not in found:
+                found[key] = lexical(row[key])
+    kind = {kinds.ontology: "ontology", kinds.derived: "derived", kinds.quality: "quality"}
+    sources: list[SourceEntry] = []
+    for graph, graph_titles in titles.items():
+        item = _source_entry(graph, kind.get(graph, "other"), facts[graph])
+        title = pick(graph_titles, chain)
         if title is not None:
-            item.update(kind="source", title=title.value, title_lang=title.lang)
+            item["kind"], item["title"], item["title_lang"] = "source", title.value, title.lang
         sources.append(item)
     rank = {"source": 0, "derived": 1, "ontology": 2, "quality": 3, "other": 4}
     sources.sort(key=lambda s: (rank[s["kind"]], s.get("issued", ""), s["graph"]))
     for number, item in enumerate(sources, start=1):
         item["n"] = number
     return sources
+
+
+def _source_entry(graph: str, kind: str, facts: dict[str, str]) -> SourceEntry:
+    item: SourceEntry = {"graph": graph, "kind": kind}
+    for key, value in facts.items():  # in the order the rows gave them
+        if key == "issued":
+            item["issued"] = value
+        elif key == "link":
+            item["link"] = value
+        else:
+            item["publisher"] = value
+    return item
 
 
 def _value(term: Term, found: Collected, vocab: Vocabulary, chain: Sequence[str]) -> dict[str, Any]:
@@ -193,7 +208,7 @@ def _value_key(value: dict[str, Any], chain: Sequence[str]) -> tuple[int, str]:
 
 def property_groups(
     found: Collected,
-    sources: Sequence[dict[str, Any]],
+    sources: Sequence[SourceEntry],
     vocab: Vocabulary,
     chain: Sequence[str],
     *,
