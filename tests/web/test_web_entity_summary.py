@@ -5,6 +5,7 @@ Through the Flask test client over the seed catalog, in English and Russian.
 
 from __future__ import annotations
 
+import json
 import re
 
 from flask.testing import FlaskClient
@@ -26,15 +27,12 @@ def test_an_institution_page_leads_with_its_summary(client: FlaskClient) -> None
     assert summary_at < html.index('id="statements-heading"')
     summary = html[summary_at : html.index('id="statements-heading"')]
     assert "City and country" in summary and "Moscow" in summary and "Russia" in summary
-    # the small map's slot, with the city-level point of the rule city-location
-    slot = re.search(
-        r'<div class="entity-map" id="entity-map" data-lat="([\d.]+)" '
-        r'data-long="([\d.]+)" data-precision="([^"]+)"',
-        summary,
-    )
-    assert slot is not None, summary
-    assert 55 < float(slot.group(1)) < 56 and 37 < float(slot.group(2)) < 38
-    assert slot.group(3).endswith("#CityLevel")
+    # the small map, in the summary, at the city-level point of the rule city-location
+    data = re.search(r'<script type="application/json" id="small-map-data">(.*?)</script>', summary)
+    assert data is not None, summary
+    point = json.loads(data.group(1))
+    assert 55 < point["lat"] < 56 and 37 < point["lon"] < 38
+    assert "city level" in summary
 
 
 def test_statements_come_in_sections_in_page_order(client: FlaskClient) -> None:
