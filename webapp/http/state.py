@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from flask import current_app, g
+from flask import Flask, current_app, g
 
 from museumkg.config import Settings
 from museumkg.index.catalog_index import CatalogIndex, IndexUnavailable, index_path
@@ -448,3 +448,25 @@ def web_state() -> Snapshot:
         return found
     state: WebState = current_app.extensions["museumkg"]
     return state.current()
+
+
+def preload_in_background(app: Flask, file_name: str, read: Callable[[], object]) -> None:
+    """Run ``read()`` in the app's context on a background thread when the current release
+    folder has ``file_name``, so the first request does not wait for a large build file.
+
+    A store without the file is read on first use; a failure here is only logged, as a page
+    reads it again (and reports) on first use.
+    """
+    with app.app_context():
+        folder = web_state().folder
+    if folder is None or not (folder / file_name).is_file():
+        return
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                read()
+        except Exception as err:  # noqa: BLE001 - a page reads it (and reports) on first use
+            log.warning("%s not preloaded: %s", file_name, err)
+
+    threading.Thread(target=run, name=f"preload-{file_name}", daemon=True).start()

@@ -34,7 +34,7 @@ from museumkg.network.geomap import MAP_FILE, MapData, load_map, read_map
 from museumkg.network.mapview import map_filter, map_params, map_view
 from museumkg.network.model import STRONG_KINDS
 from museumkg.network.views import NetworkFilter, facets
-from webapp.http.state import Snapshot, web_state
+from webapp.http.state import Snapshot, preload_in_background, web_state
 from webapp.http.twins import render_twin
 from webapp.views.network import current_network, languages
 
@@ -271,19 +271,7 @@ def small_map(iri: str, langs: Sequence[str] | None = None) -> dict[str, Any] | 
     }
 
 
-def _preload(app: Flask) -> None:
-    """Read the map file of the app's release now, so the first map does not wait for it."""
-    try:
-        with app.app_context():
-            current_map()
-    except Exception as err:  # noqa: BLE001 - a page will read it (and report) on first use
-        log.warning("map not preloaded: %s", err)
-
-
 def setup(app: Flask) -> None:
     """Read the build's map file in the background as the app starts (megabytes at 10^6
     triples); a store without one is read from the store on first use."""
-    with app.app_context():
-        folder = web_state().folder
-    if folder is not None and (folder / MAP_FILE).is_file():
-        threading.Thread(target=_preload, args=(app,), name="map-preload", daemon=True).start()
+    preload_in_background(app, MAP_FILE, current_map)

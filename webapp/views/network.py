@@ -47,7 +47,7 @@ from museumkg.network.why import (
     network_position,
     partners_in_network,
 )
-from webapp.http.state import web_state
+from webapp.http.state import preload_in_background, web_state
 from webapp.http.twins import render_twin
 
 bp = Blueprint("network", __name__)
@@ -321,15 +321,6 @@ def partner_panel(
     }
 
 
-def _preload(app: Flask) -> None:
-    """Read the network file of the app's release now, so the first page does not wait for it."""
-    try:
-        with app.app_context():
-            current_network()
-    except Exception as err:  # noqa: BLE001 - a page will read it (and report) on first use
-        log.warning("network not preloaded: %s", err)
-
-
 def setup(app: Flask) -> None:
     """Give templates ``local_href``; read the network file in the background.
 
@@ -337,7 +328,4 @@ def setup(app: Flask) -> None:
     as the app starts; a store without one is read from the store on first use.
     """
     app.jinja_env.globals.setdefault("local_href", local_href)
-    with app.app_context():
-        folder = web_state().folder
-    if folder is not None and (folder / NETWORK_FILE).is_file():
-        threading.Thread(target=_preload, args=(app,), name="network-preload", daemon=True).start()
+    preload_in_background(app, NETWORK_FILE, current_network)
