@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -59,7 +60,11 @@ def test_defaults_open_the_current_catalog_read_only(
     body = app.test_client().get("/health").get_json()
     assert body["ok"] is True
     assert body["read_only"] is True
-    assert body["path"] == str(current_store_dir(catalog_settings))
+    store_dir = current_store_dir(catalog_settings)
+    assert store_dir is not None
+    # the store folder relative to the var folder: no absolute path of the machine is shown
+    assert body["path"] == f"stores/{store_dir.name}"
+    assert str(catalog_settings.var_dir) not in json.dumps(body)
     assert body["triples"] > 0
 
 

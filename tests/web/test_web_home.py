@@ -84,7 +84,8 @@ def test_health(live_server: str, catalog_settings: Settings, store: EmbeddedSto
     assert body["ok"] is True
     assert body["store"] == "embedded"
     assert body["read_only"] is True
-    assert body["path"] == str(store.path)
+    assert body["path"] == f"stores/{store.path.name}"  # relative: no absolute path shown
+    assert str(catalog_settings.var_dir) not in response.text
     assert body["version"]
     assert body["built_at"]
     assert body["triples"] == store.count()

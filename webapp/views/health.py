@@ -1,8 +1,14 @@
-"""Blueprint ``/health``: can the store answer, and which catalog version is served."""
+"""Blueprint ``/health``: can the store answer, and which catalog version is served.
+
+It names the store folder relative to the var folder (``stores/<release>``), never the
+absolute path of the machine: a release folder copied to another host serves the same answer,
+and a public server does not show its file system layout.
+"""
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
@@ -22,11 +28,10 @@ def health() -> Response:
     """JSON status of the store; 503 with ``ok: false`` when it cannot answer a trivial ASK."""
     state = web_state()
     store = state.store
-    path = store.location
     body: dict[str, Any] = {
         "store": state.store_kind,
         "endpoint": state.endpoint,
-        "path": str(path) if path is not None else None,
+        "path": _shown_path(store.location, state.settings.var_dir),
         "read_only": store.capabilities.read_only,
     }
     try:
@@ -46,6 +51,17 @@ def health() -> Response:
         built_at=manifest.built_at if manifest else None,
     )
     return _no_store(jsonify(body), 200)
+
+
+def _shown_path(location: Path | None, var_dir: Path) -> str | None:
+    """The store folder relative to the var folder (``stores/<release>``); only its name when it
+    is elsewhere; ``None`` for a store in memory."""
+    if location is None:
+        return None
+    try:
+        return location.resolve().relative_to(var_dir.resolve()).as_posix()
+    except ValueError:
+        return location.name
 
 
 def _no_store(response: Response, status: int) -> Response:
