@@ -20,48 +20,25 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from ingest_catalog import (
+    BASE,
+    DELIVERIES,
+    GRAPH,
+    ID,
+    PREFIXES,
+    edit_table,
+    full,
+    full_store,
+    needs_tables,
+    refusals,
+    select,
+    small_tables,
+    triples_of,
+)
 
-from museumkg.build.pipeline import build_catalog
 from museumkg.config import PROJECT_DIR, Settings
-from museumkg.problems import ProblemsFound
 from museumkg.records.ingest import OUTPUTS, all_outputs, generate, write
-from museumkg.records.yaml_records import convert
 from museumkg.store import EmbeddedStore, catalog, select_rows
-
-CATALOG_SOURCES = Path(
-    os.environ.get("MUSEUMKG_CATALOG_SOURCES", PROJECT_DIR.parent / "shared" / "catalog-sources")
-)
-CATALOG_SOURCES_2 = Path(
-    os.environ.get(
-        "MUSEUMKG_CATALOG_SOURCES_2", PROJECT_DIR.parent / "shared" / "catalog-sources-2"
-    )
-)
-DELIVERIES = [CATALOG_SOURCES, CATALOG_SOURCES_2]
-BASE = "https://w3id.org/museumkg/"
-ID = f"{BASE}id/"
-GRAPH = {table: f"{ID}source/catalog-sources-{table}" for table in ("organisations", "programs")}
-GRAPH["people"] = f"{ID}source/catalog-sources-people"
-PREFIXES = """
-PREFIX mkg: <https://w3id.org/museumkg/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-"""
-
-needs_tables = pytest.mark.skipif(
-    not all((folder / "organisations.csv").is_file() for folder in DELIVERIES),
-    reason=f"catalog-sources not found at {DELIVERIES} (set MUSEUMKG_CATALOG_SOURCES and "
-    "MUSEUMKG_CATALOG_SOURCES_2)",
-)
-
-
-def _triples(texts: dict[str, str]) -> set[str]:
-    found: set[str] = set()
-    for relative, text in texts.items():
-        out = convert(text, slug=Path(relative).stem, base_iri=BASE)
-        assert out.problems == [], out.problems
-        found |= {str(t) for t in out.triples}
-    return found
 
 
 @needs_tables
@@ -75,8 +52,8 @@ def test_same_tables_same_records_same_triples(tmp_path: Path) -> None:
     write(second, tmp_path / "b")
     for relative in first:
         assert (tmp_path / "a" / relative).read_bytes() == (tmp_path / "b" / relative).read_bytes()
-    assert _triples(first) == _triples(second)
-    assert len(_triples(first)) > 10000
+    assert triples_of(first) == triples_of(second)
+    assert len(triples_of(first)) > 10000
 
 
 @needs_tables
@@ -87,39 +64,11 @@ def test_the_committed_records_are_what_the_converter_gives() -> None:
         assert committed == text, f"data/{relative} differs: run museumkg ingest-catalog-sources"
 
 
+__all__ = ["full", "full_store"]  # the full catalog's fixtures, built once per module
+
 # ---------------------------------------------------------------------------------------------
 # Bad tables
 # ---------------------------------------------------------------------------------------------
-
-
-def _tables(tmp_path: Path) -> Path:
-    """A small copy of catalog-sources: the seed's organisations, one program, one person."""
-    folder = tmp_path / "catalog-sources"
-    folder.mkdir()
-    org_header = (
-        "id,name_en,name_ru,name_local,local_lang,type,city,country,founded,website,wikidata,"
-        "source_urls,notes\n"
-    )
-    (folder / "organisations.csv").write_text(
-        org_header + "unesco-almaty,UNESCO Almaty Cluster Office,,,,intergovernmental field office,"
-        "Almaty,Kazakhstan,1994,,,https://example.org/u,\n"
-        + 'museum-x,"Museum X (MX)",Музей X,,,art,Almaty,Kazakhstan,1935,,,'
-        "https://example.org/x ; https://example.org/y,A note.\n",
-        encoding="utf-8",
-    )
-    (folder / "programs.csv").write_text(
-        "id,title_en,title_ru,start_date,end_date,city,country,organisers,partners,topics,"
-        "source_urls,notes\n"
-        "p-2020,An exhibition,,2020-05,,Almaty,Kazakhstan,museum-x,unesco-almaty,"
-        "museum storage;fundraising,https://example.org/p,\n",
-        encoding="utf-8",
-    )
-    (folder / "people.csv").write_text(
-        "id,name_en,name_ru,role,affiliation,source_urls,notes\n"
-        "someone,Some One,,Director,museum-x,https://example.org/x,\n",
-        encoding="utf-8",
-    )
-    return folder
 
 
 @pytest.fixture()
@@ -135,67 +84,55 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def test_small_tables_convert(tmp_path: Path, data_dir: Path) -> None:
-    texts = generate(_tables(tmp_path), data_dir, BASE)
-    triples = _triples(texts)
+    texts = generate(small_tables(tmp_path), data_dir, BASE)
+    triples = triples_of(texts)
     assert f"<{ID}org/museum-x> <http://purl.org/dc/terms/source> <https://example.org/y>" in (
         triples
     )
     assert f'<{ID}org/museum-x> <http://www.w3.org/2004/02/skos/core#altLabel> "MX"@en' in triples
 
 
-def _refused(tables: Path | list[Path], data_dir: Path) -> list[tuple[str, str | None, int | None]]:
-    with pytest.raises(ProblemsFound) as caught:
-        generate(tables, data_dir, BASE)
-    return [(p.rule, p.field, p.line) for p in caught.value.problems]
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
 def test_a_missing_column(tmp_path: Path, data_dir: Path) -> None:
-    tables = _tables(tmp_path)
+    tables = small_tables(tmp_path)
     rows = list(csv.reader(io.StringIO((tables / "people.csv").read_text(encoding="utf-8"))))
     kept = [[cell for i, cell in enumerate(row) if i != 3] for row in rows]  # drop "role"
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(kept)
     (tables / "people.csv").write_text(buffer.getvalue(), encoding="utf-8")
-    assert _refused(tables, data_dir) == [("csv-columns", "role", 1)]
+    assert refusals(tables, data_dir) == [("csv-columns", "role", 1)]
 
 
 def test_an_extra_column(tmp_path: Path, data_dir: Path) -> None:
-    tables = _tables(tmp_path)
-    _edit(tables / "programs.csv", "source_urls,notes\n", "source_urls,notes,budget\n")
-    assert _refused(tables, data_dir) == [("csv-columns", "budget", 1)]
+    tables = small_tables(tmp_path)
+    edit_table(tables / "programs.csv", "source_urls,notes\n", "source_urls,notes,budget\n")
+    assert refusals(tables, data_dir) == [("csv-columns", "budget", 1)]
 
 
 def test_an_unknown_organisation_id(tmp_path: Path, data_dir: Path) -> None:
-    tables = _tables(tmp_path)
-    _edit(tables / "programs.csv", ",museum-x,unesco-almaty,", ",museum-z,unesco-almaty,")
-    assert _refused(tables, data_dir) == [("reference", "organisers", 2)]
+    tables = small_tables(tmp_path)
+    edit_table(tables / "programs.csv", ",museum-x,unesco-almaty,", ",museum-z,unesco-almaty,")
+    assert refusals(tables, data_dir) == [("reference", "organisers", 2)]
 
 
 def test_a_duplicate_row_id(tmp_path: Path, data_dir: Path) -> None:
-    tables = _tables(tmp_path)
+    tables = small_tables(tmp_path)
     text = (tables / "people.csv").read_text(encoding="utf-8")
     (tables / "people.csv").write_text(text + text.splitlines()[1] + "\n", encoding="utf-8")
-    assert _refused(tables, data_dir) == [("duplicate-id", "id", 3)]
+    assert refusals(tables, data_dir) == [("duplicate-id", "id", 3)]
 
 
 def test_a_bad_date_and_an_unmapped_type_at_once(tmp_path: Path, data_dir: Path) -> None:
-    tables = _tables(tmp_path)
-    _edit(tables / "programs.csv", ",2020-05,", ",May 2020,")
-    _edit(tables / "organisations.csv", ",art,", ",art (private),")
-    assert set(_refused(tables, data_dir)) == {
+    tables = small_tables(tmp_path)
+    edit_table(tables / "programs.csv", ",2020-05,", ",May 2020,")
+    edit_table(tables / "organisations.csv", ",art,", ",art (private),")
+    assert set(refusals(tables, data_dir)) == {
         ("bad-value", "start_date", 2),
         ("unmapped-value", "type", 3),
     }
 
 
 def test_a_claim_may_only_cite_its_own_row(tmp_path: Path, data_dir: Path) -> None:
-    tables = _tables(tmp_path)
+    tables = small_tables(tmp_path)
     decisions = data_dir / "ingest" / "catalog-sources.yaml"
     decisions.write_text(
         decisions.read_text(encoding="utf-8")
@@ -203,12 +140,12 @@ def test_a_claim_may_only_cite_its_own_row(tmp_path: Path, data_dir: Path) -> No
         "value: '1936', certainty: Disputed, sources: ['https://example.org/elsewhere']}\n",
         encoding="utf-8",
     )
-    assert _refused(tables, data_dir) == [("claim-source", "source_urls", 3)]
+    assert refusals(tables, data_dir) == [("claim-source", "source_urls", 3)]
 
 
 def test_nothing_is_written_when_a_table_is_wrong(tmp_path: Path, data_dir: Path) -> None:
-    tables = _tables(tmp_path)
-    _edit(tables / "programs.csv", ",museum-x,unesco-almaty,", ",museum-z,unesco-almaty,")
+    tables = small_tables(tmp_path)
+    edit_table(tables / "programs.csv", ",museum-x,unesco-almaty,", ",museum-z,unesco-almaty,")
     env = dict(os.environ, MUSEUMKG_DATA_DIR=str(data_dir), MUSEUMKG_VAR_DIR=str(tmp_path / "v"))
     import subprocess
     import sys
@@ -232,26 +169,6 @@ def test_nothing_is_written_when_a_table_is_wrong(tmp_path: Path, data_dir: Path
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def full(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """The project's whole catalog (seed and ingested tables), built once (OWL off)."""
-    root = tmp_path_factory.mktemp("full")
-    shutil.copytree(PROJECT_DIR / "data", root / "data")
-    settings = Settings(data_dir=root / "data", var_dir=root / "var", check_owl=False)
-    build_catalog(settings)
-    return settings
-
-
-@pytest.fixture(scope="module")
-def full_store(full: Settings) -> EmbeddedStore:
-    return catalog.open_current(full)
-
-
-def _rows(store: EmbeddedStore, query: str) -> list[dict[str, str]]:
-    result = store.query(PREFIXES + query)
-    return [{k: v.value for k, v in row.items()} for row in select_rows(result)]
-
-
 def test_institutions_programs_and_people_are_in_their_tables_graphs(
     full_store: EmbeddedStore,
 ) -> None:
@@ -269,7 +186,7 @@ def test_institutions_programs_and_people_are_in_their_tables_graphs(
             "splendours-of-uzbekistans-oases-on-display-at-the-louvre-in-paris",
         ),
     ]:
-        rows = _rows(
+        rows = select(
             full_store,
             f"SELECT ?label WHERE {{ GRAPH <{GRAPH[table]}> {{ <{ID}{entity}> a ?class ; "
             f"skos:prefLabel ?label ; dcterms:source <{page}> }} }}",
@@ -280,7 +197,7 @@ def test_institutions_programs_and_people_are_in_their_tables_graphs(
 def test_the_network_has_real_central_asian_partnerships(full_store: EmbeddedStore) -> None:
     pairs = {
         (r["a"].rsplit("/", 1)[-1], r["b"].rsplit("/", 1)[-1])
-        for r in _rows(
+        for r in select(
             full_store,
             "SELECT ?a ?b WHERE { ?p a mkg:Partnership ; mkg:partnershipMember ?a , ?b . "
             "FILTER(STR(?a) < STR(?b)) }",
@@ -294,7 +211,7 @@ def test_the_network_has_real_central_asian_partnerships(full_store: EmbeddedSto
 
 def test_conflicting_founding_dates_stay_side_by_side(full_store: EmbeddedStore) -> None:
     org = f"<{ID}org/kasteyev-museum>"
-    claims = _rows(
+    claims = select(
         full_store,
         f"SELECT ?value ?source WHERE {{ ?c mkg:claimSubject {org} ; mkg:claimProperty "
         "mkg:foundingDate ; mkg:claimValue ?value ; mkg:certainty mkg:Disputed . "
@@ -302,7 +219,7 @@ def test_conflicting_founding_dates_stay_side_by_side(full_store: EmbeddedStore)
     )
     assert {r["value"] for r in claims} == {"1935", "1976-06-10"}
     assert any("qazaqculture.com" in r.get("source", "") for r in claims)
-    assert _rows(full_store, f"SELECT ?d WHERE {{ {org} mkg:foundingDate ?d }}") == []
+    assert select(full_store, f"SELECT ?d WHERE {{ {org} mkg:foundingDate ?d }}") == []
 
 
 def test_lebedev_is_only_probably_the_seeds_dr_lebedev(full_store: EmbeddedStore) -> None:
@@ -323,7 +240,7 @@ def test_lebedev_is_only_probably_the_seeds_dr_lebedev(full_store: EmbeddedStore
 
 
 def test_roles_and_topics_from_the_tables(full_store: EmbeddedStore) -> None:
-    curators = _rows(
+    curators = select(
         full_store,
         "SELECT ?person WHERE { ?r mkg:roleType mkg:Curator ; mkg:agent ?person ; "
         f"mkg:inProgram <{ID}program/lost-paradise-9000> }}",
@@ -332,7 +249,7 @@ def test_roles_and_topics_from_the_tables(full_store: EmbeddedStore) -> None:
         "kasmalieva-gulnara",
         "djumaliev-muratbek",
     }
-    topics = _rows(
+    topics = select(
         full_store,
         f"SELECT ?t WHERE {{ <{ID}program/museums-in-a-changing-world-2005> mkg:topic ?t }}",
     )

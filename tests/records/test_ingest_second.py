@@ -17,21 +17,21 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_ingest import (
+from ingest_catalog import (
     BASE,
     CATALOG_SOURCES_2,
     DELIVERIES,
     GRAPH,
     ID,
     PREFIXES,
-    _edit,
-    _refused,
-    _rows,
-    _tables,
-    _triples,
+    edit_table,
     full,
     full_store,
     needs_tables,
+    refusals,
+    select,
+    small_tables,
+    triples_of,
 )
 
 from museumkg.config import PROJECT_DIR, Settings
@@ -101,8 +101,8 @@ def data_dir(tmp_path: Path) -> Path:
 def test_the_second_delivery_refers_to_and_corrects_the_first(
     tmp_path: Path, data_dir: Path
 ) -> None:
-    texts = generate([_tables(tmp_path), _second(tmp_path)], data_dir, BASE)
-    triples = _triples(texts)
+    texts = generate([small_tables(tmp_path), _second(tmp_path)], data_dir, BASE)
+    triples = triples_of(texts)
     x, y, program = f"<{ID}org/museum-x>", f"<{ID}org/museum-y>", f"<{ID}program/p2-2024>"
     # cross-delivery references are the first delivery's IRIs
     assert f"{program} <https://w3id.org/museumkg/ontology#organizer> {x}" in triples
@@ -124,40 +124,42 @@ def test_the_second_delivery_refers_to_and_corrects_the_first(
 def test_the_first_delivery_alone_is_unchanged_by_the_second(
     tmp_path: Path, data_dir: Path
 ) -> None:
-    alone = generate(_tables(tmp_path), data_dir, BASE)
+    alone = generate(small_tables(tmp_path), data_dir, BASE)
     assert "foundingDate: '1935'" in alone["sources/catalog-sources-organisations.yaml"]
 
 
 def test_a_correction_of_an_unknown_row(tmp_path: Path, data_dir: Path) -> None:
     second = _second(tmp_path)
-    _edit(second / "corrections.csv", "people,someone,", "people,nobody,")
-    assert _refused([_tables(tmp_path), second], data_dir) == [("reference", "id", 4)]
+    edit_table(second / "corrections.csv", "people,someone,", "people,nobody,")
+    assert refusals([small_tables(tmp_path), second], data_dir) == [("reference", "id", 4)]
 
 
 def test_a_correction_of_a_field_that_cannot_be_corrected(tmp_path: Path, data_dir: Path) -> None:
     second = _second(tmp_path)
-    _edit(second / "corrections.csv", "people,someone,role,", "people,someone,affiliations,")
-    assert _refused([_tables(tmp_path), second], data_dir) == [("unmapped-value", "field", 4)]
+    edit_table(second / "corrections.csv", "people,someone,role,", "people,someone,affiliations,")
+    assert refusals([small_tables(tmp_path), second], data_dir) == [("unmapped-value", "field", 4)]
 
 
 def test_an_unknown_id_across_deliveries(tmp_path: Path, data_dir: Path) -> None:
     second = _second(tmp_path)
-    _edit(second / "programs.csv", ",museum-x;museum-y,", ",museum-z;museum-y,")
+    edit_table(second / "programs.csv", ",museum-x;museum-y,", ",museum-z;museum-y,")
     # (once as an organiser, once as a party of the memorandum the decisions name)
-    assert set(_refused([_tables(tmp_path), second], data_dir)) == {("reference", "organisers", 2)}
+    assert set(refusals([small_tables(tmp_path), second], data_dir)) == {
+        ("reference", "organisers", 2)
+    }
 
 
 def test_an_id_defined_by_both_deliveries(tmp_path: Path, data_dir: Path) -> None:
     second = _second(tmp_path)
-    _edit(second / "organisations.csv", "\nmuseum-y,", "\nmuseum-x,")
-    refused = _refused([_tables(tmp_path), second], data_dir)
+    edit_table(second / "organisations.csv", "\nmuseum-y,", "\nmuseum-x,")
+    refused = refusals([small_tables(tmp_path), second], data_dir)
     assert ("duplicate-id", "id", 2) in refused
 
 
 def test_an_unknown_type_text_names_its_row(tmp_path: Path, data_dir: Path) -> None:
     second = _second(tmp_path)
-    _edit(second / "organisations.csv", ",national museum,", ",national museum (new),")
-    assert _refused([_tables(tmp_path), second], data_dir) == [("unmapped-value", "type", 2)]
+    edit_table(second / "organisations.csv", ",national museum,", ",national museum (new),")
+    assert refusals([small_tables(tmp_path), second], data_dir) == [("unmapped-value", "type", 2)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,7 +173,7 @@ GRAPH2 = {
 
 
 def _count(store: EmbeddedStore, cls: str) -> int:
-    rows = _rows(
+    rows = select(
         store,
         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT (COUNT(DISTINCT ?e) AS ?n) "
         f"WHERE {{ ?e a/rdfs:subClassOf* {cls} ; dcterms:source ?page }}",
@@ -183,7 +185,7 @@ def test_the_catalog_has_both_deliveries(full_store: EmbeddedStore) -> None:
     assert _count(full_store, "mkg:Institution") >= 290
     assert _count(full_store, "mkg:Program") >= 180
     assert _count(full_store, "mkg:Person") >= 135
-    links = _rows(
+    links = select(
         full_store,
         "SELECT (COUNT(*) AS ?n) WHERE { ?a mkg:partnerOf ?b FILTER(STR(?a) < STR(?b)) }",
     )
@@ -194,7 +196,7 @@ def test_the_catalog_has_both_deliveries(full_store: EmbeddedStore) -> None:
         ("people", "person/piotrovsky-mikhail", None),
     ]:
         pattern = f"dcterms:source <{page}>" if page else "dcterms:source ?page"
-        assert _rows(
+        assert select(
             full_store,
             f"SELECT ?l WHERE {{ GRAPH <{GRAPH2[table]}> {{ <{ID}{entity}> skos:prefLabel ?l ; "
             f"{pattern} }} }}",
@@ -227,7 +229,7 @@ def test_second_delivery_references_are_the_first_deliverys_entities(
 
 
 def test_a_correction_is_a_statement_of_the_second_source(full_store: EmbeddedStore) -> None:
-    rows = _rows(
+    rows = select(
         full_store,
         f"SELECT ?g ?page WHERE {{ GRAPH ?g {{ <{ID}org/kasteyev-museum> skos:prefLabel "
         '"Национальный музей искусств Республики Казахстан имени Абылхана Кастеева"@ru ; '
@@ -246,7 +248,7 @@ def test_a_correction_is_a_statement_of_the_second_source(full_store: EmbeddedSt
 
 def test_a_conflicting_correction_is_two_disputed_claims(full_store: EmbeddedStore) -> None:
     org = f"<{ID}org/antiquities-museum-tj>"
-    claims = _rows(
+    claims = select(
         full_store,
         f"SELECT ?g ?value ?page WHERE {{ GRAPH ?g {{ ?c mkg:claimSubject {org} ; "
         "mkg:claimProperty mkg:foundingDate ; mkg:claimValue ?value ; "
@@ -257,7 +259,7 @@ def test_a_conflicting_correction_is_two_disputed_claims(full_store: EmbeddedSto
         ("2001", GRAPH2["corrections"]),
     }
     assert any("mfa.tj" in r.get("page", "") for r in claims)
-    assert _rows(full_store, f"SELECT ?d WHERE {{ {org} mkg:foundingDate ?d }}") == []
+    assert select(full_store, f"SELECT ?d WHERE {{ {org} mkg:foundingDate ?d }}") == []
 
 
 def test_identities_resting_on_a_name_are_probable(full_store: EmbeddedStore) -> None:

@@ -13,8 +13,8 @@ import pytest
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
+from news_release import add_record
 from seed import seed_data
-from test_releases import add_record
 
 from museumkg.build.pipeline import build_catalog
 from museumkg.config import Settings

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
+from news_release import add_record
 from seed import seed_data
-from test_releases import add_record
 
 from museumkg.build.pipeline import build_catalog
 from museumkg.config import Settings

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from news_release import add_record
 from seed import seed_data
 from servers import ServerProcess, museumkg_server, nginx_cache
-from test_releases import add_record
 
 from museumkg.build.pipeline import build_catalog
 from museumkg.config import Settings

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from news_release import add_record
 from seed import seed_data
 
 from museumkg.build.pipeline import build_catalog
@@ -18,33 +19,6 @@ from webapp.http.state import WebState
 RELEASE = "X-Museumkg-Release"
 JSON = {"Accept": "application/json"}
 RESULTS = {"Accept": "application/sparql-results+json"}
-
-
-def news(slug: str, label: str) -> str:
-    """A source record adding one museum (``slug``) called ``label``."""
-    return f"""\
-source:
-  title: {{en: A news item about {label}}}
-  publisher: unesco-almaty
-  issued: 2024-05-01
-  permanentLink: https://example.org/news/{slug}
-institutions:
-  {slug}:
-    type: Museum
-    prefLabel: {{en: {label}}}
-    location: almaty
-"""
-
-
-def add_record(settings: Settings, slug: str, label: str) -> str:
-    """Add a museum to the records, build, and return the new release id."""
-    (settings.data_dir / "sources" / f"news-{slug}.yaml").write_text(
-        news(slug, label), encoding="utf-8"
-    )
-    build_catalog(settings)
-    folder = current_store_dir(settings)
-    assert folder is not None
-    return folder.name
 
 
 def ask(slug: str, settings: Settings) -> str:
