@@ -26,6 +26,7 @@ from flask import Blueprint, Response, current_app, g, request
 from museumkg.build.curation import import_files
 from museumkg.iris import parse_entity_iri
 from museumkg.problems import Problem, ProblemsFound
+from museumkg.queries import load_query
 from museumkg.store import catalog
 from webapp.http.errors import error_response
 from webapp.http.releases import pinned_release
@@ -146,8 +147,8 @@ def get_graph() -> Response:
     graph = f"{state.settings.base_iri}id/source/{slug}"
     if graph not in state.store.graphs():
         return error_response(404, f"no source graph <{graph}>")
-    query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-    result = state.store.query(query.replace("?g", f"<{graph}>"))
+    query = load_query("source_graph").text
+    result = state.store.query(query, bindings={"graph": ox.NamedNode(graph)})
     assert isinstance(result, ox.QueryTriples)
     body = ox.serialize(result, format=ox.RdfFormat.TURTLE) or b""
     return Response(body, mimetype="text/turtle")
