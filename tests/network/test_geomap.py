@@ -17,12 +17,12 @@ import pytest
 from map_catalog import COUNTRY_ONLY, UNPLACED, build_map_catalog
 
 from museumkg.config import Settings
-from museumkg.network.country_points import country_points
 from museumkg.network.geojson import GEOJSON_FILE, map_geojson
 from museumkg.network.geomap import MAP_FILE, MapData, read_map
 from museumkg.network.greatcircle import distance_km, great_circle
 from museumkg.network.mapview import map_filter, map_view
 from museumkg.network.model import NETWORK_FILE, Network, read_network
+from museumkg.records.country_points import country_point
 from museumkg.store.catalog import current_store_dir
 
 pytestmark = pytest.mark.slow
@@ -57,18 +57,6 @@ def test_great_circle_splits_at_the_antimeridian() -> None:
     assert 5000 < distance_km((76.95, 43.25), (2.35, 48.86)) < 6000
 
 
-def test_country_points_lie_in_their_countries() -> None:
-    points = country_points(["KZ", "RU", "FJ", "US", "XX"])
-    assert sorted(points) == ["FJ", "KZ", "RU", "US"]
-    lon, lat = points["KZ"]
-    assert 50 < lon < 87 and 40 < lat < 56
-    lon, lat = points["RU"]  # its outline crosses the antimeridian: the centre is in Siberia
-    assert 60 < lon < 140 and 50 < lat < 75
-    lon, lat = points["FJ"]
-    assert abs(lon) > 170 and -22 < lat < -12
-    assert -125 < points["US"][0] < -65
-
-
 def test_every_placed_institution_is_in_one_marker(data: MapData, network: Network) -> None:
     view = data.default
     assert view is not None
@@ -80,9 +68,12 @@ def test_every_placed_institution_is_in_one_marker(data: MapData, network: Netwo
         assert place["count"] == len(place["institutions"]) == sum(place["types"].values())
         assert all(data.institutions[o["id"]].place == place["id"] for o in place["institutions"])
         assert all(o["precision"] == place["kind"] for o in place["institutions"])
-    # placed only in a country: drawn at the centre of the country's outline, at country level
+    # placed only in a country: drawn at the country's point (the country points source's
+    # wgs:lat/long of the country, the one source of it), at country level
     [kg] = [p for p in view["places"] if p["institutions"][0]["id"].endswith(COUNTRY_ONLY)]
-    assert kg["kind"] == "country" and (kg["lon"], kg["lat"]) == country_points(["KG"])["KG"]
+    point = country_point("KG")
+    assert point is not None and (kg["lat"], kg["lon"]) == point[:2] == (41.0, 75.0)
+    assert kg["kind"] == "country" and kg["institutions"][0]["precision"] == "country"
     # the institution whose city has no coordinates is counted, not drawn
     unplaced = next(o for o in data.institutions.values() if o.slug == UNPLACED)
     assert data.point(unplaced) == (None, None)

@@ -111,7 +111,7 @@
     var map = L.map(container, { minZoom: 1.5, maxZoom: 10, zoomSnap: 0.5, worldCopyJump: false,
                                  attributionControl: true, zoomControl: true });
     map.attributionControl.setPrefix(false);
-    map.attributionControl.addAttribution("Outlines: Natural Earth · Places: GeoNames (CC BY 4.0) · Leaflet");
+    map.attributionControl.addAttribution("Outlines: Natural Earth · Places: GeoNames (CC BY 4.0), countries: countryinfo · Leaflet");
     map.createPane("outlines").style.zIndex = 250;
 
     var bounds = L.latLngBounds([]);

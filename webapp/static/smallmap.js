@@ -11,7 +11,7 @@
   var map = L.map(node, { zoomControl: true, scrollWheelZoom: false, keyboard: true,
                           attributionControl: true }).setView([data.lat, data.lon], zoom);
   map.attributionControl.setPrefix(false);
-  map.attributionControl.addAttribution("Natural Earth · GeoNames (CC BY 4.0)");
+  map.attributionControl.addAttribution("Natural Earth · GeoNames (CC BY 4.0) · countryinfo");
   map.createPane("outlines").style.zIndex = 250;
   L.circleMarker([data.lat, data.lon], { radius: 7, color: "#fff", weight: 2, fillColor: "#c2410c",
                                          fillOpacity: 1, interactive: false }).addTo(map);

@@ -25,6 +25,11 @@ from museumkg.network.metrics import add_network_metrics
 from museumkg.network.rederive import ChangedSources, derive_step
 from museumkg.problems import Problem, ProblemsFound, errors_only
 from museumkg.queries import named_rows
+from museumkg.records.country_points import (
+    CountryPointsRecord,
+    country_points_record,
+    fill_country_points,
+)
 from museumkg.records.files import RecordFile, discover, inputs_hash, parse_record
 from museumkg.records.gazetteer import GazetteerRecord, fill_gazetteer, gazetteer_record
 from museumkg.release.assemble import dumps_dir, publish_release
@@ -69,6 +74,11 @@ def read_records(settings: Settings) -> tuple[list[RecordFile], list[Problem]]:
         cache = settings.var_dir / "cache" / f"{gazetteer.slug}-places.json"
         problems += fill_gazetteer(gazetteer, records, settings.base_iri, cache=cache)
         records.append(gazetteer)
+    # the countries' points (GeoNames gives countries none): from the countryinfo package
+    if records:
+        points = country_points_record(settings.base_iri)
+        problems += fill_country_points(points, records, settings.base_iri)
+        records.append(points)
     if not records:
         problems.append(
             Problem(
@@ -127,7 +137,7 @@ def check_catalog(settings: Settings, progress: Progress = _quiet) -> list[Recor
     for warning in problems:
         progress(str(warning))
     for record in records:
-        if isinstance(record, GazetteerRecord):
+        if isinstance(record, GazetteerRecord | CountryPointsRecord):
             progress(record.summary)
     return records
 
@@ -138,6 +148,8 @@ def current_inputs_hash(settings: Settings) -> str:
     gazetteer = gazetteer_record(settings.data_dir, settings.base_iri)
     if gazetteer is not None:
         records.append(gazetteer)  # the mapping file, under a graph name with the package version
+    if records:
+        records.append(country_points_record(settings.base_iri))  # the package's version
     extra = [settings.ontology_dir / name for name in ONTOLOGY_FILES]
     extra.append(settings.ontology_dir / "context.jsonld")  # shapes the JSON-LD dump
     extra += sorted((settings.ontology_dir / "rules").glob("*.rq"))

@@ -3,10 +3,9 @@
 Read from a built store by :func:`load_map` in three named queries (``map_institutions``,
 ``map_institution_names``, ``map_places``): every institution that has a place (its own
 ``mkg:location``, or its parent's for a unit), the coordinates of cities and countries
-(``wgs:lat``/``wgs:long``, GeoNames' via the gazetteer graph) and an institution's own where a
-source or rule gives them, with their precision (``mkg:locationPrecision``). A country, which
-GeoNames gives no coordinates, is drawn at the centre of its Natural Earth outline
-(:mod:`museumkg.network.country_points`). Kept as
+(``wgs:lat``/``wgs:long`` as the catalog states them: GeoNames' for cities, the country points
+source's for countries, :mod:`museumkg.records.country_points`) and an institution's own where a
+source or rule gives them, with their precision (``mkg:locationPrecision``). Kept as
 :data:`MAP_FILE` in the store folder by the build, with the default view.
 """
 
@@ -21,7 +20,6 @@ import pyoxigraph as ox
 
 from museumkg.iris import parse_entity_iri
 from museumkg.namespaces import MKG
-from museumkg.network.country_points import country_points
 from museumkg.network.greatcircle import Point
 from museumkg.network.model import add_label
 from museumkg.queries import named_rows
@@ -176,14 +174,7 @@ def load_map(store: Store, base_iri: str) -> MapData:
     >>> load_map(EmbeddedStore(), "http://ex.org/").institutions
     {}
     """
-    places = _read_places(store, base_iri)
-    # countries have no coordinates from GeoNames: the centre of their Natural Earth outline
-    bare = [p for p in places.values() if p.kind == "country" and p.lon is None]
-    points = country_points([p.slug for p in bare])
-    for place in bare:
-        if place.slug.upper() in points:
-            place.lon, place.lat = points[place.slug.upper()]
-    return MapData(base_iri, places, _read_institutions(store, base_iri))
+    return MapData(base_iri, _read_places(store, base_iri), _read_institutions(store, base_iri))
 
 
 def map_to_json(data: MapData) -> dict[str, Any]:
