@@ -96,15 +96,38 @@ def jsonld_context(path: Path) -> dict[str, Any]:
 
 
 def to_jsonld(triples: list[ox.Triple], context: dict[str, Any]) -> bytes:
-    """Compact JSON-LD of ``triples`` with ``context`` (inlined in the document)."""
+    """Compact JSON-LD of ``triples`` with ``context`` (inlined in the document), the same bytes
+    for the same triples in every process (nodes and values in a stable order).
+
+    rdflib writes nodes and a property's values in the order of its hash-seeded sets, which
+    differs from process to process: two app processes behind one balancer would answer the
+    same URL (and the same strong ETag) with different bytes.
+    """
     import rdflib  # the web app needs rdflib only for this serialization
+    from rdflib.plugins.serializers.jsonld import from_rdf
 
     graph = rdflib.Graph()
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     if data:
         graph.parse(data=data.decode("utf-8"), format="nt")
-    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
+    document = from_rdf(graph, context, auto_compact=True)
+    text = json.dumps(_in_stable_order(document), indent=2, sort_keys=True, ensure_ascii=False)
     return text.encode("utf-8")
+
+
+def _in_stable_order(value: Any, key: str = "") -> Any:
+    """``value`` with every JSON array sorted (JSON-LD arrays are unordered sets) except an
+    ``@list``'s, which is an RDF list and keeps its order, and the ``@context``, kept as given."""
+    if key == "@context":
+        return value
+    if isinstance(value, dict):
+        return {k: _in_stable_order(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_in_stable_order(v) for v in value]
+        if key == "@list":
+            return items
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
 
 
 def serialize(triples: list[ox.Triple], fmt: str, *, base_iri: str, context_path: Path) -> bytes:
