@@ -1,5 +1,5 @@
 """The one launcher of the servers tests and benchmarks start: Oxigraph server, Virtuoso,
-``museumkg serve``, OpenRefine, nginx as a cache (and any other HTTP server:
+``museumkg serve``, OpenRefine, nginx as a cache or as a balancer (and any other HTTP server:
 :class:`ServerProcess` takes a command and a readiness path).
 
 Every server is private: its own folder, a free port on 127.0.0.1, polled until it answers
@@ -417,6 +417,61 @@ def nginx_cache(upstream_url: str, folder: Path, **options: object) -> ServerPro
     config = folder / "nginx.conf"
     upstream = upstream_url.removeprefix("http://").rstrip("/")
     config.write_text(nginx_config(upstream, port, folder), encoding="utf-8")
+    command = [str(NGINX), "-p", str(folder), "-c", str(config)]
+    return ServerProcess(command, f"http://127.0.0.1:{port}", "/health", name="nginx", **options)  # type: ignore[arg-type]
+
+
+#: A load balancer in front of several museumkg processes (docs/deploy.md shows the same
+#: configuration): round robin over ``{servers}`` (one ``server host:port;`` line each), the next
+#: one tried when a process refuses the connection or fails (``proxy_next_upstream``), which
+#: process answered in ``X-Upstream`` and in the access log. No cache: each answer is the app's.
+NGINX_BALANCER_CONFIG = """\
+{user}worker_processes 1;
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    log_format upstream '$request_method $request_uri $status $upstream_addr';
+    access_log {folder}/access.log upstream;
+    client_body_temp_path {folder}/tmp/body;
+    proxy_temp_path {folder}/tmp/proxy;
+    fastcgi_temp_path {folder}/tmp/fastcgi;
+    uwsgi_temp_path {folder}/tmp/uwsgi;
+    scgi_temp_path {folder}/tmp/scgi;
+    upstream museumkg {{
+{servers}        keepalive 16;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://museumkg;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_next_upstream error timeout http_502;
+            proxy_connect_timeout 5s;
+            add_header X-Upstream $upstream_addr always;
+        }}
+    }}
+}}
+"""
+
+
+def nginx_balancer(upstream_urls: list[str], folder: Path, **options: object) -> ServerProcess:
+    """nginx balancing over ``upstream_urls`` (:data:`NGINX_BALANCER_CONFIG`) on a free port,
+    not started; its configuration, logs and pid are under ``folder``."""
+    if not NGINX.exists():
+        raise RuntimeError("nginx is missing: run scripts/system-deps.sh (Debian package nginx)")
+    (folder / "tmp").mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    servers = "".join(
+        f"        server {url.removeprefix('http://').rstrip('/')};\n" for url in upstream_urls
+    )
+    text = NGINX_BALANCER_CONFIG.format(user=user, servers=servers, port=port, folder=folder)
+    config = folder / "nginx.conf"
+    config.write_text(text, encoding="utf-8")
     command = [str(NGINX), "-p", str(folder), "-c", str(config)]
     return ServerProcess(command, f"http://127.0.0.1:{port}", "/health", name="nginx", **options)  # type: ignore[arg-type]
 

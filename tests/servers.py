@@ -23,6 +23,7 @@ from testing.servers import (
 )
 from testing.servers import museumkg as museumkg_process
 from testing.servers import museumkg_env as _env
+from testing.servers import nginx_balancer as nginx_balancer_process
 from testing.servers import nginx_cache as nginx_process
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "free_port",
     "museumkg_env",
     "museumkg_server",
+    "nginx_balancer",
     "nginx_cache",
     "nginx_config",
     "openrefine_server",
@@ -99,3 +101,17 @@ def nginx_cache(upstream_url: str, folder: Path, timeout_s: float = 30) -> Itera
     """
     with running(nginx_process(upstream_url, folder), timeout_s=timeout_s) as server:
         yield server.url
+
+
+@contextmanager
+def nginx_balancer(
+    upstream_urls: list[str], folder: Path, timeout_s: float = 30
+) -> Iterator[ServerProcess]:
+    """Run nginx balancing over ``upstream_urls`` on a free port; yield it (started).
+
+    Its configuration, logs (``access.log`` names the upstream of each request) and pid are
+    under ``folder``.
+    """
+    server = nginx_balancer_process(upstream_urls, folder)
+    with running(server, timeout_s=timeout_s) as started:
+        yield started
