@@ -18,13 +18,15 @@ Servers are private (own folders, ports on 127.0.0.1) and die with the measuring
 (``PR_SET_PDEATHSIG``), so a harness time cap cannot leave them behind. The measurement keeps
 its own deadline inside the harness's cap and stops pushing or measuring when it is reached.
 
-Alone: ``python -m bench.backends --triples N`` generates and loads a catalog of N triples,
-serves it, measures and prints the table.
+Alone: ``python -m bench.backends --triples N [--json PATH]`` generates and loads a catalog of N
+triples, serves it, measures and prints the table (and writes the figures, the notes, the
+machine and the versions to ``PATH`` in the shape of ``bench/results/latest.json``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -34,6 +36,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
@@ -274,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     """Generate and load N triples, serve them embedded, measure the three backends, print."""
     from bench import build_load
     from bench.figures import table
-    from bench.harness import _context
+    from bench.harness import _context, environment
     from bench.servers import museumkg_server
 
     parser = argparse.ArgumentParser(prog="python -m bench.backends", description=__doc__)
@@ -282,8 +285,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="generator seed")
     parser.add_argument("--quick", action="store_true", help="few repetitions")
     parser.add_argument("--minutes", type=float, default=30.0, help="time budget")
+    parser.add_argument("--json", type=Path, default=None, help="where the figures go")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+    started, when, env = time.monotonic(), datetime.now(UTC).replace(microsecond=0), environment()
     workdir = Path(tempfile.mkdtemp(prefix=f"museumkg-backends-{args.triples}-"))
     try:
         var_dir = workdir / "var"
@@ -302,6 +307,22 @@ def main(argv: list[str] | None = None) -> int:
         print(table(figures))
         for note in ctx.notes:
             print(f"- {note}")
+        if args.json is not None:
+            env["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+            report = {
+                "date": when.isoformat(),
+                "command": "python -m bench.backends "
+                + " ".join(sys.argv[1:] if argv is None else argv),
+                **env,
+                "sizes": [args.triples],
+                "seconds": round(time.monotonic() - started, 1),
+                "load_seconds": ctx.load_seconds,
+                "figures": [f.as_json() for f in figures],
+                "notes": ctx.notes,
+            }
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(report, indent=1, ensure_ascii=False) + "\n"
+            args.json.write_text(text, encoding="utf-8")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
