@@ -165,6 +165,10 @@ def test_entity_pages_show_a_small_map(web: FlaskClient) -> None:
     ]
     assert len(country["here"]) == len(in_kz) + 1  # and the archive of the town without coordinates
     assert all(o["place"] for o in country["here"])
+    # a country's own point: the country points source's, flagged country level
+    kg = web.get("/id/place/kg").get_data(as_text=True)
+    assert 'id="small-map"' in kg and "41.0000, 75.0000 · at country level" in kg
+    assert web.get("/id/place/kg?format=json").get_json()["map"]["precision"] == "country"
     # in Russian, too
     ru = web.get("/" + place["path"] + "?lang=ru").get_data(as_text=True)
     assert "На карте" in ru and "Учреждения здесь" in ru

@@ -263,7 +263,7 @@ def small_map(iri: str, langs: Sequence[str] | None = None) -> dict[str, Any] | 
         "kind": place.kind,
         "lon": point[0] if point else None,
         "lat": point[1] if point else None,
-        "precision": None,
+        "precision": "country" if point and place.kind == "country" else None,
         "map_href": url_for("map.page", country=place.slug)
         if place.kind == "country"
         else f"{root}/map#place={place.slug}",
