@@ -239,3 +239,24 @@ def test_every_synthetic_city_has_generated_coordinates_and_institutions_a_city_
         )
     )
     assert int(placed[0]["n"].value) > 0
+    # countries: an invented centre, at country level, in the synthetic gazetteer too
+    countries = list(
+        select_rows(
+            store.query(
+                """
+            PREFIX mkg: <https://w3id.org/museumkg/ontology#>
+            PREFIX wgs: <http://www.w3.org/2003/01/geo/wgs84_pos#>
+            SELECT ?country ?lat ?long ?precision ?graph WHERE {
+              ?country a mkg:Country .
+              OPTIONAL { GRAPH ?graph { ?country wgs:lat ?lat ; wgs:long ?long ;
+                                           mkg:locationPrecision ?precision } }
+            }
+            """
+            )
+        )
+    )
+    assert countries and all("lat" in row for row in countries), "a country has no point"
+    for row in countries:
+        assert 30 <= float(row["lat"].value) <= 55 and 40 <= float(row["long"].value) <= 90
+        assert row["precision"].value == f"{MKG}CountryLevel"
+        assert row["graph"].value.startswith(BASE)

@@ -97,6 +97,7 @@ class CatalogWriter(WriterBase):
             self.out.add(c, _A, _m("Country"))
             self.labels(c, names.Name(en, ru, kk))
             self.out.add(c, _m("isoCode"), _plain(code))
+            self.country_point(c, code)
             self.cities[code] = []
             self.count("Country")
         weights = [w for *_rest, w in self.countries]
@@ -120,24 +121,36 @@ class CatalogWriter(WriterBase):
             self.count("City")
         self.out.commit()
 
+    def centre(self, code: str) -> tuple[float, float]:
+        """A synthetic country's invented centre in Eurasia (latitude 30-55, longitude 40-90),
+        from its own generator (seed, country)."""
+        centre = random.Random(f"{self.catalog.seed}-country-{code}")
+        return centre.uniform(30, 55), centre.uniform(40, 90)
+
+    def country_point(self, country: str, code: str) -> None:
+        """The invented centre as the country's point, at country level (the shape of the real
+        catalog's country points source)."""
+        self.point(country, *self.centre(code))
+        self.out.add(country, _m("locationPrecision"), _m("CountryLevel"))
+
     def coordinates(self, city: str, code: str, number: int) -> None:
         """Invented WGS84 and GeoSPARQL coordinates for a synthetic city (GeoNames' shape).
 
-        Drawn from their own generator (seed, country, city number), so the rest of the catalog
-        is the same bytes with or without them: a country gets an invented centre in Eurasia
-        (latitude 30-55, longitude 40-90), its cities lie within 3 degrees of it.
+        Drawn from their own generators (seed, country, city number), so the rest of the catalog
+        is the same bytes with or without them: its cities lie within 3 degrees of the country's
+        invented centre.
         """
-        centre = random.Random(f"{self.catalog.seed}-country-{code}")
-        lat0, long0 = centre.uniform(30, 55), centre.uniform(40, 90)
+        lat0, long0 = self.centre(code)
         rng = random.Random(f"{self.catalog.seed}-city-{number}")
-        lat, long = (
-            f"{value:.4f}".rstrip("0").rstrip(".")
-            for value in (lat0 + rng.uniform(-3, 3), long0 + rng.uniform(-3, 3))
-        )
-        geometry = f"<{city[1:-1]}/geometry>"
-        self.out.add(city, f"<{WGS}lat>", typed_literal(lat, "decimal"))
-        self.out.add(city, f"<{WGS}long>", typed_literal(long, "decimal"))
-        self.out.add(city, f"<{GEO}hasGeometry>", geometry)
+        self.point(city, lat0 + rng.uniform(-3, 3), long0 + rng.uniform(-3, 3))
+
+    def point(self, place: str, lat_value: float, long_value: float) -> None:
+        """``wgs:lat``/``wgs:long`` and a GeoSPARQL geometry ``<{place}/geometry>``."""
+        lat, long = (f"{value:.4f}".rstrip("0").rstrip(".") for value in (lat_value, long_value))
+        geometry = f"<{place[1:-1]}/geometry>"
+        self.out.add(place, f"<{WGS}lat>", typed_literal(lat, "decimal"))
+        self.out.add(place, f"<{WGS}long>", typed_literal(long, "decimal"))
+        self.out.add(place, f"<{GEO}hasGeometry>", geometry)
         self.out.add(geometry, _A, f"<{GEO}Geometry>")
         self.out.add(geometry, f"<{GEO}asWKT>", f'"POINT({long} {lat})"^^<{GEO}wktLiteral>')
 
