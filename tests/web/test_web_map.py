@@ -117,6 +117,7 @@ def test_geojson_of_a_view(web: FlaskClient, tmp_path: Path) -> None:
     assert kinds.count("institution") == view["stats"]["institutions"]
     assert kinds.count("partnership") == view["stats"]["pairs"]
     assert "country=kz" in document["filters"]
+    assert "GeoNames" in document["attribution"] and "countryinfo" in document["attribution"]
     ogrinfo = shutil.which("ogrinfo")
     if ogrinfo is None:
         pytest.fail("ogrinfo (Debian's gdal-bin) is missing: scripts/system-deps.sh installs it")

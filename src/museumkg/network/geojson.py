@@ -14,7 +14,8 @@ One FeatureCollection per map view (:func:`museumkg.network.mapview.map_view`):
   says why they are linked.
 
 Every property is a string or a number (no nested objects), so GIS tools (QGIS, ogr2ogr) read
-the file as one flat table; ``feature`` tells the two kinds apart.
+the file as one flat table; ``feature`` tells the two kinds apart. The collection also says
+where its coordinates come from (``attribution``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ from museumkg.network.greatcircle import great_circle
 #: The GeoJSON file among the release's downloads (written by the build beside the dumps).
 GEOJSON_FILE = "museumkg-map.geojson"
 MEDIA_TYPE = "application/geo+json"
+#: Where the points come from (a foreign member of the FeatureCollection, RFC 7946 6.1).
+ATTRIBUTION = (
+    "Cities' coordinates: GeoNames (https://www.geonames.org/, CC BY 4.0); countries' points: "
+    "the PyPI package countryinfo (MIT); precision says which an institution stands at"
+)
 
 
 def _geometry(parts: list[list[tuple[float, float]]]) -> dict[str, Any]:
@@ -103,6 +109,7 @@ def map_geojson(
         "name": "museumkg-map",
         "dataset_version": version,
         "filters": filters,
+        "attribution": ATTRIBUTION,
         "features": features,
     }
 
