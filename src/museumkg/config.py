@@ -27,8 +27,10 @@ class Settings:
         query_timeout_s: longest a SPARQL query may run.
         max_rows: most result rows the endpoint returns before marking a result truncated.
         check_owl: run the OWL reasoner (Java) during builds.
-        derive_memory_mb: the most memory derivation's scratch store may take (MiB); a larger
-            one is a temporary folder on disk (:func:`museumkg.network.derive.scratch_in_memory`).
+        derive_memory_mb: the most memory derivation may take (MiB): half for its scratch store
+            (a larger one is a temporary folder on disk:
+            :func:`museumkg.network.derive.scratch_in_memory`), half for one rule's evaluation
+            (a larger one runs in slices: :mod:`museumkg.network.slices`).
         max_record_bytes: largest record file accepted by build, validate and import.
         update_token: enables authenticated updates (Graph Store PUT/DELETE on source graphs,
             ``Authorization: Bearer <token>``); empty: the server is read-only.

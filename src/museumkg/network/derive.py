@@ -18,16 +18,26 @@ re-derivation over part of the sources (:mod:`museumkg.network.rederive`).
 
 from __future__ import annotations
 
+import io
 import re
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
 from museumkg.namespaces import GEO, MKG, RDF, WGS
+from museumkg.network.slices import (
+    SLICE_PLANS,
+    SlicePlan,
+    anchors,
+    slice_count,
+    slice_quads,
+    subclass_statements,
+)
 from museumkg.queries import header_fields, parse_header
 from museumkg.store import Store, StoreError, select_rows
 from museumkg.store.terms import lexical
@@ -128,8 +138,9 @@ class RuleReport:
 
     rule: str
     summary: str
-    triples: int
+    triples: int  # as constructed: in slices, a triple two slices make is counted twice
     seconds: float
+    slices: int = 1
 
 
 def load_rules(rules_dir: Path) -> list[Rule]:
@@ -149,13 +160,13 @@ def load_rules(rules_dir: Path) -> list[Rule]:
     return rules
 
 
-#: In memory a derivation's peak is about this many bytes per statement read, the derived
-#: graph it grows included (2.9 GB at 10^6 catalog triples, 425,000 statements read).
-SCRATCH_BYTES_PER_STATEMENT = 7_000
-#: The most memory the scratch store may take (bytes; ``Settings.derive_memory_mb``): when the
-#: statements to read would need more (or more than half of the memory available now), the
-#: scratch is a folder on disk instead, where the rules run about twice as slow. This bounds the
-#: scratch store only: the rules' joins and groups stay in memory (3.2 GB at 10^6 on disk).
+#: In memory the scratch store takes about this many bytes per statement read, the derived
+#: graph it grows included (1.5 GB at 10^6 catalog triples, 433,000 statements read).
+SCRATCH_BYTES_PER_STATEMENT = 3_500
+#: The most memory a derivation may take (bytes; ``Settings.derive_memory_mb``): half of it
+#: for the scratch store (a larger one is a folder on disk, where the rules run several times
+#: slower), half for one rule's evaluation (a rule that would need more runs in slices, each
+#: over a bounded part of the data: :mod:`museumkg.network.slices`).
 SCRATCH_MEMORY_BUDGET = 3 * 1024 * 1024 * 1024
 #: The pseudo-rules of a derivation's reports: reading the sources, landing the result.
 READ_STEP = "(read sources)"
@@ -211,12 +222,18 @@ def run_rules(
     base_iri: str,
     derived_graph: str,
     spool: Path | None = None,
+    budget: int | None = None,
+    statements: int = 0,
 ) -> list[RuleReport]:
     """Run the rules in order on a scratch store, each one's output into ``derived_graph``.
 
     Args:
         spool: a file for each rule's output on its way into the store (kept out of memory);
             none: in memory.
+        budget: bytes one rule's evaluation may take: a rule whose evaluation over the
+            scratch's ``statements`` (this many, the derived graph growing) would need more
+            runs in slices (:mod:`museumkg.network.slices`); none: every rule whole.
+        statements: how many statements the scratch holds at the start.
 
     Raises:
         StoreError: naming the rule that failed.
@@ -225,36 +242,85 @@ def run_rules(
     reports = []
     for rule in rules:
         started = time.perf_counter()
+        plan = SLICE_PLANS.get(rule.name)
+        slices = slice_count(statements, budget) if budget is not None and plan else 1
         try:
-            result = scratch.query(
-                f"BASE <{base_iri}>\n{rule.text}", use_default_graph_as_union=True
-            )
-            if not isinstance(result, ox.QueryTriples):
-                raise StoreError("it must be a CONSTRUCT query")
-            if spool is None:
-                data = result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
-                triples = data.count(b"\n")
-                scratch.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+            if plan is not None and slices > 1:
+                triples = _run_sliced(scratch, rule, plan, slices, base_iri, target, spool)
             else:
-                result.serialize(str(spool), format=ox.RdfFormat.N_TRIPLES)
-                triples = _lines(spool)
-                scratch.load(path=str(spool), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+                triples = _run_whole(scratch, rule, base_iri, target, spool)
         except (SyntaxError, OSError, RuntimeError, StoreError) as err:
             raise StoreError(f"rule {rule.path.name} failed: {err}") from err
-        reports.append(RuleReport(rule.name, rule.summary, triples, _since(started)))
+        statements += triples
+        reports.append(RuleReport(rule.name, rule.summary, triples, _since(started), slices))
     return reports
+
+
+def _construct(store: ox.Store, rule: Rule, base_iri: str) -> ox.QueryTriples:
+    result = store.query(f"BASE <{base_iri}>\n{rule.text}", use_default_graph_as_union=True)
+    if not isinstance(result, ox.QueryTriples):
+        raise StoreError("it must be a CONSTRUCT query")
+    return result
+
+
+def _run_whole(
+    scratch: ox.Store, rule: Rule, base_iri: str, target: ox.NamedNode, spool: Path | None
+) -> int:
+    """Run a rule over the whole scratch store; its output goes into ``target``."""
+    result = _construct(scratch, rule, base_iri)
+    if spool is None:
+        data = result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+        scratch.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+        return data.count(b"\n")
+    result.serialize(str(spool), format=ox.RdfFormat.N_TRIPLES)
+    scratch.load(path=str(spool), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+    return _lines(spool)
+
+
+def _run_sliced(
+    scratch: ox.Store,
+    rule: Rule,
+    plan: SlicePlan,
+    slices: int,
+    base_iri: str,
+    target: ox.NamedNode,
+    spool: Path | None,
+) -> int:
+    """Run a rule slice by slice, each on a store in memory holding its slice's statements.
+
+    The output of every slice is kept apart (in ``spool``, else in memory) and goes into
+    ``target`` once all have run: the rule sees the scratch as it was, as a whole run does.
+    """
+    match = scratch.quads_for_pattern
+    subclass = subclass_statements(match)
+    out: IO[bytes] = spool.open("wb") if spool is not None else io.BytesIO()
+    with out:
+        for number in range(slices):
+            part = ox.Store()
+            part.bulk_extend(
+                slice_quads(match, plan, anchors(match, plan, number, slices), subclass)
+            )
+            _construct(part, rule, base_iri).serialize(out, format=ox.RdfFormat.N_TRIPLES)
+            del part
+        data = out.getvalue() if isinstance(out, io.BytesIO) else None
+    if data is not None:
+        scratch.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+        return data.count(b"\n")
+    assert spool is not None
+    scratch.load(path=str(spool), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+    return _lines(spool)
 
 
 def scratch_in_memory(statements: int, budget: int | None = None) -> bool:
     """Whether a scratch store for ``statements`` fits in memory (else: on disk).
 
-    It fits when its expected peak (:data:`SCRATCH_BYTES_PER_STATEMENT` each) is within
-    ``budget`` (default :data:`SCRATCH_MEMORY_BUDGET`) and within half the memory available.
+    It fits when its expected size (:data:`SCRATCH_BYTES_PER_STATEMENT` each) is within half
+    of ``budget`` (default :data:`SCRATCH_MEMORY_BUDGET`) and half the memory available.
 
     >>> scratch_in_memory(1_000, budget=10**9), scratch_in_memory(10**6, budget=10**9)
     (True, False)
     """
-    limit = SCRATCH_MEMORY_BUDGET if budget is None else budget
+    limit = (SCRATCH_MEMORY_BUDGET if budget is None else budget) // 2
     available = _available_memory()
     if available is not None:
         limit = min(limit, available // 2)
@@ -288,8 +354,9 @@ def derive(
         base_iri: the dataset base (rules' relative IRIs resolve against it).
         derived_graph: the graph the results go into (replaced whole, metrics included).
         rules_dir: the folder of ``NN-name.rq`` CONSTRUCT rules.
-        memory_budget: bytes the scratch store may take in memory (:func:`scratch_in_memory`;
-            default :data:`SCRATCH_MEMORY_BUDGET`); a larger scratch is a folder on disk.
+        memory_budget: bytes the derivation may take (default :data:`SCRATCH_MEMORY_BUDGET`):
+            half for the scratch store (:func:`scratch_in_memory`; a larger one is a folder on
+            disk), half for a rule's evaluation (a larger one runs in slices).
 
     Returns:
         one report per rule (how many triples it constructed, and its time), between one for
@@ -302,7 +369,8 @@ def derive(
     started = time.perf_counter()
     predicates = rule_predicates(rules)
     with tempfile.TemporaryDirectory(prefix="museumkg-derive-") as folder:
-        big = not scratch_in_memory(_count(store, predicates), memory_budget)
+        budget = SCRATCH_MEMORY_BUDGET if memory_budget is None else memory_budget
+        big = not scratch_in_memory(_count(store, predicates), budget)
         scratch = ox.Store(str(Path(folder) / "scratch")) if big else ox.Store()
         counted = _Counted(source_quads(store, predicates, derived_graph))
         scratch.bulk_extend(counted)
@@ -310,7 +378,13 @@ def derive(
         read = RuleReport(READ_STEP, what, counted.n, _since(started))
         spool = Path(folder) / "derived.nt"
         reports = run_rules(
-            scratch, rules, base_iri=base_iri, derived_graph=derived_graph, spool=spool
+            scratch,
+            rules,
+            base_iri=base_iri,
+            derived_graph=derived_graph,
+            spool=spool,
+            budget=budget // 2,
+            statements=counted.n,
         )
         started = time.perf_counter()
         scratch.dump(str(spool), ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(derived_graph))

@@ -167,7 +167,8 @@ def derive_step(
         store, base_iri=base, derived_graph=derived, rules_dir=rules_dir, memory_budget=budget
     )
     for report in reports:
-        say(f"rule {report.rule}: {report.triples} triples in {report.seconds:.3f}s")
+        sliced = f" ({report.slices} slices)" if report.slices > 1 else ""
+        say(f"rule {report.rule}: {report.triples} triples in {report.seconds:.3f}s{sliced}")
 
 
 def touched_iris(quads: Iterable[ox.Quad]) -> set[ox.NamedNode]:
