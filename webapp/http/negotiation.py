@@ -6,6 +6,11 @@
 matched by a more specific range wins, then the one listed first in ``offered``. Malformed
 elements of the header are skipped, never raised; a header with no usable element counts as
 absent (anything is acceptable).
+
+Every request negotiates, often twice (the answer, then the error shape), with one of a handful
+of ``Accept`` values: choices are remembered per (header, offers) in a small LRU, for headers up
+to :data:`MEMO_MAX_HEADER` characters (a longer one is parsed each time, so a client cannot fill
+memory with large headers).
 """
 
 from __future__ import annotations
@@ -13,12 +18,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from museumkg.formats import page_media_types
 
 #: Format names used in ``?format=`` and suffixes → the media type each one answers with
 #: (the ``page`` names of :data:`museumkg.formats.FORMATS`).
 MEDIA_TYPES: dict[str, str] = page_media_types()
+#: ``Accept`` headers longer than this are not memoized (see the module docstring).
+MEMO_MAX_HEADER = 512
 
 
 class UnknownFormat(ValueError):
@@ -155,11 +163,18 @@ def best_match(accept_header: str | None, offered: Sequence[str]) -> str | None:
     >>> best_match("image/png", ["text/html"]) is None
     True
     """
+    offers = tuple(offered)
+    if accept_header is not None and len(accept_header) > MEMO_MAX_HEADER:
+        return _best_match(accept_header, offers)
+    return _remembered_match(accept_header, offers)
+
+
+def _best_match(accept_header: str | None, offered: tuple[str, ...]) -> str | None:
     ranges = parse_accept(accept_header) or [MediaRange("*", "*")]
     best: tuple[float, tuple[int, int, int], int] | None = None
     chosen: str | None = None
     for index, offer_text in enumerate(offered):
-        offer = parse_media_range(offer_text)
+        offer = _offer(offer_text)
         if offer is None:
             continue
         matching = [r for r in ranges if r.matches(offer)]
@@ -172,6 +187,11 @@ def best_match(accept_header: str | None, offered: Sequence[str]) -> str | None:
         if best is None or key > best:
             best, chosen = key, offer_text
     return chosen
+
+
+_remembered_match = lru_cache(maxsize=256)(_best_match)
+#: Offered media types are the app's own few constants: each is parsed once.
+_offer = lru_cache(maxsize=256)(parse_media_range)
 
 
 def pick_format(

@@ -237,6 +237,7 @@ class WebState:
     def __init__(self, store: Store, settings: Settings, *, follow: bool = False) -> None:
         self.settings = settings
         self.follow = follow
+        self._link = str(settings.current_store_link)  # read on every request: made once
         self._lock = threading.Lock()
         self._current = Snapshot(store, settings, folder=_folder_of(store))
         self._link_target = self._read_link() if follow else None
@@ -280,7 +281,7 @@ class WebState:
 
     def _read_link(self) -> str | None:
         try:
-            return os.readlink(self.settings.current_store_link)
+            return os.readlink(self._link)
         except OSError:
             return None
 

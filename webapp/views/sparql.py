@@ -22,11 +22,13 @@ import math
 import re
 import weakref
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, g, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, NotAcceptable, UnsupportedMediaType
+from werkzeug.sansio.utils import get_current_url
 
 from museumkg.sparql.results import (
     GRAPH,
@@ -200,13 +202,18 @@ def read_protocol_request() -> ProtocolRequest:  # noqa: C901
 # --- negotiation ------------------------------------------------------------------------------
 
 
-def _offered(formats: list[ResultFormat], html: bool) -> list[tuple[str, ResultFormat | None]]:
-    """(media type, format) offers in preference order: own types, aliases, then HTML."""
-    offers: list[tuple[str, ResultFormat | None]] = [(f.media_type, f) for f in formats]
-    offers += [(m, f) for f in formats for m in f.accepted_media_types[1:]]
+@lru_cache(maxsize=8)
+def _offers(kind: str, html: bool) -> tuple[dict[str, ResultFormat | None], str]:
+    """What a ``kind`` of answer is offered as: media type -> format in preference order (own
+    types, aliases, then HTML for the editor), and the list for error messages. Made once."""
+    formats = formats_for(kind)
+    offers: dict[str, ResultFormat | None] = {f.media_type: f for f in formats}
+    for fmt in formats:
+        offers.update({m: fmt for m in fmt.accepted_media_types[1:] if m not in offers})
     if html:
-        offers.append((HTML, None))
-    return offers
+        offers[HTML] = None
+    offered = ", ".join(f.media_type for f in formats) + (f", {HTML}" if html else "")
+    return offers, offered
 
 
 def choose_format(kind: str, explicit: tuple[str, ...], *, html: bool) -> ResultFormat | None:
@@ -219,8 +226,7 @@ def choose_format(kind: str, explicit: tuple[str, ...], *, html: bool) -> Result
         BadRequest: ``?format=`` names no format at all.
         NotAcceptable: nothing offered fits (the message lists what is offered).
     """
-    formats = formats_for(kind)
-    offered = ", ".join(f.media_type for f in formats) + (f", {HTML}" if html else "")
+    offers, offered = _offers(kind, html)
     if explicit:
         for value in explicit:
             if html and value.strip().lower() in ("html", HTML):
@@ -231,11 +237,10 @@ def choose_format(kind: str, explicit: tuple[str, ...], *, html: bool) -> Result
         if any(find_format(other.kind, v) for v in explicit for other in RESULT_FORMATS):
             raise NotAcceptable(f"this answer is offered as {offered}")
         raise BadRequest(f"unknown format {explicit[0]!r}; this answer is offered as {offered}")
-    offers = _offered(formats, html)
-    chosen = best_match(request.headers.get("Accept"), [media for media, _ in offers])
+    chosen = best_match(request.headers.get("Accept"), tuple(offers))
     if chosen is None:
         raise NotAcceptable(f"this answer is offered as {offered}")
-    return next(fmt for media, fmt in offers if media == chosen)
+    return offers[chosen]
 
 
 # --- the endpoint -----------------------------------------------------------------------------
@@ -279,7 +284,14 @@ def endpoint() -> Response:
 
 def endpoint_iri() -> str | None:
     """This endpoint's URL, the base IRI of relative IRIs in queries (``None`` if unusable)."""
-    url = request.base_url
+    return _base_iri(request.scheme, request.host, request.root_path, request.path)
+
+
+@lru_cache(maxsize=64)
+def _base_iri(scheme: str, host: str, root: str, path: str) -> str | None:
+    """``request.base_url`` of these parts if it can stand in ``<...>``; remembered, as the
+    same few hosts and paths ask every time."""
+    url = get_current_url(scheme, host, root, path)
     return None if _NOT_IN_IRI.search(url) else url
 
 
@@ -331,11 +343,18 @@ def _preflight() -> Response:
     return response
 
 
+#: What errors of the endpoint may be written as: JSON first, then every answer type, then HTML.
+_ERROR_OFFERS = (
+    "application/json",
+    *(m for f in RESULT_FORMATS for m in f.accepted_media_types),
+    HTML,
+)
+
+
 @bp.before_request
 def _error_format() -> None:
     """Errors in JSON unless the client prefers HTML (browsers): ``*/*`` gets JSON here."""
-    machine = [m for f in RESULT_FORMATS for m in f.accepted_media_types]
-    choice = best_match(request.headers.get("Accept"), ["application/json", *machine, HTML])
+    choice = best_match(request.headers.get("Accept"), _ERROR_OFFERS)
     g.museumkg_error_format = "html" if choice == HTML else "json"
 
 

@@ -125,9 +125,19 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """Line and column (1-based) of ``offset`` in ``text``."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 # Complexity: one pass over the tokens, each kind of refusal with its own message and position
 def screen_query(text: str, *, max_bytes: int, max_depth: int) -> Screened:  # noqa: C901
     """Check query text before it runs, and tell its form.
+
+    Every request of the endpoint passes here, so the pass reads the lexer's matches as they
+    come (no :class:`Token` objects) and works out a line and column only for a refusal; it
+    reads the text exactly as :func:`tokenize` does.
 
     Args:
         text: the query as the client sent it.
@@ -147,38 +157,50 @@ def screen_query(text: str, *, max_bytes: int, max_depth: int) -> Screened:  # n
     size = len(text.encode("utf-8", errors="surrogatepass"))
     if size > max_bytes:
         raise QueryTooLarge(f"the query is {size:,} bytes long; the limit is {max_bytes:,} bytes")
-    tokens = tokenize(text)
     form: str | None = None
     has_dataset = False
-    depth = deepest = 0
-    for token in tokens:
-        if token.kind == "punct":
-            if token.text in _OPENERS:
+    depth = deepest = count = 0
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "ws" or kind == "comment":
+            continue
+        count += 1
+        if kind == "punct":
+            char = match.group()
+            if char in _OPENERS:
                 depth += 1
                 if depth > max_depth:
+                    line, column = _position(text, match.start())
                     raise QueryRefused(
                         f"the query nests brackets deeper than {max_depth} levels "
-                        f"(line {token.line}, column {token.column}); simplify it"
+                        f"(line {line}, column {column}); simplify it"
                     )
                 deepest = max(deepest, depth)
-            elif token.text in _CLOSERS:
+            elif char in _CLOSERS:
                 depth = max(depth - 1, 0)
             continue
-        if token.kind != "word":
+        if kind == "quote":
+            line, column = _position(text, match.start())
+            raise QuerySyntaxError(
+                f"a string opened at line {line}, column {column} is never closed", line, column
+            )
+        if kind != "word":
             continue
-        keyword = token.text.upper()
+        keyword = match.group().upper()
         if keyword == "SERVICE":
+            line, column = _position(text, match.start())
             raise QueryRefused(
                 "SERVICE (federated query) is not allowed here: this endpoint never contacts "
-                f"other servers (line {token.line}, column {token.column})"
+                f"other servers (line {line}, column {column})"
             )
         if keyword in UPDATE_KEYWORDS:
+            line, column = _position(text, match.start())
             raise QueryRefused(
                 f"{keyword} is SPARQL Update: this endpoint is read-only and answers queries "
-                f"only (line {token.line}, column {token.column})"
+                f"only (line {line}, column {column})"
             )
         if keyword == "FROM":
             has_dataset = True
         elif form is None and keyword in FORMS:
             form = keyword
-    return Screened(form, has_dataset, deepest, len(tokens))
+    return Screened(form, has_dataset, deepest, count)

@@ -30,8 +30,10 @@ import logging
 import math
 import multiprocessing.connection
 import os
+import pickle
 import queue
 import re
+import select
 import signal
 import socket
 import subprocess
@@ -209,6 +211,21 @@ _WORKER_CODE = (
 )
 
 
+def _dumps(message: object) -> bytes:
+    """A job or reply as bytes for the worker's socket: plain pickle, as ``Connection.send``
+    would, without building a ``ForkingPickler`` (and copying its reducer table) per message."""
+    return pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _readable(conn: multiprocessing.connection.Connection, timeout_s: float) -> bool:
+    """Wait until ``conn`` has something to read (a reply, or the end when the worker died),
+    at most ``timeout_s``; one ``poll`` system call (``multiprocessing.connection.wait`` makes
+    a selector each time)."""
+    poller = select.poll()
+    poller.register(conn.fileno(), select.POLLIN)
+    return bool(poller.poll(max(0, math.ceil(timeout_s * 1000))))
+
+
 def _watch_parent(parent: int) -> None:
     """End this worker when the server that started it is gone (even mid-query)."""
     while True:
@@ -236,7 +253,7 @@ def worker_main(argv: list[str]) -> None:
     conn.send(("ready", None))
     while True:
         try:
-            job = conn.recv()
+            job = pickle.loads(conn.recv_bytes())
         except (EOFError, OSError):
             return  # the server closed the socket or went away: stop
         if job is None:
@@ -251,7 +268,7 @@ def worker_main(argv: list[str]) -> None:
             reply = ("error", str(err))
         except Exception as err:  # reported to the server, which logs it; the worker lives on
             reply = ("error", f"{type(err).__name__}: {err}")
-        conn.send(reply)
+        conn.send_bytes(_dumps(reply))
 
 
 def _worker_env() -> dict[str, str]:
@@ -432,7 +449,7 @@ class WorkerPool:
     def _ask(self, worker: _Worker, job: QueryJob) -> tuple[Any, ...]:
         """Send ``job`` and wait for the reply until the deadline; kill on timeout."""
         try:
-            worker.conn.send(job)
+            worker.conn.send_bytes(_dumps(job))
         except OSError as err:
             raise WorkerCrashed("the query worker was gone before the query started") from err
         self._count_running(+1)
@@ -442,13 +459,13 @@ class WorkerPool:
             self._count_running(-1)
 
     def _reply(self, worker: _Worker, job: QueryJob) -> tuple[Any, ...]:
-        if not multiprocessing.connection.wait([worker.conn], timeout=job.timeout_s):
+        if not _readable(worker.conn, job.timeout_s):
             log.warning(
                 "query stopped at its %g s limit (worker %s killed)", job.timeout_s, worker.pid
             )
             raise QueryTimeout(job.timeout_s)
         try:
-            reply: tuple[Any, ...] = worker.conn.recv()
+            reply: tuple[Any, ...] = pickle.loads(worker.conn.recv_bytes())
         except (EOFError, OSError) as err:
             code = worker.process.poll()
             log.error("query worker %s died while answering (exit code %s)", worker.pid, code)
