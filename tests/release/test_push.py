@@ -9,7 +9,8 @@ import sys
 import pytest
 
 from museumkg.config import Settings
-from museumkg.store import Store, open_store, select_rows
+from museumkg.release.push import push_catalog
+from museumkg.store import EmbeddedStore, Store, open_store, select_rows
 
 COUNT_PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
@@ -91,3 +92,35 @@ def test_a_large_graph_is_replaced_whole(server: str, request: pytest.FixtureReq
         remote.replace_graph(graph, lines.encode(), format="nt")
         assert remote.count(graph) == 20_000
     remote.drop_graph(graph)
+
+
+@pytest.mark.parametrize("server", sorted(SERVERS))
+def test_a_graph_larger_than_a_chunk_is_pushed_in_several_requests(
+    server: str, request: pytest.FixtureRequest
+) -> None:
+    """The derived graph of a 10^6 catalog is 1.28 million triples: one PUT of it did not end
+    within the per-request limit. Past ``chunk_triples`` a graph goes as a PUT of its first
+    chunk and POSTs of the rest: the whole new version lands, nothing of the old one stays."""
+    path, credentials = SERVERS[server]
+    user, password = credentials or (None, None)
+    remote = open_store(
+        request.getfixturevalue(server) + path,
+        read_only=False,
+        user=user,
+        password=password,
+        timeout_s=120,
+    )
+    graph, small = "http://x.example/chunked", "http://x.example/small"
+    source = EmbeddedStore()
+    lines = "".join(f'<http://x.example/s{i}> <http://x.example/p> "v{i}" .\n' for i in range(25))
+    source.load(lines.encode(), format="nt", graph=graph)
+    source.load(b'<http://x.example/a> <http://x.example/p> "1" .', format="nt", graph=small)
+    old = b'<http://x.example/old> <http://x.example/p> "stale" .'
+    remote.replace_graph(graph, old, format="nt")
+    pushed = dict(push_catalog(source, remote, chunk_triples=7))  # 4 requests: 7+7+7+4
+    assert pushed == {graph: 25, small: 1}
+    assert counts(remote)[graph] == 25
+    rows = select_rows(remote.query(f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
+    assert sorted(r["o"].value for r in rows) == sorted(f"v{i}" for i in range(25))
+    for name in (graph, small):
+        remote.drop_graph(name)
