@@ -61,6 +61,20 @@ def test_regions_and_unknown_villages_are_missing_with_the_reason() -> None:
     assert village.status == "missing" and "500 or more inhabitants" in village.reason
 
 
+def test_the_two_unlinked_villages_are_not_in_the_package_under_other_spellings() -> None:
+    # Ornok and Chon-Sary-Oi (Issyk-Kul, KG) are missing: not under the records' spelling, nor
+    # under the others they are written with (the matcher folds case, accents and Cyrillic)
+    for slug, spellings in (
+        ("ornok", ["Ornok", "Орнок"]),
+        ("chon-sary-oi", ["Chon-Sary-Oi", "Chon-Sary-Oy", "Chon Sary Oi", "Чон-Сары-Ой"]),
+    ):
+        match = geonames.match_place(_place(slug, "city", spellings, "KG"))
+        assert (match.status, match.candidates) == ("missing", []), slug
+    # while a town on the same shore is found by its Cyrillic name alone
+    found = geonames.match_place(_place("cholpon-ata", "city", ["Чолпон-Ата"], "KG"))
+    assert (found.status, found.geonames) == ("matched", 1528512)
+
+
 def test_a_rerun_keeps_reviewed_entries() -> None:
     place = _place("naryn", "city", ["Naryn"], "KG")
     reviewed = geonames.Match("naryn", "city", "Naryn", "KG", "reviewed", "checked by hand", 1)
