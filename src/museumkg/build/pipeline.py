@@ -78,7 +78,8 @@ def read_records(settings: Settings) -> tuple[list[RecordFile], list[Problem]]:
     if records:
         points = country_points_record(settings.base_iri)
         problems += fill_country_points(points, records, settings.base_iri)
-        records.append(points)
+        if points.quads:  # the records describe countries
+            records.append(points)
     if not records:
         problems.append(
             Problem(

@@ -121,10 +121,14 @@ def fill_country_points(
     """Make the graph's statements for the countries the records in ``others`` describe.
 
     Returns:
-        a warning for each country (with an ISO code) the package has no point for.
+        a warning for each country (with an ISO code) the package has no point for. A catalog
+        without countries gets no statements (``record.quads`` stays empty: no source).
     """
     places = geonames.catalog_places((q for r in others for q in r.quads), base_iri)
     countries = [p for p in places if p.kind == "country" and p.country]
+    if not countries:
+        record.quads, record.summary = [], ""
+        return []
     triples = _source_triples(record, base_iri)
     problems: list[Problem] = []
     if package_version() not in RELEASED:
