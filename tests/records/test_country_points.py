@@ -7,11 +7,14 @@ says so?" answers the countryinfo source document.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 
 from museumkg.build.pipeline import read_records
-from museumkg.config import Settings
+from museumkg.config import PROJECT_DIR, Settings
 from museumkg.namespaces import DCTERMS, GEO, MKG, RDF, WGS, XSD
 from museumkg.records import geonames
 from museumkg.records.country_points import (
@@ -130,3 +133,22 @@ def test_who_says_so_answers_the_country_points_source(store: EmbeddedStore) -> 
         )
     )
     assert other == []
+
+
+def test_a_country_the_package_lacks_is_a_warning_naming_it(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "vocabularies").mkdir(parents=True)
+    places = data / "vocabularies" / "places.ttl"
+    shutil.copy(PROJECT_DIR / "data" / "vocabularies" / "places.ttl", places)
+    with places.open("a", encoding="utf-8") as out:  # ISO code in no countryinfo record
+        out.write(
+            '\nplace:zz a mkg:Country ; skos:prefLabel "Nowhereland"@en ; mkg:isoCode "ZZ" .\n'
+        )
+    records, problems = read_records(Settings(data_dir=data, check_owl=False))
+    [warning] = [p for p in problems if p.rule == "country-point-missing"]
+    assert warning.severity == "warning" and warning.record == f"{BASE}id/place/zz"
+    assert "Nowhereland" in str(warning) and "ISO code ZZ" in str(warning)
+    points = _points(records)
+    assert points.summary.endswith("; none for zz")
+    assert not [q for q in points.quads if q.subject.value == f"{BASE}id/place/zz"]
+    assert [q for q in points.quads if q.subject.value == f"{BASE}id/place/kz"]
