@@ -30,10 +30,8 @@ import logging
 import math
 import multiprocessing.connection
 import os
-import pickle
 import queue
 import re
-import select
 import signal
 import socket
 import subprocess
@@ -45,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from museumkg.sparql import wire
 from museumkg.sparql.results import Written, find_format, jsonld_context, write_result
 from museumkg.store import (
     QueryResult,
@@ -211,21 +210,6 @@ _WORKER_CODE = (
 )
 
 
-def _dumps(message: object) -> bytes:
-    """A job or reply as bytes for the worker's socket: plain pickle, as ``Connection.send``
-    would, without building a ``ForkingPickler`` (and copying its reducer table) per message."""
-    return pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _readable(conn: multiprocessing.connection.Connection, timeout_s: float) -> bool:
-    """Wait until ``conn`` has something to read (a reply, or the end when the worker died),
-    at most ``timeout_s``; one ``poll`` system call (``multiprocessing.connection.wait`` makes
-    a selector each time)."""
-    poller = select.poll()
-    poller.register(conn.fileno(), select.POLLIN)
-    return bool(poller.poll(max(0, math.ceil(timeout_s * 1000))))
-
-
 def _watch_parent(parent: int) -> None:
     """End this worker when the server that started it is gone (even mid-query)."""
     while True:
@@ -253,7 +237,7 @@ def worker_main(argv: list[str]) -> None:
     conn.send(("ready", None))
     while True:
         try:
-            job = pickle.loads(conn.recv_bytes())
+            job = wire.receive(conn)
         except (EOFError, OSError):
             return  # the server closed the socket or went away: stop
         if job is None:
@@ -268,7 +252,7 @@ def worker_main(argv: list[str]) -> None:
             reply = ("error", str(err))
         except Exception as err:  # reported to the server, which logs it; the worker lives on
             reply = ("error", f"{type(err).__name__}: {err}")
-        conn.send_bytes(_dumps(reply))
+        wire.send(conn, reply)
 
 
 def _worker_env() -> dict[str, str]:
@@ -282,9 +266,8 @@ def _worker_env() -> dict[str, str]:
 class _Worker:
     """One worker process (a fresh interpreter) and the server's end of its socket.
 
-    A fresh interpreter rather than ``multiprocessing``'s fork, forkserver or spawn: forking
-    would copy the web app's threads and files, and spawn/forkserver re-import the server's
-    ``__main__`` module (the CLI, with the whole build pipeline) in every worker.
+    A fresh interpreter, not ``multiprocessing``'s: a fork copies the web app's threads and
+    files, spawn/forkserver re-import the server's ``__main__`` (the CLI) in every worker.
     """
 
     def __init__(self, path: str, ontology: str | None) -> None:
@@ -449,7 +432,7 @@ class WorkerPool:
     def _ask(self, worker: _Worker, job: QueryJob) -> tuple[Any, ...]:
         """Send ``job`` and wait for the reply until the deadline; kill on timeout."""
         try:
-            worker.conn.send_bytes(_dumps(job))
+            wire.send(worker.conn, job)
         except OSError as err:
             raise WorkerCrashed("the query worker was gone before the query started") from err
         self._count_running(+1)
@@ -459,13 +442,13 @@ class WorkerPool:
             self._count_running(-1)
 
     def _reply(self, worker: _Worker, job: QueryJob) -> tuple[Any, ...]:
-        if not _readable(worker.conn, job.timeout_s):
+        if not wire.readable(worker.conn, job.timeout_s):
             log.warning(
                 "query stopped at its %g s limit (worker %s killed)", job.timeout_s, worker.pid
             )
             raise QueryTimeout(job.timeout_s)
         try:
-            reply: tuple[Any, ...] = pickle.loads(worker.conn.recv_bytes())
+            reply: tuple[Any, ...] = wire.receive(worker.conn)
         except (EOFError, OSError) as err:
             code = worker.process.poll()
             log.error("query worker %s died while answering (exit code %s)", worker.pid, code)
