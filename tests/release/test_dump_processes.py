@@ -1,4 +1,4 @@
-"""Dumps of a large store on disk are written in child processes: the same files as threads."""
+"""Dumps of a large release are written in child processes: the same files as threads."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_dumps_written_in_child_processes_equal_those_of_threads(
     found = []
     for threshold in (10**12, 0):
         monkeypatch.setattr(dump_processes, "PROCESS_DUMPS_FROM", threshold)
-        children = dump_processes.dump_processes(store, 2)
+        children = dump_processes.dump_processes(store.count(), 2)
         assert (children is None) == (threshold > 0)
         if children is not None:
             children.shutdown()
@@ -53,6 +53,5 @@ def test_dumps_written_in_child_processes_equal_those_of_threads(
     assert found[0] == found[1]
 
 
-def test_a_store_in_memory_never_uses_child_processes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(dump_processes, "PROCESS_DUMPS_FROM", 0)
-    assert dump_processes.dump_processes(EmbeddedStore(), 2) is None
+def test_a_small_release_uses_no_child_process() -> None:
+    assert dump_processes.dump_processes(dump_processes.PROCESS_DUMPS_FROM - 1, 2) is None

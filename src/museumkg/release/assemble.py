@@ -4,22 +4,23 @@ The build calls :func:`write_release` on the store it has just filled, before it
 ``<store folder>/dumps`` as the target; the files therefore land (or are thrown away) with the
 store in the same ``os.replace``. The folder holds::
 
-    museumkg.{ttl,nt,nq,trig,jsonld,rdf}   every format (export.py)
+    museumkg.{ttl,nt,nq,trig,jsonld,rdf}   every format (export.py, nquads_dumps.py)
     museumkg.nq.gz, museumkg.nt.gz         compressed, for bulk loaders (the written file,
-                                           gzipped: the store is read once per format)
+                                           gzipped)
     context.jsonld                         the JSON-LD context of this release, frozen
     void.ttl                               VoID + DCAT (URLs under the base IRI)
     changes.rdfp                           RDF Patch from the previous release, if there was one
     release.json                           all of the above: format, size, triples, sha256,
                                            licence, counts for VoID, the diff's summary
 
-The formats are written concurrently, :data:`DUMP_WORKERS` at a time (pyoxigraph's serializers
-and zlib run outside the GIL for much of their work; for a large store on disk each file is
-written in a child process: :mod:`museumkg.release.dump_processes`), each gzipped copy as soon
-as its file is complete. The VoID counts come first: when the named graphs hold no triple
-twice (distinct triples = quads), the union formats need no search for repeated triples; with
-an empty default graph, the N-Triples are the N-Quads without their graph names (and
-repeats), cut line by line.
+The store is read once for the dumps: into ``museumkg.nq`` (:meth:`pyoxigraph.Store.dump`, in
+Rust, outside the GIL), while the VoID counts run. The counts tell whether any triple is in two
+named graphs (distinct triples < quads); only then are the repeats looked for, which the union
+formats leave out. With an empty default graph (every built catalog), every other format is
+written from the N-Quads file (:mod:`museumkg.release.nquads_dumps`: parsing it back costs a
+tenth of reading the store), for a large release in child processes
+(:mod:`museumkg.release.dump_processes`, :data:`DUMP_WORKERS` of them); otherwise each from
+the store, in threads. Each gzipped copy is made as soon as its file is complete.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +42,12 @@ import pyoxigraph as ox
 
 from museumkg.config import Settings
 from museumkg.release.diff import DiffSummary, diff_stores, write_patch
-from museumkg.release.dump_processes import dump_processes, export_in_child, quads_text
+from museumkg.release.dump_processes import dump_in_child, dump_processes, quads_text
 from museumkg.release.export import (
     FORMATS,
     export_file,
     has_default_graph,
     load_context,
-    ntriples_from_nquads,
     repeated_quads,
 )
 from museumkg.release.metadata import (
@@ -58,6 +59,7 @@ from museumkg.release.metadata import (
     property_quads,
     serialize_description,
 )
+from museumkg.release.nquads_dumps import dump_from_nquads
 from museumkg.store import EmbeddedStore, Store, catalog
 
 RELEASE_FILE = "release.json"
@@ -141,16 +143,17 @@ def write_release(
     say = progress or (lambda _line: None)
     target.mkdir(parents=True, exist_ok=True)
     context = load_context(ontology_dir)
-    started = time.perf_counter()
-    stats = collect_stats(store, base_iri)
-    say(f"VoID counts: {stats.triples} distinct triples in {time.perf_counter() - started:.2f}s")
-    if stats.triples == sum(stats.graphs.values()):
-        skip: set[ox.Quad] = set()  # no triple in two named graphs: nothing to skip
-    else:  # only properties with more statements than distinct triples have repeats
-        quads = property_quads(store)
-        repeats = [p for p, n in stats.properties.items() if quads.get(p, n) > n]
-        skip = repeated_quads(store, repeats)
-    files = _write_dumps(store, target, context, skip, say)
+    paths = {name: target / f"{STEM}.{fmt.extension}" for name, fmt in FORMATS.items()}
+    with ThreadPoolExecutor(max_workers=len(paths) + 4, thread_name_prefix="dump") as pool:
+        # the one read of the whole store (Rust, outside the GIL) runs beside the VoID counts
+        dump_nq = partial(export_file, store, paths["nq"], "nq")
+        nquads = pool.submit(_timed, say, paths["nq"], dump_nq)
+        started = time.perf_counter()
+        stats = collect_stats(store, base_iri)
+        took = time.perf_counter() - started
+        say(f"VoID counts: {stats.triples} distinct triples in {took:.2f}s")
+        skip = _repeats(store, stats)
+        files = _write_dumps(store, paths, context, skip, say, pool, nquads)
     context_path = target / CONTEXT_FILE
     context_path.write_text(json.dumps(context, ensure_ascii=False, indent=2) + "\n", "utf-8")
     files.append(_entry(context_path, "context", media_type="application/ld+json"))
@@ -184,104 +187,101 @@ def write_release(
     return release
 
 
+def _repeats(store: Store, stats: DatasetStats) -> set[ox.Quad]:
+    """The quads the union formats leave out: none when no triple is in two named graphs."""
+    if stats.triples == sum(stats.graphs.values()):
+        return set()
+    # only properties with more statements than distinct triples have repeats
+    quads = property_quads(store)
+    return repeated_quads(store, [p for p, n in stats.properties.items() if quads.get(p, n) > n])
+
+
+def _timed(say: Callable[[str], None], path: Path, write: Callable[[], int], note: str = "") -> int:
+    """Run ``write`` (it writes ``path``), report the file, return its statement count."""
+    begun = time.perf_counter()
+    count = write()
+    seconds = time.perf_counter() - begun
+    size = path.stat().st_size
+    say(f"dump {path.name}: {count} statements{note}, {size} bytes, {seconds:.2f}s")
+    return count
+
+
+#: The formats written from the N-Quads file by a child process (when there are some), the
+#: longest first.
+FROM_NQUADS = ("jsonld", "rdfxml", "ttl", "trig")
+
+
 def _write_dumps(
     store: Store,
-    target: Path,
+    paths: dict[str, Path],
     context: dict[str, Any],
     skip: set[ox.Quad],
     say: Callable[[str], None],
+    pool: Executor,
+    nquads: Future[int],
 ) -> list[dict[str, Any]]:
-    """Every format into ``target``, concurrently; the entries of release.json, in order.
+    """Every format but N-Quads (being written by ``nquads``), the gzipped copies and the
+    checksums; the entries of release.json, in order.
 
-    Threads, except for a large store on disk, whose files are written in child processes
-    (:mod:`museumkg.release.dump_processes`); the threads then wait for them.
+    With no triple in the default graph (every built catalog), each format is written from
+    the N-Quads file (:mod:`museumkg.release.nquads_dumps`), in a child process for a large
+    release (:mod:`museumkg.release.dump_processes`); else from the store, in threads.
     """
-
-    children = dump_processes(store, DUMP_WORKERS)
+    from_nq = not has_default_graph(store)
+    children = dump_processes(store.count(), DUMP_WORKERS) if from_nq else None
     try:
-        return _write_dump_files(store, target, context, skip, say, children)
+        return _write_dump_files(store, paths, context, skip, say, pool, nquads, children, from_nq)
     finally:
         if children is not None:
             children.shutdown()
 
 
-def _export(
-    store: Store,
-    path: Path,
-    name: str,
-    context: dict[str, Any],
-    skip: set[ox.Quad],
-    children: Executor | None,
-    skip_text: bytes,
-) -> int:
-    """One dump file, in a child process when there are some (a large store on disk)."""
-    if children is None:
-        return export_file(store, path, name, context=context, skip=skip)
-    job = children.submit(export_in_child, str(store.location), str(path), name, context, skip_text)
-    return job.result()
-
-
 def _write_dump_files(
     store: Store,
-    target: Path,
+    paths: dict[str, Path],
     context: dict[str, Any],
     skip: set[ox.Quad],
     say: Callable[[str], None],
+    pool: Executor,
+    nquads: Future[int],
     children: Executor | None,
+    from_nq: bool,
 ) -> list[dict[str, Any]]:
+    source = paths["nq"]
     skip_text = quads_text(skip) if children is not None and skip else b""
 
-    def dump(name: str, path: Path) -> tuple[int, float]:
-        begun = time.perf_counter()
-        count = _export(store, path, name, context, skip, children, skip_text)
-        seconds = time.perf_counter() - begun
-        say(f"dump {path.name}: {count} statements, {path.stat().st_size} bytes, {seconds:.2f}s")
-        return count, seconds
+    def write(name: str) -> int:
+        if not from_nq:
+            return export_file(store, paths[name], name, context=context, skip=skip)
+        nquads.result()
+        if children is None or name not in FROM_NQUADS:
+            return dump_from_nquads(source, paths[name], name, context=context, skip=skip)
+        args = (str(source), str(paths[name]), name, context, skip_text)
+        return children.submit(dump_in_child, *args).result()
 
-    def pack(source: Path, path: Path) -> None:
-        begun = time.perf_counter()
-        gzip_file(source, path)
+    def pack(name: str) -> None:
+        begun, packed = time.perf_counter(), _gz(paths[name])
+        gzip_file(paths[name], packed)
         seconds = time.perf_counter() - begun
-        say(f"dump {path.name}: {path.stat().st_size} bytes, {seconds:.2f}s")
+        say(f"dump {packed.name}: {packed.stat().st_size} bytes, {seconds:.2f}s")
 
-    def nt_from_nq(source: Path, path: Path) -> tuple[int, float]:
-        begun = time.perf_counter()
-        count = ntriples_from_nquads(source, path, skip)
-        seconds = time.perf_counter() - begun
-        say(f"dump {path.name}: {count} statements (from {source.name}), {seconds:.2f}s")
-        return count, seconds
-
-    paths = {name: target / f"{STEM}.{fmt.extension}" for name, fmt in FORMATS.items()}
-    # with no triple in the default graph, the N-Triples are the N-Quads without graph names
-    # (and without the repeats)
-    derive_nt = not has_default_graph(store)
-    with ThreadPoolExecutor(max_workers=DUMP_WORKERS, thread_name_prefix="dump") as pool:
-        first = sorted(paths, key=lambda name: name != "nq")  # N-Quads first: others follow it
-        written = {
-            name: pool.submit(dump, name, paths[name])
-            for name in first
-            if not (derive_nt and name == "nt")
-        }
-        packed: dict[str, Future[None]] = {}
-        for name in ("nq", "nt"):
-            if name == "nt" and derive_nt:
-                written["nq"].result()
-                written["nt"] = pool.submit(nt_from_nq, paths["nq"], paths["nt"])
-            if name in GZIPPED:
-                written[name].result()
-                packed[name] = pool.submit(pack, paths[name], _gz(paths[name]))
-        counts = {name: future.result()[0] for name, future in written.items()}
-        for future in packed.values():
-            future.result()
-        every = [
-            path
-            for name in FORMATS
-            for path in ((paths[name], _gz(paths[name])) if name in GZIPPED else (paths[name],))
-        ]
-        digests = {path: pool.submit(sha256_of, path) for path in every}
+    note = f" (from {source.name})" if from_nq else ""
+    written = {"nq": nquads} | {
+        name: pool.submit(_timed, say, paths[name], partial(write, name), note)
+        for name in (*FROM_NQUADS, "nt")
+    }
+    gzipped = []
+    for name in GZIPPED:
+        written[name].result()
+        gzipped.append(pool.submit(pack, name))
+    counts = {name: future.result() for name, future in written.items()}
+    for future in gzipped:
+        future.result()
+    every = [path for name in FORMATS for path in _files_of(name, paths[name])]
+    digests = {path: pool.submit(sha256_of, path) for path in every}
     files: list[dict[str, Any]] = []
     for name, fmt in FORMATS.items():
-        for path in (paths[name], _gz(paths[name])) if name in GZIPPED else (paths[name],):
+        for path in _files_of(name, paths[name]):
             files.append(
                 _entry(
                     path,
@@ -296,6 +296,11 @@ def _write_dump_files(
                 )
             )
     return files
+
+
+def _files_of(name: str, path: Path) -> tuple[Path, ...]:
+    """The file of a format, and its gzipped copy when it has one."""
+    return (path, _gz(path)) if name in GZIPPED else (path,)
 
 
 def _gz(path: Path) -> Path:

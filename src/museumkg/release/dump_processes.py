@@ -1,13 +1,13 @@
-"""Dump files written in child processes, each reading the store on disk read-only.
+"""Dump files written in child processes, each from the release's N-Quads file.
 
-Most of a release's time is the writing of its six dump files, and much of that holds the GIL
-(the Python iterator feeding Turtle and RDF/XML, JSON-LD compaction): in threads they share one
-core. For a large store on disk, :mod:`museumkg.release.assemble` therefore writes each file in a
-child process (``spawn``: nothing of the parent's open store is inherited) that opens the same
-folder with :meth:`pyoxigraph.Store.read_only` and calls the very :func:`export_file` a thread
-would, so the bytes are the same. The parent flushes the store first, so a child sees every
-statement. Below :data:`PROCESS_DUMPS_FROM` statements, starting interpreters costs more than
-it saves and the threads do it.
+Once the store is dumped to N-Quads, the other formats are written from that file
+(:mod:`museumkg.release.nquads_dumps`), and that work holds the GIL (the iterator feeding the
+serializers, JSON-LD compaction): in threads the formats share one core. For a large release,
+:mod:`museumkg.release.assemble` therefore writes each in a child process (``spawn``: nothing
+of the parent's open store is inherited; the children never open the store) calling the very
+:func:`~museumkg.release.nquads_dumps.dump_from_nquads` a thread would, so the bytes are the
+same. Below :data:`PROCESS_DUMPS_FROM` statements, starting interpreters costs more than it
+saves and the threads do it.
 """
 
 from __future__ import annotations
@@ -19,26 +19,30 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from museumkg.release.export import export_file
-from museumkg.store import EmbeddedStore, Store
+from museumkg.release.nquads_dumps import dump_from_nquads
 
-#: Stores of at least this many statements have their dumps written in child processes.
+#: Releases of at least this many statements have their dumps written in child processes.
 PROCESS_DUMPS_FROM = 200_000
 
 
-def dump_processes(store: Store, workers: int) -> Executor | None:
-    """A pool of ``workers`` child processes for ``store``'s dumps, or ``None`` (threads do it).
+def dump_processes(statements: int, workers: int) -> Executor | None:
+    """A pool of ``workers`` child processes for the dumps of a release of ``statements``
+    statements, or ``None`` (threads do it), below :data:`PROCESS_DUMPS_FROM`.
 
-    Only for a store on disk of at least :data:`PROCESS_DUMPS_FROM` statements; it is flushed,
-    so that the children read all of it.
+    The children are started at once (each imports this module), so that they are ready when
+    the N-Quads file is.
     """
-    folder = store.location
-    if not isinstance(store, EmbeddedStore) or folder is None:
+    if statements < PROCESS_DUMPS_FROM:
         return None
-    if store.count() < PROCESS_DUMPS_FROM:
-        return None
-    store.flush()
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    for _ in range(workers):
+        pool.submit(ready)
+    return pool
+
+
+def ready() -> bool:
+    """Nothing: run once by each child as it starts, so the import is done in advance."""
+    return True
 
 
 def quads_text(quads: set[ox.Quad]) -> bytes:
@@ -46,18 +50,18 @@ def quads_text(quads: set[ox.Quad]) -> bytes:
     return ox.serialize(sorted(quads, key=str), format=ox.RdfFormat.N_QUADS) or b""
 
 
-def export_in_child(folder: str, path: str, fmt: str, context: dict[str, Any], skip: bytes) -> int:
-    """In a child process: :func:`export_file` of the store in ``folder`` (opened read-only).
+def dump_in_child(source: str, path: str, fmt: str, context: dict[str, Any], skip: bytes) -> int:
+    """In a child process: :func:`~museumkg.release.nquads_dumps.dump_from_nquads`.
 
     Args:
+        source: the release's N-Quads file.
+        path: the file to write.
+        fmt: its format.
+        context: the JSON-LD context.
         skip: the repeated quads (:func:`museumkg.release.export.repeated_quads`) as N-Quads.
 
     Returns:
         the number of statements written.
     """
-    store = EmbeddedStore(Path(folder), read_only=True)
-    try:
-        repeated = set(ox.parse(skip, format=ox.RdfFormat.N_QUADS)) if skip else set()
-        return export_file(store, Path(path), fmt, context=context, skip=repeated)
-    finally:
-        store.close()
+    repeated = set(ox.parse(skip, format=ox.RdfFormat.N_QUADS)) if skip else set()
+    return dump_from_nquads(Path(source), Path(path), fmt, context=context, skip=repeated)

@@ -8,8 +8,8 @@ What is streamed, per format (``store`` is a ``pyoxigraph.Store``):
   sees as the default graph). Quads are read graph by graph from the store's index and passed
   as an iterator to ``pyoxigraph.serialize``, which writes as it reads (no Python code per
   quad). A triple stated in several graphs is written once; the repeats are found by one
-  SPARQL aggregate before writing (memory: the repeated triples only). The release cuts its
-  N-Triples from its N-Quads instead (:func:`ntriples_from_nquads`).
+  SPARQL aggregate before writing (memory: the repeated triples only). A release writes
+  these from its N-Quads file instead (:mod:`museumkg.release.nquads_dumps`).
 - JSON-LD 1.1: compacted with the catalog's context (``ontology/context.jsonld``, given as a
   dict, never fetched), one named graph after the other, written one subject at a time. Each
   subject's quads (contiguous in the store's GSPO index) become one expanded node object,
@@ -32,7 +32,7 @@ import gzip
 import itertools
 import json
 import operator
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
@@ -55,6 +55,8 @@ _TRIPLE = operator.attrgetter("triple")
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD_STRING = f"{XSD}string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+#: A graph name as pyoxigraph gives it.
+GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 
 @dataclass(frozen=True)
@@ -315,30 +317,6 @@ def gzip_writer(raw: IO[bytes]) -> IO[bytes]:
     return cast(IO[bytes], gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0))
 
 
-def ntriples_from_nquads(
-    source: Path, target: Path, skip: Collection[ox.Quad] = frozenset()
-) -> int:
-    """Write the N-Triples of an N-Quads dump (as :meth:`pyoxigraph.Store.dump` writes it) in
-    which every line has a graph name: each line without its graph name, leaving out the
-    quads of ``skip`` (:func:`repeated_quads`). Text work, ten times faster than serializing
-    the union again.
-
-    Returns:
-        the number of triples written.
-    """
-    dropped = {ox.serialize([quad], format=ox.RdfFormat.N_QUADS) for quad in skip}
-    count = 0
-    with source.open("rb") as quads, target.open("wb") as out:
-        for line in quads:
-            end = line.rstrip()
-            if not end or (dropped and line in dropped):
-                continue
-            # the graph name (an IRI or a blank node: no spaces) is the last term before " ."
-            out.write(end[: end.rindex(b" ", 0, len(end) - 2)] + b" .\n")
-            count += 1
-    return count
-
-
 # --- JSON-LD ---------------------------------------------------------------------------
 
 
@@ -437,7 +415,27 @@ def write_jsonld(
     *,
     default_graph: bool = True,
 ) -> int:
-    """Write compacted JSON-LD: the context, then ``graphs`` one subject chunk at a time.
+    """Write compacted JSON-LD of the store: its default graph (unless ``default_graph`` is
+    false), then ``graphs``, one subject at a time (:func:`write_jsonld_groups`).
+
+    Returns:
+        the number of quads written.
+    """
+    groups: list[tuple[GraphName, Iterable[ox.Quad]]] = []
+    if default_graph:
+        groups.append((ox.DefaultGraph(), store.quads(None, None, None, ox.DefaultGraph())))
+    groups.extend((graph, store.quads(None, None, None, graph)) for graph in graphs)
+    return write_jsonld_groups(output, context, groups)
+
+
+def write_jsonld_groups(
+    output: IO[bytes],
+    context: dict[str, Any],
+    groups: Iterable[tuple[GraphName, Iterable[ox.Quad]]],
+) -> int:
+    """Write compacted JSON-LD: the context, then each group of quads (a graph's, in subject
+    order), one subject at a time; the default graph's nodes at the top level (first), each
+    named graph's in a ``{"id": <graph>, "@graph": [...]}`` object.
 
     Returns:
         the number of quads written.
@@ -467,14 +465,14 @@ def write_jsonld(
 
     write('{"@context": ' + json.dumps(ctx, ensure_ascii=False, indent=1) + ',\n"@graph": [\n')
     first = True
-    if default_graph:
-        default = store.quads(None, None, None, ox.DefaultGraph())
-        first = write_nodes(default, first)
-    for graph in graphs:
+    for graph, quads in groups:
+        if isinstance(graph, ox.DefaultGraph):
+            first = write_nodes(quads, first)
+            continue
         if not first:
             write(",\n")
         write("{" + json.dumps(id_key) + ": " + json.dumps(_node_id(graph)) + ', "@graph": [\n')
-        write_nodes(store.quads(None, None, None, graph), True)
+        write_nodes(quads, True)
         write("\n]}")
         first = False
     write("\n]}\n")
