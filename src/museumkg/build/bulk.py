@@ -24,10 +24,17 @@ import shutil
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
-from museumkg.build.pipeline import BUILD_STEPS, _class_counts, _land, _prune, complete_store
+from museumkg.build.pipeline import (
+    BUILD_STEPS,
+    _class_counts,
+    _land,
+    _prune,
+    build_time,
+    complete_store,
+    load_ontology,
+)
 from museumkg.config import PROJECT_DIR, Settings
 from museumkg.store import EmbeddedStore, Store, catalog, select_rows
 from museumkg.store.catalog import Manifest
@@ -115,7 +122,7 @@ def load_catalog(
     else:
         say(f"{path.name}: bulk data is loaded as it is, without SHACL/OWL validation")
     digest = file_digest(path)
-    built_at = datetime.now(UTC).replace(microsecond=0)
+    built_at = build_time()
     version = f"{built_at:%Y%m%d}-bulk-{digest[:12]}"
     seconds: dict[str, float] = {}
 
@@ -128,9 +135,7 @@ def load_catalog(
         seconds["bulk_load"] = round(time.perf_counter() - step, 3)
         say(f"bulk-loaded {path.name} in {seconds['bulk_load']:.2f}s")
         step = time.perf_counter()
-        store.load(
-            settings.ontology_dir / "museumkg.ttl", format="ttl", graph=settings.ontology_graph
-        )
+        load_ontology(store, settings)
         seconds["ontology"] = round(time.perf_counter() - step, 3)
         step = time.perf_counter()
         steps = [name for name in BUILD_STEPS if name not in skip]

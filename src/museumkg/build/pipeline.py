@@ -30,7 +30,13 @@ from museumkg.records.country_points import (
     country_points_record,
     fill_country_points,
 )
-from museumkg.records.files import RecordFile, discover, inputs_hash, parse_record
+from museumkg.records.files import (
+    RecordFile,
+    discover,
+    inputs_hash,
+    parse_record,
+    stable_blank_nodes,
+)
 from museumkg.records.gazetteer import GazetteerRecord, fill_gazetteer, gazetteer_record
 from museumkg.release.assemble import dumps_dir, publish_release
 from museumkg.store import EmbeddedStore, Store, catalog
@@ -187,7 +193,7 @@ def build_catalog(
     started = time.perf_counter()
     records = check_catalog(settings, say)
     digest = current_inputs_hash(settings)
-    built_at = datetime.now(UTC).replace(microsecond=0)
+    built_at = build_time()
     version = f"{built_at:%Y%m%d}-{digest[:12]}"
 
     settings.stores_dir.mkdir(parents=True, exist_ok=True)
@@ -195,9 +201,7 @@ def build_catalog(
     try:
         store = EmbeddedStore(work_dir)
         say(f"loading the ontology into {settings.ontology_graph}")
-        store.load(
-            settings.ontology_dir / "museumkg.ttl", format="ttl", graph=settings.ontology_graph
-        )
+        load_ontology(store, settings)
         for record in records:
             say(f"loading {record.display} → {record.graph} ({len(record.quads)} triples)")
             store.add_quads(record.quads)
@@ -279,6 +283,30 @@ def complete_store(
     if "release" in steps:
         # last: the dumps, VoID and the diff from the serving release, in work_dir/dumps
         publish_release(store, work_dir, settings, version, built_at, say, extra_files=extra)
+
+
+def build_time() -> datetime:
+    """When this build happens, to the second: now, or ``SOURCE_DATE_EPOCH`` when set (the
+    reproducible-builds convention: seconds since 1970), so that two builds of the same data
+    give byte-identical release files, dates included."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC)
+        except (ValueError, OverflowError, OSError) as err:
+            raise ValueError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from err
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def load_ontology(store: Store, settings: Settings) -> None:
+    """The ontology (``museumkg.ttl``) into its graph, its blank nodes (OWL restrictions and
+    lists) labelled stably (:func:`museumkg.records.files.stable_blank_nodes`), so that two
+    builds of the same data give the same store and the same dump bytes."""
+    path = settings.ontology_dir / "museumkg.ttl"
+    graph = ox.NamedNode(settings.ontology_graph)
+    parsed = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+    quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in parsed)
+    store.add_quads(stable_blank_nodes(quads, settings.ontology_graph))
 
 
 def _summary(store: Store) -> str:

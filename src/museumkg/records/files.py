@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -146,7 +147,9 @@ def parse_record(
     try:
         triples = ox.parse(record.text, format=rdf_format, base_iri=base_iri)
         graph = ox.NamedNode(record.graph)
-        record.quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+        record.quads = stable_blank_nodes(
+            (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples), record.graph
+        )
     except SyntaxError as err:
         message = str(err.args[0]) if err.args else str(err)
         return problems + [
@@ -174,6 +177,36 @@ def _convert_yaml(record: RecordFile, base_iri: str) -> list[Problem]:
     if converted.problems:
         return converted.problems
     return _check_self_description(record) + _check_subjects_in_dataset(record, base_iri)
+
+
+def stable_blank_nodes(quads: Iterable[ox.Quad], scope: str) -> list[ox.Quad]:
+    """``quads`` with their blank nodes relabelled in order of first appearance, ``scope``
+    (a graph IRI) making the labels distinct from another document's.
+
+    The parser's blank nodes are random, so the same file loaded twice would give a store,
+    and dumps, with other bytes; relabelled, the same file always gives the same labels.
+
+    >>> q = ox.Quad(ox.BlankNode(), ox.NamedNode("http://e/p"), ox.BlankNode())
+    >>> [str(t) for t in stable_blank_nodes([q], "http://e/g")[0].triple]
+    ['_:b4562c7c4x1', '<http://e/p>', '_:b4562c7c4x2']
+    """
+    stem = "b" + hashlib.sha256(scope.encode("utf-8")).hexdigest()[:8] + "x"
+    labels: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def stable(term: Any) -> Any:
+        if not isinstance(term, ox.BlankNode):
+            return term
+        found = labels.get(term)
+        if found is None:
+            found = labels[term] = ox.BlankNode(f"{stem}{len(labels) + 1}")
+        return found
+
+    return [
+        ox.Quad(stable(q.subject), q.predicate, stable(q.object), q.graph_name)
+        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+        else q
+        for q in quads
+    ]
 
 
 def _only_comments(text: str) -> bool:

@@ -191,6 +191,20 @@ Add = Callable[[ox.NamedNode | ox.BlankNode, str, ox.NamedNode | ox.BlankNode | 
 Count = Callable[[int], ox.Literal]
 
 
+class StableBlankNodes:
+    """Blank nodes labelled by kind and number (``_:classPartition1``, ``_:checksum3``...),
+    made in a fixed order, so the same description always gives the same bytes (pyoxigraph's
+    own blank nodes are random)."""
+
+    def __init__(self) -> None:
+        self._made: dict[str, int] = {}
+
+    def __call__(self, kind: str) -> ox.BlankNode:
+        number = self._made.get(kind, 0) + 1
+        self._made[kind] = number
+        return ox.BlankNode(f"{kind}{number}")
+
+
 def describe_dataset(
     *,
     base_iri: str,
@@ -216,6 +230,7 @@ def describe_dataset(
     n = ox.NamedNode
     dataset = n(f"{base_iri}dataset")
     out: list[ox.Triple] = []
+    blank = StableBlankNodes()
 
     def add(
         s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal
@@ -257,25 +272,25 @@ def describe_dataset(
         if source_title:
             add(n(source), f"{DCTERMS}title", ox.Literal(source_title))
     for cls, entities in sorted(stats.classes.items()):
-        part = ox.BlankNode()
+        part = blank("classPartition")
         add(dataset, f"{VOID}classPartition", part)
         add(part, f"{VOID}class", n(cls))
         add(part, f"{VOID}entities", count(entities))
     for prop, triples in sorted(stats.properties.items()):
-        part = ox.BlankNode()
+        part = blank("propertyPartition")
         add(dataset, f"{VOID}propertyPartition", part)
         add(part, f"{VOID}property", n(prop))
         add(part, f"{VOID}triples", count(triples))
     for graph, triples in sorted(stats.graphs.items()):
-        subset = ox.BlankNode()
+        subset = blank("graph")
         add(dataset, f"{VOID}subset", subset)
         add(subset, f"{RDF}type", n(f"{VOID}Dataset"))
         add(subset, f"{RDF}type", n(f"{SD}NamedGraph"))
         add(subset, f"{SD}name", n(graph))
         add(subset, f"{VOID}triples", count(triples))
-    _linksets(dataset, stats, base_iri, add, count)
+    _linksets(dataset, stats, base_iri, add, count, blank)
     if release:
-        _release(dataset, release, site, base_iri, add, count)
+        _release(dataset, release, site, base_iri, add, count, blank)
     return out
 
 
@@ -288,7 +303,12 @@ def _citation(dataset: ox.NamedNode, citation: str | None) -> list[ox.Triple]:
 
 
 def _linksets(
-    dataset: ox.NamedNode, stats: DatasetStats, base_iri: str, add: Add, count: Count
+    dataset: ox.NamedNode,
+    stats: DatasetStats,
+    base_iri: str,
+    add: Add,
+    count: Count,
+    blank: StableBlankNodes,
 ) -> None:
     n = ox.NamedNode
     for row in stats.linksets:
@@ -297,7 +317,7 @@ def _linksets(
         add(target, f"{RDF}type", n(f"{VOID}Dataset"))
         add(target, f"{DCTERMS}title", ox.Literal(EXTERNAL.get(row["target"], row["target"])))
         add(target, f"{VOID}uriSpace", ox.Literal(row["target"]))
-        linkset = ox.BlankNode()
+        linkset = blank("linkset")
         add(dataset, f"{VOID}subset", linkset)
         add(linkset, f"{RDF}type", n(f"{VOID}Linkset"))
         add(linkset, f"{VOID}subjectsTarget", dataset)
@@ -313,6 +333,7 @@ def _release(
     base_iri: str,
     add: Add,
     count: Count,
+    blank: StableBlankNodes,
 ) -> None:
     n = ox.NamedNode
     version = release.get("version", "")
@@ -346,7 +367,7 @@ def _release(
             ox.Literal(str(item["size"]), datatype=n(f"{XSD}nonNegativeInteger")),
         )
         add(dist, f"{DCTERMS}license", n(LICENCE["iri"]))
-        checksum = ox.BlankNode()
+        checksum = blank("checksum")
         add(dist, f"{SPDX}checksum", checksum)
         add(checksum, f"{RDF}type", n(f"{SPDX}Checksum"))
         add(checksum, f"{SPDX}algorithm", n(f"{SPDX}checksumAlgorithm_sha256"))
