@@ -282,3 +282,46 @@ def test_a_release_of_a_bulk_catalog_cuts_the_n_triples_from_the_n_quads(
     assert len(lines) == len(set(lines)) == triples
     for name in ("museumkg.nq", "museumkg.nt"):
         assert gzip.decompress((target / f"{name}.gz").read_bytes()) == (target / name).read_bytes()
+
+
+def test_a_release_of_a_store_with_a_default_graph_writes_each_format_from_the_store(
+    tmp_path: Path,
+) -> None:
+    """A triple in the default graph: no format is cut from the N-Quads; the union formats
+    hold the default graph's triples and the named graphs', each once."""
+    from museumkg.release.assemble import write_release
+
+    e = "http://e/"
+    a, p = ox.NamedNode(e + "a"), ox.NamedNode(e + "p")
+    store = EmbeddedStore()
+    store.add_quads(
+        [
+            ox.Quad(a, p, ox.Literal("default"), ox.DefaultGraph()),
+            ox.Quad(a, p, ox.Literal("named"), ox.NamedNode(e + "g1")),
+            ox.Quad(a, p, ox.Literal("named"), ox.NamedNode(e + "g2")),  # a repeat
+            ox.Quad(a, p, ox.Literal("default"), ox.NamedNode(e + "g2")),  # also in default
+        ]
+    )
+    said: list[str] = []
+    release = write_release(
+        store,
+        tmp_path,
+        version="v",
+        built_at="2026-01-01T00:00:00+00:00",
+        base_iri=e,
+        title="t",
+        ontology_dir=Path(__file__).resolve().parents[2] / "ontology",
+        progress=said.append,
+    )
+    assert not any("(from museumkg.nq)" in line for line in said)
+    union = {'"default"', '"named"'}
+    counts = {f["name"]: f["triples"] for f in release["files"] if f["kind"] == "dump"}
+    for fmt in ("ttl", "nt", "rdfxml"):
+        name = f"museumkg.{FORMATS[fmt].extension}"
+        parsed = list(ox.parse((tmp_path / name).read_bytes(), FORMATS[fmt].rdf_format))
+        assert sorted(str(t.object) for t in parsed) == sorted(union), fmt
+        assert counts[name] == 2, fmt
+    quads = list(ox.parse((tmp_path / "museumkg.nq").read_bytes(), ox.RdfFormat.N_QUADS))
+    assert len(quads) == counts["museumkg.nq"] == 4
+    jsonld_quads = list(ox.parse((tmp_path / "museumkg.jsonld").read_bytes(), ox.RdfFormat.JSON_LD))
+    assert sorted(map(str, jsonld_quads)) == sorted(map(str, quads))
