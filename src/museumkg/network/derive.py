@@ -34,6 +34,8 @@ from museumkg.network.slices import (
     SLICE_PLANS,
     SlicePlan,
     anchors,
+    assign_slices,
+    clear_slices,
     slice_count,
     slice_quads,
     subclass_statements,
@@ -293,16 +295,20 @@ def _run_sliced(
     """
     match = scratch.quads_for_pattern
     subclass = subclass_statements(match)
+    predicates = rule_predicates([rule])
     out: IO[bytes] = spool.open("wb") if spool is not None else io.BytesIO()
-    with out:
-        for number in range(slices):
-            part = ox.Store()
-            part.bulk_extend(
-                slice_quads(match, plan, anchors(match, plan, number, slices), subclass)
-            )
-            _construct(part, rule, base_iri).serialize(out, format=ox.RdfFormat.N_TRIPLES)
-            del part
-        data = out.getvalue() if isinstance(out, io.BytesIO) else None
+    assign_slices(scratch, plan, slices)
+    try:
+        with out:
+            for number in range(slices):
+                part = ox.Store()
+                found = anchors(match, number)
+                part.bulk_extend(slice_quads(match, plan, found, predicates, subclass))
+                _construct(part, rule, base_iri).serialize(out, format=ox.RdfFormat.N_TRIPLES)
+                del part
+            data = out.getvalue() if isinstance(out, io.BytesIO) else None
+    finally:
+        clear_slices(scratch)
     if data is not None:
         scratch.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
         return data.count(b"\n")

@@ -45,6 +45,9 @@ RULE_BYTES_PER_STATEMENT = 4_000
 MIN_SLICE_STATEMENTS = 20_000
 
 _TYPE = ox.NamedNode(f"{RDF}type")
+#: Where :func:`assign_slices` writes each anchor's slice (in the scratch store only).
+_SLICES_GRAPH = ox.NamedNode("urn:museumkg:derive:slices")
+_IN_SLICE = ox.NamedNode("urn:museumkg:derive:slice")
 _SUBCLASS = ox.NamedNode(f"{RDFS}subClassOf")
 #: A resource a slice is about, or meets: programs, roles and institutions may be blank nodes.
 Node = ox.NamedNode | ox.BlankNode
@@ -61,11 +64,16 @@ class SlicePlan:
         anchor_is_object: the anchor is the statement's object (else its subject).
         hops: predicates followed one step from the anchors' nodes, ``True`` for inbound
             (``?x predicate ?node``), ``False`` for outbound (``?node predicate ?x``).
+        graphs: the rule reads statements about the graphs its statements are in (a source's
+            type).
+        types: the rule reads the types of the resources its statements name.
     """
 
     anchor: str
     anchor_is_object: bool = False
     hops: tuple[tuple[str, bool], ...] = ()
+    graphs: bool = True
+    types: bool = False
 
 
 #: One plan per rule (its file name without the order prefix); a rule without a plan runs
@@ -74,15 +82,16 @@ class SlicePlan:
 #: anchor predicate, and the hops reach every resource whose statements the rule reads.
 SLICE_PLANS: dict[str, SlicePlan] = {
     "co-organised": SlicePlan(f"{MKG}organizer"),
-    "participated": SlicePlan(f"{MKG}organizer", hops=((f"{MKG}inProgram", True),)),
+    "participated": SlicePlan(f"{MKG}organizer", hops=((f"{MKG}inProgram", True),), types=True),
     "stated-partnership": SlicePlan(f"{MKG}statedPartner"),
     "shared-topic": SlicePlan(f"{MKG}topic", anchor_is_object=True),
-    "city-location": SlicePlan(f"{MKG}location", hops=((f"{MKG}location", False),)),
+    "city-location": SlicePlan(f"{MKG}location", hops=((f"{MKG}location", False),), graphs=False),
     "strength-and-years": SlicePlan(
         f"{MKG}partnershipKind",
         hops=((f"{MKG}evidenceProgram", False), (f"{MKG}evidenceSource", False)),
+        graphs=False,
     ),
-    "partner-of": SlicePlan(f"{MKG}partnershipKind"),
+    "partner-of": SlicePlan(f"{MKG}partnershipKind", graphs=False),
 }
 
 
@@ -107,25 +116,58 @@ def slice_of(node: ox.NamedNode | ox.BlankNode | ox.Literal, slices: int) -> int
     return zlib.crc32(str(node).encode("utf-8")) % slices
 
 
-def anchors(match: Match, plan: SlicePlan, number: int, slices: int) -> set[Node | ox.Literal]:
-    """The anchors of slice ``number`` (of ``slices``): one pass over the anchor statements."""
+def assign_slices(scratch: ox.Store, plan: SlicePlan, slices: int) -> None:
+    """Write each anchor's slice into the scratch store (graph :data:`SLICES_GRAPH`).
+
+    One pass over the anchor statements; the store, not Python, holds the assignment, so that
+    :func:`anchors` reads a slice's anchors by one lookup. :func:`clear_slices` removes it.
+    """
+    predicate = ox.NamedNode(plan.anchor)
+    named = [_slice_node(number) for number in range(slices)]
+
+    def assigned() -> Iterator[ox.Quad]:
+        for quad in scratch.quads_for_pattern(None, predicate, None, None):
+            term = quad.object if plan.anchor_is_object else quad.subject
+            if isinstance(term, Node | ox.Literal):
+                yield ox.Quad(named[slice_of(term, slices)], _IN_SLICE, term, _SLICES_GRAPH)
+
+    scratch.bulk_extend(assigned())
+
+
+def clear_slices(scratch: ox.Store) -> None:
+    """Remove what :func:`assign_slices` wrote."""
+    if scratch.contains_named_graph(_SLICES_GRAPH):
+        scratch.remove_graph(_SLICES_GRAPH)
+
+
+def anchors(match: Match, number: int) -> set[Node | ox.Literal]:
+    """The anchors :func:`assign_slices` put in slice ``number``."""
     found: set[Node | ox.Literal] = set()
-    for quad in match(None, ox.NamedNode(plan.anchor), None, None):
-        term = quad.object if plan.anchor_is_object else quad.subject
-        if isinstance(term, Node | ox.Literal) and term not in found:
-            if slice_of(term, slices) == number:
-                found.add(term)
+    for quad in match(_slice_node(number), _IN_SLICE, None, _SLICES_GRAPH):
+        if isinstance(quad.object, Node | ox.Literal):
+            found.add(quad.object)
     return found
+
+
+def _slice_node(number: int) -> ox.NamedNode:
+    return ox.NamedNode(f"urn:museumkg:derive:slice:{number}")
 
 
 # Complexity: the slice's statements gathered kind by kind, as the module docstring lists them
 def slice_quads(  # noqa: C901
-    match: Match, plan: SlicePlan, members: set[Node | ox.Literal], subclass: list[ox.Quad]
-) -> set[ox.Quad]:
-    """The statements a rule can read about the anchors ``members`` (module docstring)."""
+    match: Match,
+    plan: SlicePlan,
+    members: set[Node | ox.Literal],
+    predicates: frozenset[str],
+    subclass: list[ox.Quad],
+) -> list[ox.Quad]:
+    """The statements with ``predicates`` a rule can read about ``members`` (module docstring)."""
     anchor = ox.NamedNode(plan.anchor)
+    wanted = {ox.NamedNode(p) for p in predicates} - {_IN_SLICE}
 
     def kept(quad: ox.Quad) -> bool:
+        if quad.predicate not in wanted:
+            return False
         if quad.predicate != anchor:
             return True
         return (quad.object if plan.anchor_is_object else quad.subject) in members
@@ -133,31 +175,32 @@ def slice_quads(  # noqa: C901
     nodes: set[Node] = set()
     if plan.anchor_is_object:
         for member in members:
-            nodes.update(
-                q.subject for q in match(None, anchor, member, None) if isinstance(q.subject, Node)
-            )
+            for quad in match(None, anchor, member, None):
+                if isinstance(quad.subject, Node):
+                    nodes.add(quad.subject)
     else:
         nodes.update(m for m in members if isinstance(m, Node))
-    reached: set[Node] = set()
     for predicate, inbound in plan.hops:
         hop = ox.NamedNode(predicate)
-        for node in nodes:
+        for node in list(nodes):
             pattern = (None, hop, node, None) if inbound else (node, hop, None, None)
             for quad in match(*pattern):
                 found = quad.subject if inbound else quad.object
                 if isinstance(found, Node):
-                    reached.add(found)
+                    nodes.add(found)
     quads: set[ox.Quad] = set()
-    for node in nodes | reached:
+    for node in nodes:
         quads.update(q for q in match(node, None, None, None) if kept(q))
-    graphs = {q.graph_name for q in quads if isinstance(q.graph_name, Node)}
-    named = {q.object for q in quads if isinstance(q.object, Node) and q.predicate != _TYPE}
-    for graph in graphs - nodes - reached:
-        quads.update(q for q in match(graph, None, None, None) if kept(q))
-    for thing in named - nodes - reached - graphs:
-        quads.update(match(thing, _TYPE, None, None))
-    quads.update(subclass)
-    return quads
+    more: set[ox.Quad] = set()
+    if plan.graphs:
+        for graph in {q.graph_name for q in quads if isinstance(q.graph_name, Node)} - nodes:
+            more.update(q for q in match(graph, None, None, None) if kept(q))
+    if plan.types:
+        named = {q.object for q in quads if isinstance(q.object, Node) and q.predicate != _TYPE}
+        for thing in named - nodes:
+            more.update(match(thing, _TYPE, None, None))
+    quads |= more
+    return [*quads, *(subclass if f"{RDFS}subClassOf" in predicates else ())]
 
 
 def subclass_statements(match: Match) -> list[ox.Quad]:
