@@ -9,21 +9,22 @@ and its output is the union of theirs.
 A slice is a set of *anchors*: the resources one solution of the rule is about (a program for
 the co-organised rule, a topic for the shared-topic rule, a partnership node for the strength
 rule; :data:`SLICE_PLANS`), put in slices by a hash of their IRI. A slice's store holds every
-statement the rule can read about its anchors:
+statement with a predicate the rule names that it can read about its anchors:
 
 - the statements of the anchor predicate whose anchor is in the slice (and no others, so that
   no solution is found for an anchor outside the slice, on part of its data);
 - every statement whose subject is an anchor (the subject of an anchor statement, when the
   anchor is its object), or one step away from it along the plan's ``hops``;
-- the statements about the graphs those statements are in (a source's type and date), the
-  types of what they name (with ``rdfs:subClassOf``, whole), all graphs kept.
+- for the rules that read them, the statements about the graphs those statements are in (a
+  source's type) and the types of what they name (with ``rdfs:subClassOf``, whole); all graphs
+  kept.
 
 Each solution of the rule needs one anchor and only such statements, so the slices together
 find every solution, each in the slice of its anchor: the derived graph is the same as one
 evaluation over everything (``tests/network/test_derive_slices.py`` checks it triple by
-triple). Slices are listed by a pass over the anchor statements per slice, and their stores
-filled by pattern lookups on the whole scratch store (in memory or on disk); the memory held
-at once is one slice's.
+triple). The anchors' slices are written into the whole scratch store in one pass over the
+anchor statements (:func:`assign_slices`), and each slice's store filled by pattern lookups on
+it (in memory or on disk); the memory held at once is one slice's.
 """
 
 from __future__ import annotations
