@@ -53,7 +53,7 @@ __all__ = ["FACETS", "INDEX_FILE", "INDEX_LAYOUT", "CatalogIndex", "IndexUnavail
 #: File name of the index inside a store folder.
 INDEX_FILE = "museumkg-index.sqlite"
 #: Version of the layout (:mod:`museumkg.index.index_writer`); a reader refuses another one.
-INDEX_LAYOUT = "6"
+INDEX_LAYOUT = "7"
 #: Most values bound in one statement (SQLite's limit on parameters is 999 in old builds).
 _CHUNK = 500
 

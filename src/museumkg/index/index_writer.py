@@ -1,29 +1,26 @@
 """Writing the catalog index (:mod:`museumkg.index.catalog_index` says what it holds): the
-entities, names, types, facets and links collected from a store, then written to SQLite with
-the matcher's tables (:mod:`museumkg.index.match_tables`) and the home page's overview.
+entities, names, types, facets and links read from a store, then written to SQLite with the
+matcher's tables (:mod:`museumkg.index.match_tables`) and the home page's overview.
 
-Memory does not grow with the largest tables:
+Memory does not grow with the catalog: the index queries' answers are streamed (tuples, no
+dict per row) into temporary SQLite tables keyed by IRI (:mod:`museumkg.index.index_staging`);
+entities are numbered there, names made and written in bounded batches
+(:mod:`museumkg.index.index_names`), and every final table is filled with ``INSERT ... SELECT``,
+deduplicated and in primary-key order by SQLite (which sorts in bounded memory, spilling to
+temporary files). What stays in Python: the vocabulary, the cities and countries, and the
+distinct words of the names (for the matcher's ``terms``).
 
-- the index queries' rows are unpacked as tuples (no dict per row) and the strings that repeat
-  (classes, properties, graphs, facet values, language tags) are kept once;
-- links, graph subjects, facets and types are not collected in Python sets: their raw rows go
-  into temporary SQLite tables as they are read, and the final rows are made by
-  ``INSERT ... SELECT`` joining the ``names`` table for sort keys, deduplicated and ordered by
-  SQLite (which sorts in bounded memory, spilling to temporary files);
-- names and labels are written in batches as they are computed, not as one list.
-
-What stays in memory: the entity numbers (IRI, kind, slug), every name of every entity (display
-names are chosen among them), and the display names computed before the ``names`` table is
-written (roles and partnerships are named after their parts).
+What the file keeps is what the pages and the matcher read (:mod:`museumkg.index.page_reads`,
+:mod:`museumkg.index.match_tables`): the sort keys of the ``names`` table are copied into the
+tables sorted by them and the table itself is a temporary one; the full-text tables keep no
+copy of their text (``content=''``); ``labels`` keeps the ``latin`` form the matcher reads.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import sqlite3
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,19 +29,23 @@ from typing import Any
 import pyoxigraph as ox
 
 from museumkg.index.catalog_index import INDEX_LAYOUT
-from museumkg.index.index_staging import open_new_index, write_facets, write_links, write_types
+from museumkg.index.index_names import Namer
+from museumkg.index.index_staging import (
+    number_entities,
+    open_new_index,
+    stage_ids,
+    typed_counts,
+    write_facets,
+    write_links,
+    write_types,
+)
 from museumkg.index.match_tables import SCHEMA as MATCH_SCHEMA
-from museumkg.index.match_tables import write_match_tables
 from museumkg.index.overview import build_overview
-from museumkg.index.roles import lower_first, role_facts, role_name
 from museumkg.index.vocab import Vocabulary, read_vocabulary
-from museumkg.iris import entity_prefix, parse_entity_iri
-from museumkg.lang import Text, language_chain, pick
+from museumkg.iris import entity_prefix
 from museumkg.namespaces import MKG
-from museumkg.queries import named_rows, named_solutions
-from museumkg.store import Store, Term
-from museumkg.store.terms import lexical
-from museumkg.textfold import fold, forms, latin
+from museumkg.queries import named_solutions
+from museumkg.store import Store
 
 SCHEMA = (
     """
@@ -53,13 +54,8 @@ CREATE TABLE overview(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE entities(id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
                       slug TEXT NOT NULL);
 CREATE TABLE labels(id INTEGER PRIMARY KEY, entity INTEGER NOT NULL, text TEXT NOT NULL,
-                    lang TEXT NOT NULL, pref INTEGER NOT NULL, folded TEXT NOT NULL,
-                    latin TEXT NOT NULL);
-CREATE INDEX labels_latin ON labels(latin);
+                    lang TEXT NOT NULL, pref INTEGER NOT NULL, latin TEXT NOT NULL);
 CREATE INDEX labels_entity ON labels(entity);
-CREATE TABLE names(entity INTEGER NOT NULL, lang TEXT NOT NULL, label TEXT NOT NULL,
-                   label_lang TEXT NOT NULL, sort_key TEXT NOT NULL,
-                   PRIMARY KEY(entity, lang)) WITHOUT ROWID;
 CREATE TABLE types(class TEXT NOT NULL, entity INTEGER NOT NULL, asserted INTEGER NOT NULL,
                    PRIMARY KEY(class, entity)) WITHOUT ROWID;
 CREATE INDEX types_entity ON types(entity);
@@ -79,14 +75,15 @@ CREATE TABLE graph_subjects(graph TEXT NOT NULL, sort_key TEXT NOT NULL, entity 
 CREATE TABLE located(place INTEGER NOT NULL, entity INTEGER NOT NULL,
                      PRIMARY KEY(place, entity)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE labels_fts USING fts5(latin, loose, tokenize = 'unicode61',
-                                           prefix = '2 3');
-CREATE VIRTUAL TABLE slugs_fts USING fts5(words, tokenize = 'unicode61', prefix = '2 3');
+                                           prefix = '2 3', content = '', columnsize = 0);
+CREATE VIRTUAL TABLE slugs_fts USING fts5(words, tokenize = 'unicode61', prefix = '2 3',
+                                          content = '', columnsize = 0);
 """
     + MATCH_SCHEMA
 )
 
 
-#: Rows per ``executemany`` batch where rows are computed in Python (labels).
+#: Rows per ``executemany`` batch.
 BATCH = 10_000
 
 _YEAR = re.compile(r"^-?\d{4}")
@@ -97,9 +94,6 @@ _MKG_ROLE_LINKS = {
     f"{MKG}onBehalfOf": "behalf",
 }
 
-#: One name of an entity: its text, language tag and whether it is a preferred name.
-Label = tuple[str, str, bool]
-
 
 @dataclass(frozen=True)
 class IndexStats:
@@ -108,6 +102,22 @@ class IndexStats:
     entities: int
     labels: int
     facets: int
+
+
+def _batched(db: sqlite3.Connection, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    """``executemany`` of ``rows`` a batch at a time (a generator feeding it stays lazy)."""
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            db.executemany(sql, batch)
+            batch.clear()
+    db.executemany(sql, batch)
+
+
+def _key(term: Any) -> str:
+    """A resource as text: an IRI's value, a blank node's ``_:id`` (never an entity)."""
+    return term.value if isinstance(term, ox.NamedNode) else str(term)
 
 
 class IndexBuilder:
@@ -126,282 +136,188 @@ class IndexBuilder:
         self.base_iri = base_iri
         self.prefix = entity_prefix(base_iri)
         self.languages = tuple(languages) or ("en",)
-        self.chains = {lang: language_chain([lang], self.languages) for lang in self.languages}
         self.vocab = vocab
-        self.ids: dict[str, int] = {}
-        self.kinds: dict[int, tuple[str, str]] = {}
-        self.labels: dict[int, list[Label]] = {}
-        self.label_count = 0
-        self.synthesized: dict[int, dict[str, Text]] = defaultdict(dict)
-        self.years: dict[int, str] = {}
-        self._display: dict[tuple[int, str], Text] = {}
-        self.located: set[tuple[int, int]] = set()
-        self.members: dict[str, set[int | str]] = defaultdict(set)
+        self.namer = Namer(db, vocab, self.languages)
         self.overview: Mapping[str, object] = {}  # OverviewData, once summarised
-        self._strings: dict[str, str] = {}
+        self.entities = 0
 
-    def _once(self, text: str) -> str:
-        """``text``, the same string object every time (classes, properties, graphs repeat)."""
-        return self._strings.setdefault(text, text)
-
-    def entity(self, iri: str) -> int | None:
-        if iri in self.ids:
-            return self.ids[iri]
-        if not iri.startswith(self.prefix):
-            return None
-        ref = parse_entity_iri(self.base_iri, iri)
-        if ref is None:
-            return None
-        number = len(self.ids) + 1
-        self.ids[iri] = number
-        self.kinds[number] = (self._once(ref.kind), ref.slug)
-        return number
-
-    def _add_label(self, number: int, label: Label) -> None:
-        found = self.labels.get(number)
-        if found is None:
-            self.labels[number] = [label]
-        elif label not in found:
-            found.append(label)
-        else:
-            return
-        self.label_count += 1
+    def _seen(self, iris: Iterable[str]) -> None:
+        """Note entity IRIs in the order they are met (which numbers them)."""
+        _batched(self.db, "INSERT INTO raw_seen VALUES (?)", ((iri,) for iri in iris))
 
     def collect(self) -> None:
-        """Read entities, names, facets, links and graph subjects (in this order)."""
-        entities = named_solutions(self.store, "index_entities")
-        self.db.executemany("INSERT INTO raw_types VALUES (?, ?)", self._types(entities))
-        self.db.execute("INSERT INTO raw_facets SELECT 'type', class, entity FROM raw_types")
-        for entity, label, pref in named_solutions(self.store, "index_labels"):
-            number = self.entity(entity.value)
-            if number is None or not isinstance(label, ox.Literal) or not label.value.strip():
-                continue
-            lang = self._once(label.language or "")
-            self._add_label(number, (label.value, lang, pref.value == "true"))
-        self._collect_facets()
-        links = named_solutions(self.store, "index_links")
-        self.db.executemany("INSERT INTO raw_links VALUES (?, ?, ?)", self._links(links))
-        self.db.executemany(
-            "INSERT INTO raw_graph_subjects VALUES (?, ?)",
-            self._graph_subjects(named_solutions(self.store, "index_graph_subjects")),
+        """Read entities, names, facets, links, graph subjects, role parts and partnership
+        members (in this order, which numbers the entities) into the staging tables."""
+        seen: list[str] = []
+        prefix = self.prefix
+        _batched(
+            self.db,
+            "INSERT INTO raw_type_rows VALUES (?, ?)",
+            self._types(named_solutions(self.store, "index_entities"), seen),
         )
+        _batched(
+            self.db,
+            "INSERT INTO raw_labels VALUES (?, ?, ?, ?)",
+            self._labels(named_solutions(self.store, "index_labels"), seen),
+        )
+        self._collect_facets(seen)
+        _batched(
+            self.db,
+            "INSERT INTO raw_links VALUES (?, ?, ?)",
+            (
+                (s.value, p.value, o.value)
+                for s, p, o in named_solutions(self.store, "index_links")
+                if s.value.startswith(prefix) and o.value.startswith(prefix)
+            ),
+        )
+        _batched(
+            self.db,
+            "INSERT INTO raw_graph_subjects VALUES (?, ?)",
+            (
+                (g.value, s.value)
+                for g, s in named_solutions(self.store, "index_graph_subjects")
+                if s.value.startswith(prefix)
+            ),
+        )
+        _batched(self.db, "INSERT INTO raw_roles VALUES (?, ?, ?, ?)", self._roles(seen))
+        _batched(self.db, "INSERT INTO raw_partnerships VALUES (?, ?, ?)", self._partnerships(seen))
+        self._seen(seen)
 
-    def _types(self, rows: Iterable[Any]) -> Iterator[tuple[int, str]]:
+    def _flush_seen(self, seen: list[str]) -> None:
+        if len(seen) >= BATCH:
+            self._seen(seen)
+            seen.clear()
+
+    def _types(self, rows: Iterable[Any], seen: list[str]) -> Iterator[tuple[str, str | None]]:
+        last = None
         for entity, kind in rows:
-            number = self.entity(entity.value)
-            if isinstance(kind, ox.NamedNode):
-                cls = self._once(kind.value)
-                if cls.startswith(MKG):
-                    # every typed thing counts on the home page, under the base or not
-                    self.members[cls].add(str(entity) if number is None else number)
-                if number is not None:
-                    yield number, cls
+            key = _key(entity)
+            if key != last and key.startswith(self.prefix):
+                seen.append(key)
+                self._flush_seen(seen)
+            last = key
+            yield key, kind.value if isinstance(kind, ox.NamedNode) else None
 
-    def _links(self, rows: Iterable[Any]) -> Iterator[tuple[int, int, str]]:
-        ids = self.ids
-        for subject, prop, obj in rows:
-            target = ids.get(obj.value)
-            if target is not None:
-                source = ids.get(subject.value)
-                if source is not None:
-                    yield target, source, self._once(prop.value)
-
-    def _graph_subjects(self, rows: Iterable[Any]) -> Iterator[tuple[str, int]]:
-        ids = self.ids
-        for graph, subject in rows:
-            number = ids.get(subject.value)
-            if number is not None:
-                yield self._once(graph.value), number
+    def _labels(self, rows: Iterable[Any], seen: list[str]) -> Iterator[tuple[str, str, str, int]]:
+        last = None
+        for entity, label, pref in rows:
+            key = _key(entity)
+            if not key.startswith(self.prefix):
+                continue
+            if key != last:
+                seen.append(key)
+                self._flush_seen(seen)
+                last = key
+            if isinstance(label, ox.Literal) and label.value.strip():
+                yield key, label.value, label.language or "", int(pref.value == "true")
 
     # Complexity: one pass per facet query, each a few guarded inserts; splitting them would only
     # pass the half-built tables around
-    def _collect_facets(self) -> None:  # noqa: C901
+    def _collect_facets(self, seen: list[str]) -> None:  # noqa: C901
         places: dict[str, tuple[str, str | None]] = {}
         for place, kind, country in named_solutions(self.store, "index_places"):
             places[place.value] = (
-                self._once(kind.value),
-                self._once(country.value) if isinstance(country, ox.NamedNode) else None,
+                kind.value,
+                country.value if isinstance(country, ox.NamedNode) else None,
             )
-        facets: list[tuple[str, str, int]] = []
+        prefix = self.prefix
+        facets: list[tuple[str, str, str]] = []
+        located: list[tuple[str, str]] = []
         for entity, where_term, via in named_solutions(self.store, "index_where"):
-            number = self.entity(entity.value)
+            key = _key(entity)
+            if not key.startswith(prefix):
+                continue
+            seen.append(key)
+            self._flush_seen(seen)
             where = where_term.value
-            place = self.ids.get(where) if number is not None else None
-            if place is not None and number is not None and via.value in ("location", "place"):
-                self.located.add((place, number))
-            if number is None or where not in places:
-                continue
-            kind, country = places[where]
-            facets.append((kind, self._once(where), number))
-            if kind == "city" and country:
-                facets.append(("country", country, number))
-            if len(facets) >= BATCH:
-                self.db.executemany("INSERT INTO raw_facets VALUES (?, ?, ?)", facets)
-                facets.clear()
+            if via.value in ("location", "place") and where.startswith(prefix):
+                located.append((where, key))
+            if where in places:
+                kind, country = places[where]
+                facets.append((kind, where, key))
+                if kind == "city" and country:
+                    facets.append(("country", country, key))
+            if len(facets) >= BATCH or len(located) >= BATCH:
+                self._write_facets(facets, located)
         for entity, facet_term, value_term in named_solutions(self.store, "index_facet_values"):
-            number = self.entity(entity.value)
-            if number is None:
+            key = _key(entity)
+            if not key.startswith(prefix):
                 continue
-            facet, value = self._once(facet_term.value), value_term.value
+            seen.append(key)
+            self._flush_seen(seen)
+            facet, value = facet_term.value, value_term.value
             if facet == "year":
                 match = _YEAR.match(value)
                 if match is None:
                     continue
                 value = match.group(0)
-                self.years[number] = min(value, self.years.get(number, value))
-            facets.append((facet, self._once(value), number))
+            facets.append((facet, value, key))
             if len(facets) >= BATCH:
-                self.db.executemany("INSERT INTO raw_facets VALUES (?, ?, ?)", facets)
-                facets.clear()
+                self._write_facets(facets, located)
+        self._write_facets(facets, located)
+
+    def _write_facets(self, facets: list[tuple[str, str, str]], located: list[tuple[str, str]]):
         self.db.executemany("INSERT INTO raw_facets VALUES (?, ?, ?)", facets)
+        self.db.executemany("INSERT INTO raw_located VALUES (?, ?)", located)
+        facets.clear()
+        located.clear()
 
-    def preferred(self, number: int) -> list[Text]:
-        return [Text(value, lang) for value, lang, pref in self.labels.get(number, ()) if pref]
-
-    def display(self, number: int, lang: str) -> Text:
-        key = (number, lang)
-        cached = self._display.get(key)
-        if cached is None:
-            chain = self.chains.get(lang) or language_chain([lang], self.languages)
-            chosen = pick(self.preferred(number), chain) or self.synthesized.get(number, {}).get(
-                lang
+    def _roles(self, seen: list[str]) -> Iterator[tuple[str, str, str, int]]:
+        for role, link, value in named_solutions(self.store, "index_roles"):
+            name = _MKG_ROLE_LINKS.get(link.value)
+            if name is None:
+                continue
+            key = _key(role)
+            if key.startswith(self.prefix):
+                seen.append(key)
+                self._flush_seen(seen)
+            yield (
+                key,
+                name,
+                _key(value) if isinstance(value, ox.NamedNode) else value.value,
+                int(isinstance(value, ox.NamedNode)),
             )
-            cached = chosen if chosen else Text(self.kinds[number][1].replace("-", " "))
-            if chosen is not None:
-                self._display[key] = cached
-        return cached
 
-    def role_names(self) -> None:
-        """Give roles without a label of their own their sentence as a name, per language."""
-        parts: dict[str, dict[str, Term]] = defaultdict(dict)
-        for role_term, link, value in named_solutions(self.store, "index_roles"):
-            name = _MKG_ROLE_LINKS.get(lexical(link))
-            if name is not None:
-                parts[lexical(role_term)].setdefault(name, value)
-        role_rows: list[dict[str, Term]] = []
-        for role, found in parts.items():
-            number = self.entity(role)
-            if number is None or self.preferred(number):
-                continue
-            program = found.get("program")
-            year = self.years.get(self.ids.get(lexical(program), 0)) if program else None
-            parts_row: dict[str, Term] = {"role": ox.NamedNode(role), **found}
-            if year:
-                parts_row["start"] = ox.Literal(year)
-            role_rows.append(parts_row)
-        del parts
-        facts = role_facts(role_rows)
-        for lang, chain in self.chains.items():
-
-            def label(iri: str, chain: tuple[str, ...] = chain, lang: str = lang) -> str:
-                number = self.ids.get(iri)
-                if number is not None:
-                    return self.display(number, lang).value
-                return self.vocab.label(iri, chain).value
-
-            for fact in facts:
-                number = self.ids[fact.role]
-                self.synthesized[number][lang] = Text(role_name(fact, label, lang), lang)
-
-    def partnership_names(self) -> None:
-        """Name derived partnerships (unlabelled) after their two institutions and kind."""
-        members: dict[str, list[str]] = defaultdict(list)
-        kinds: dict[str, str] = {}
-        for row in named_rows(self.store, "index_partnerships"):
-            partnership = lexical(row["partnership"])
-            members[partnership].append(lexical(row["member"]))
-            if "kind" in row:
-                kinds[partnership] = self._once(lexical(row["kind"]))
-        for partnership, found in members.items():
-            number = self.entity(partnership)
-            if number is None or self.preferred(number):
-                continue
-            ids = sorted({self.ids[m] for m in found if m in self.ids})
-            for lang, chain in self.chains.items():
-                names = sorted(self.display(m, lang).value for m in ids)
-                text = " — ".join(names)
-                if partnership in kinds:
-                    kind = self.vocab.label(kinds[partnership], chain).value
-                    text += f" ({lower_first(kind)})"
-                self.synthesized[number][lang] = Text(text, lang)
-
-    def name_synthesized(self) -> None:
-        """Index the synthesized names (roles, partnerships) as preferred names for search."""
-        for number, by_lang in self.synthesized.items():
-            for text in by_lang.values():
-                self._add_label(number, (text.value, self._once(text.lang), True))
+    def _partnerships(self, seen: list[str]) -> Iterator[tuple[str, str, str | None]]:
+        for partnership, member, kind in named_solutions(self.store, "index_partnerships"):
+            key = _key(partnership)
+            if key.startswith(self.prefix):
+                seen.append(key)
+                self._flush_seen(seen)
+            yield key, _key(member), kind.value if kind is not None else None
 
     def summarise(self) -> None:
         """The home page's overview (:func:`museumkg.index.overview.build_overview`)."""
-        counts = {cls: len(found) for cls, found in self.members.items()}
+        counts = typed_counts(self.db, MKG)
         labels = {cls: self.vocab.label(cls, ("en",)).value for cls in counts}
-        self.members.clear()
         self.overview = build_overview(self.store, counts, labels)
 
     def write(self) -> IndexStats:
-        """Write every table from what was collected; the caller commits."""
+        """Number the entities, make their names and write every table; the caller commits."""
         db = self.db
         meta = {"layout": INDEX_LAYOUT, "base_iri": self.base_iri}
         meta["languages"] = ",".join(self.languages)
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+        self.entities = number_entities(db, self.base_iri)
+        stage_ids(db)
+        self.summarise()
         db.executemany(
             "INSERT INTO overview VALUES (?, ?)",
             ((k, json.dumps(v, ensure_ascii=False)) for k, v in self.overview.items()),
         )
-        db.executemany(
-            "INSERT INTO entities VALUES (?, ?, ?, ?)",
-            ((n, iri, *self.kinds[n]) for iri, n in self.ids.items()),
-        )
-        db.executemany(
-            "INSERT INTO slugs_fts(rowid, words) VALUES (?, ?)",
-            ((n, f"{kind} {latin(slug)}") for n, (kind, slug) in self.kinds.items()),
-        )
-        self._write_labels()
-        labels = db.execute(
-            "SELECT l.id, l.entity, l.text, f.loose FROM labels l "
-            "JOIN labels_fts f ON f.rowid = l.id ORDER BY l.id"
-        )
-        write_match_tables(db, labels, {n: kind for n, (kind, _slug) in self.kinds.items()})
-        db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?)", self._name_rows())
-        write_types(db, self._catalog_superclasses)
         facets = write_facets(db)
-        db.executemany("INSERT INTO located VALUES (?, ?)", sorted(self.located))
+        self.namer.role_names()
+        self.namer.partnership_names()
+        labels = self.namer.write_labels()
+        self.namer.write_names()
+        db.execute("DROP TABLE label_rows")
+        write_types(db, self._catalog_superclasses)
         db.execute(
             "INSERT INTO facet_counts SELECT t.class, f.facet, f.value, COUNT(*) "
             "FROM types t JOIN facets f ON f.entity = t.entity GROUP BY t.class, f.facet, f.value"
         )
         write_links(db, self.languages[0])
-        return IndexStats(len(self.ids), self.label_count, int(facets))
-
-    def _write_labels(self) -> None:
-        """The labels and their full-text rows, numbered in the order they were collected."""
-        numbered = enumerate(
-            ((number, label) for number, entries in self.labels.items() for label in entries),
-            start=1,
-        )
-        while batch := list(itertools.islice(numbered, BATCH)):
-            rows = []
-            fts = []
-            for i, (number, (value, lang, pref)) in batch:
-                folded, latin_form, loose_form = forms(value)
-                rows.append((i, number, value, lang, int(pref), folded, latin_form))
-                fts.append((i, latin_form, loose_form))
-            self.db.executemany("INSERT INTO labels VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-            self.db.executemany("INSERT INTO labels_fts(rowid, latin, loose) VALUES (?, ?, ?)", fts)
-
-    def _name_rows(self) -> Iterator[tuple[int, str, str, str, str]]:
-        """Each entity's display name and sort key per language, in key order.
-
-        The last use of the display names: each is dropped from the cache once written.
-        """
-        for number in sorted(self.kinds):
-            previous: tuple[str, str] | None = None
-            for lang in self.languages:
-                text = self.display(number, lang)
-                self._display.pop((number, lang), None)
-                if previous is None or previous[0] != text.value:
-                    previous = (text.value, fold(text.value))
-                yield (number, lang, text.value, text.lang, previous[1])
+        return IndexStats(self.entities, labels, facets)
 
     def _catalog_superclasses(self, cls: str) -> list[str]:
         """Superclasses that listings and filters use: the catalog's (``mkg:``) ones."""
@@ -436,10 +352,6 @@ def build_index(
     try:
         builder = IndexBuilder(store, db, base_iri, languages, vocab)
         builder.collect()
-        builder.role_names()
-        builder.partnership_names()
-        builder.name_synthesized()
-        builder.summarise()
         stats = builder.write()
         db.commit()  # written once, in key order where it matters: no VACUUM needed
     except BaseException:

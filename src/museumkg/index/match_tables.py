@@ -37,21 +37,22 @@ _LABEL = "SELECT l.entity, l.pref, l.text, l.lang, k.how, k.key FROM name_keys k
 _LABEL += "JOIN labels l ON l.id = k.label WHERE k.named = ? AND "
 
 
-def write_match_tables(
-    db: sqlite3.Connection,
-    labels: Iterable[tuple[int, int, str, str]],
-    kinds: dict[int, str],
-) -> None:
-    """Write ``name_keys`` and ``terms`` from ``(label id, entity, text, loose form)`` rows."""
-    keys: list[tuple[str, str, int, int, int, int]] = []
-    words: set[str] = set()
-    for label, entity, text, loose_form in labels:
-        named = int(kinds.get(entity, "") in NAMED_KINDS)
-        for key, loose_key, how in name_keys(text):
-            keys.append((key, loose_key, entity, label, how, named))
-        words.update(loose_form.split())
-    keys.sort()
-    db.executemany("INSERT INTO name_keys VALUES (?, ?, ?, ?, ?, ?)", keys)
+def key_rows(
+    label: int, entity: int, text: str, kind: str, whole: tuple[str, str]
+) -> list[tuple[str, str, int, int, int, int]]:
+    """The ``name_keys`` rows of one name (``whole``: its ``latin`` and ``loose`` forms)."""
+    named = int(kind in NAMED_KINDS)
+    return [
+        (key, loose_key, entity, label, how, named)
+        for key, loose_key, how in name_keys(text, whole)
+    ]
+
+
+def write_match_tables(db: sqlite3.Connection, staged: str, words: Iterable[str]) -> None:
+    """Write ``name_keys`` from the table ``staged`` (rows of :func:`key_rows`), in key order,
+    and ``terms`` from the ``words`` of the names' ``loose`` forms."""
+    db.execute(f"INSERT INTO name_keys SELECT * FROM {staged} ORDER BY 1, 2, 3, 4, 5, 6")
+    db.execute(f"DROP TABLE {staged}")
     db.executemany(
         "INSERT INTO terms VALUES (?, ?, ?)", sorted((w[0], len(w), w) for w in words if w)
     )

@@ -47,8 +47,10 @@ def short_form(text: str) -> str:
     return " ".join(_PARENS.sub(" ", text).split())
 
 
-def name_keys(text: str) -> list[tuple[str, str, int]]:
+def name_keys(text: str, whole: tuple[str, str] | None = None) -> list[tuple[str, str, int]]:
     """The ``(latin, loose, how)`` keys of a name, the name itself first, no key twice.
+
+    ``whole``: the ``latin`` and ``loose`` forms of ``text`` when the caller has them already.
 
     >>> [(key, how) for key, _loose, how in name_keys("Arts Centre (NCCA), Kaliningrad")]
     [('arts centre ncca kaliningrad', 0), ('arts centre kaliningrad', 1), ('ncca', 2)]
@@ -60,7 +62,10 @@ def name_keys(text: str) -> list[tuple[str, str, int]]:
         if latin_form and latin_form not in found:
             found[latin_form] = (latin_form, loose_form, how)
 
-    add(text, HOW_NAME)
+    if whole is None:
+        add(text, HOW_NAME)
+    elif whole[0]:
+        found[whole[0]] = (whole[0], whole[1], HOW_NAME)
     if "(" in text or "[" in text:
         add(short_form(text), HOW_SHORT)
         for inner in _INNER.findall(text):
