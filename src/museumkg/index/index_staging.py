@@ -35,7 +35,7 @@ CREATE TEMP TABLE raw_partnerships(partnership TEXT NOT NULL, member TEXT NOT NU
 CREATE TEMP TABLE raw_types(entity INTEGER NOT NULL, class TEXT NOT NULL);
 CREATE TEMP TABLE label_rows(entity INTEGER NOT NULL, text TEXT NOT NULL, lang TEXT NOT NULL,
                              pref INTEGER NOT NULL, seq INTEGER NOT NULL);
-CREATE TEMP TABLE raw_name_keys(key TEXT NOT NULL, loose TEXT NOT NULL, entity INTEGER NOT NULL,
+CREATE TEMP TABLE raw_name_keys(key TEXT NOT NULL, loose INTEGER NOT NULL, entity INTEGER NOT NULL,
                                 label INTEGER NOT NULL, how INTEGER NOT NULL,
                                 named INTEGER NOT NULL);
 CREATE TEMP TABLE names(entity INTEGER NOT NULL, lang TEXT NOT NULL, sort_key TEXT NOT NULL,

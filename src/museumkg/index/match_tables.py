@@ -1,10 +1,12 @@
 """The matcher's tables in the catalog index: written at build time, read by bounded SQL.
 
 - ``name_keys``: every whole-name key of every name (:mod:`museumkg.index.name_keys`): its
-  ``latin`` and ``loose`` forms, the entity and label it belongs to, how it was made, and whether
-  the entity is a named one (institution, person, program, place, topic, source) rather than a
-  derived node (partnership, role, claim); indexed by (named, key) and (named, loose), so exact
-  and prefix matches of named entities are read before any derived node's;
+  ``latin`` form and a 64-bit hash of its ``loose`` form (``loose_hash``; the form itself is the
+  ``latin`` one loosened, so the reader checks it), the entity and label it belongs to, how it
+  was made, and whether the entity is a named one (institution, person, program, place, topic,
+  source) rather than a derived node (partnership, role, claim); indexed by (named, key) and
+  (named, loose), so exact and prefix matches of named entities are read before any derived
+  node's;
 - ``terms``: the distinct words of the ``loose`` forms by first letter and length, for
   correcting a misspelt query word (:mod:`museumkg.index.matcher`'s fuzzy tier).
 
@@ -18,13 +20,14 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from museumkg.index.name_keys import name_keys
+from museumkg.index.name_keys import loose_hash, name_keys
+from museumkg.textfold import loose as loose_form
 
 #: Entity kinds people name; the others (partnership, role, claim) are derived nodes.
 NAMED_KINDS = frozenset({"org", "person", "program", "place", "topic", "source"})
 
 SCHEMA = """
-CREATE TABLE name_keys(key TEXT NOT NULL, loose TEXT NOT NULL, entity INTEGER NOT NULL,
+CREATE TABLE name_keys(key TEXT NOT NULL, loose INTEGER NOT NULL, entity INTEGER NOT NULL,
                        label INTEGER NOT NULL, how INTEGER NOT NULL, named INTEGER NOT NULL);
 CREATE INDEX name_keys_key ON name_keys(named, key);
 CREATE INDEX name_keys_loose ON name_keys(named, loose);
@@ -43,7 +46,7 @@ def key_rows(
     """The ``name_keys`` rows of one name (``whole``: its ``latin`` and ``loose`` forms)."""
     named = int(kind in NAMED_KINDS)
     return [
-        (key, loose_key, entity, label, how, named)
+        (key, loose_hash(loose_key), entity, label, how, named)
         for key, loose_key, how in name_keys(text, whole)
     ]
 
@@ -66,8 +69,10 @@ class MatchReads:
 
     def names_equal(self, key: str, *, named: bool, loose: bool, limit: int) -> list[sqlite3.Row]:
         """Names one of whose keys equals ``key`` (the ``latin`` form, or ``loose``)."""
-        column = "k.loose" if loose else "k.key"
-        return self.rows(f"{_LABEL}{column} = ? LIMIT ?", [int(named), key, limit])
+        if not loose:
+            return self.rows(f"{_LABEL}k.key = ? LIMIT ?", [int(named), key, limit])
+        found = self.rows(f"{_LABEL}k.loose = ? LIMIT ?", [int(named), loose_hash(key), limit])
+        return [row for row in found if loose_form(row["key"]) == key]  # the hash's rare collisions
 
     def names_starting(self, key: str, *, named: bool, limit: int) -> list[sqlite3.Row]:
         """Names one of whose keys starts with ``key`` (and is longer), in key order."""

@@ -15,6 +15,7 @@ name spelled another way (another transliteration) is still found whole.
 from __future__ import annotations
 
 import re
+from hashlib import blake2b
 
 from museumkg.textfold import forms
 
@@ -72,3 +73,14 @@ def name_keys(text: str, whole: tuple[str, str] | None = None) -> list[tuple[str
             if is_acronym(inner):
                 add(inner, HOW_ACRONYM)
     return list(found.values())
+
+
+def loose_hash(loose_key: str) -> int:
+    """A key's ``loose`` form as a signed 64-bit number: what the index keeps to look it up
+    (equal forms, equal numbers; the matcher checks the form of what it finds).
+
+    >>> loose_hash("kazakstan") == loose_hash("kazakstan") != loose_hash("kazakhstan")
+    True
+    """
+    digest = blake2b(loose_key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
