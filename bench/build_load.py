@@ -13,7 +13,10 @@ generated file (a rate, lower is better), each beside the raw bulk load:
   instead of taking the whole run with it;
 - the peak memory of the build (the largest of those children) and of the raw bulk load;
 - a rebuild after one changed source: its graph replaced and the derived graph brought up to
-  date incrementally (:mod:`museumkg.network.rederive`); budget "seconds", taken as 10 s.
+  date incrementally (:mod:`museumkg.network.rederive`); budget "seconds", taken as 10 s;
+- the build's size on disk (:func:`disk_figures`), once the release is written: the store's
+  own files, the catalog index, the release dumps, and all of the store folder, each beside the
+  raw bulk-loaded store's folder; the whole folder's budget is 3x (issue 17).
 """
 
 from __future__ import annotations
@@ -32,12 +35,16 @@ from pathlib import Path
 from bench.context import BenchContext
 from bench.figures import Figure, per_million
 from bench.servers import PROJECT_DIR
+from museumkg.index.catalog_index import index_path
+from museumkg.release.assemble import dumps_dir
 from museumkg.synth.generate import SynthCatalog, generate_file
 
 #: Load step within this multiple of the raw bulk load (issue 9).
 LOAD_BUDGET_RATIO = 1.5
 #: "A rebuild after one changed source costing seconds".
 REBUILD_BUDGET_S = 10.0
+#: Store + index + release (the whole store folder) within this multiple of the raw store.
+DISK_BUDGET_RATIO = 3.0
 #: Build steps ``museumkg load`` leaves out, to run them on their own (capped).
 DEFERRED = ("metrics", "release")
 
@@ -88,6 +95,7 @@ class Loaded:
     load: ChildRun
     summary: dict[str, object] = field(default_factory=dict)
     deferred: dict[str, ChildRun] = field(default_factory=dict)
+    raw_store_bytes: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -147,6 +155,7 @@ def generate_and_load(size: int, workdir: Path, var_dir: Path, seed: int, timeou
     generate_s = time.perf_counter() - started
     raw_dir = workdir / "raw-store"
     raw = run_measured([sys.executable, "-c", _RAW, str(raw_dir), str(nquads)], None, timeout)
+    raw_bytes = folder_bytes(raw_dir) if raw_dir.is_dir() else None
     shutil.rmtree(raw_dir, ignore_errors=True)
     if raw.error or raw.last_float() is None:
         raise RuntimeError(f"the raw bulk load {raw.error or 'printed no time'}")
@@ -156,7 +165,7 @@ def generate_and_load(size: int, workdir: Path, var_dir: Path, seed: int, timeou
         command += ["--skip", step]
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     load = run_measured(command, env, timeout)
-    loaded = Loaded(made, generate_s, raw, load)
+    loaded = Loaded(made, generate_s, raw, load, raw_store_bytes=raw_bytes)
     if not load.error:
         loaded.summary = json.loads(load.stdout.strip().splitlines()[-1])
     return loaded
@@ -289,4 +298,44 @@ def figures(size: int, loaded: Loaded) -> list[Figure]:
         )
     )
     out.append(against_raw("generate synthetic catalog", loaded.generate_s))
+    return out
+
+
+def folder_bytes(folder: Path) -> int:
+    """The bytes of the files under ``folder`` (apparent sizes)."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def disk_figures(size: int, loaded: Loaded, store_dir: Path) -> list[Figure]:
+    """The landed build on disk, in MB, each beside the raw bulk-loaded store's folder: the
+    store's own files (the engine's), the catalog index, the release dumps, and the whole
+    store folder (those three and the small build files beside them: network, map)."""
+    index = index_path(store_dir)
+    dumps = dumps_dir(store_dir)
+    parts = {
+        "catalog index": index.stat().st_size if index.is_file() else 0,
+        "release dumps": folder_bytes(dumps) if dumps.is_dir() else 0,
+    }
+    engine = sum(
+        p.stat().st_size
+        for p in store_dir.iterdir()
+        if p.is_file() and p != index and p.suffix not in (".json", ".geojson")
+    )
+    raw_mb = loaded.raw_store_bytes / 1e6 if loaded.raw_store_bytes else None
+    reference = "raw pyoxigraph store (bulk_load folder)"
+    out = [Figure("on disk: store (engine files)", size, engine / 1e6, "MB", reference, raw_mb)]
+    for name, value in parts.items():
+        out.append(Figure(f"on disk: {name}", size, value / 1e6, "MB", reference, raw_mb))
+    out.append(
+        Figure(
+            "on disk: store + index + release (whole store folder)",
+            size,
+            folder_bytes(store_dir) / 1e6,
+            "MB",
+            reference,
+            raw_mb,
+            budget=DISK_BUDGET_RATIO,
+            budget_on="ratio",
+        )
+    )
     return out

@@ -193,6 +193,7 @@ def run_size(size: int, args: argparse.Namespace, notes: list[str]) -> list[Figu
         for figure in figures:  # the rebuild is compared with the whole build, release included
             if figure.name.startswith("rebuild"):
                 figure.reference_value = build_load.whole_build_seconds(loaded)
+        figures += build_load.disk_figures(size, loaded, ctx.store_dir)
         figures = build_load.figures(size, loaded) + figures
         notes += ctx.notes
     finally:

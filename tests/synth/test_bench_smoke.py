@@ -51,6 +51,14 @@ def test_bench_runs_end_to_end_at_a_tiny_size(tmp_path: Path) -> None:
     names = {f["name"] for f in report["figures"]}
     for expected in ("load step (bulk load + ontology)", "build peak RSS", "export nq"):
         assert expected in names
+    on_disk = {f["name"]: f for f in report["figures"] if f["name"].startswith("on disk: ")}
+    whole = on_disk["on disk: store + index + release (whole store folder)"]
+    assert whole["budget"] == 3.0 and whole["budget_on"] == "ratio"
+    parts = ("store (engine files)", "catalog index", "release dumps")
+    for part in parts:  # each part is measured, a positive size beside the raw store's
+        figure = on_disk[f"on disk: {part}"]
+        assert figure["value"] > 0 and figure["reference_value"] > 0
+    assert whole["value"] >= sum(on_disk[f"on disk: {p}"]["value"] for p in parts)
     assert any(name.startswith("/sparql ") for name in names)
     assert any(name.startswith("page entity page") for name in names)
     assert "size" in done.stdout and "figure" in done.stdout, "the table is printed"
