@@ -7,10 +7,9 @@ build therefore writes ``museumkg-index.sqlite`` into the new store folder, befo
 the index swaps atomically with the store it describes. It holds:
 
 - ``entities``: every dataset entity (IRI, kind, slug), ``slugs_fts`` over its slug words;
-- ``labels``: every name (preferred and other), with the ``folded``/``latin``/``loose`` forms of
-  :mod:`museumkg.textfold`, and ``labels_fts`` over the ``latin`` and ``loose`` forms;
-- ``names``: the display name of each entity per configured language (the fallback chain
-  applied) and its sort key;
+- ``labels``: every name (preferred and other), with its ``latin`` form
+  (:mod:`museumkg.textfold`), and ``labels_fts`` over the ``latin`` and ``loose`` forms (only
+  matched: it keeps no copy of the text, ``content=''``; so does ``slugs_fts``);
 - ``types``: asserted classes plus their catalog (``mkg:``) superclasses; ``class_counts``;
 - ``listing``: (class, language, sort key, entity) so a class page is one index range scan;
 - ``facets`` (type, country, city, year, topic) and ``facet_counts`` per class;
@@ -25,7 +24,9 @@ the index swaps atomically with the store it describes. It holds:
 - ``overview``: what the home page shows (entities per class, the newest sources and
   programs, counts), computed once here (:mod:`museumkg.index.overview`) rather than per request.
 
-Sort keys are the folded display name in the first configured language.
+Sort keys are the folded display name (the language chain applied to an entity's preferred
+names) in the first configured language for ``links`` and ``graph_subjects``, in each
+configured language for ``listing``; the build computes them in a temporary table.
 
 The index is derived data: it is rebuilt by every build and can be rebuilt from any store
 (:func:`museumkg.index.index_writer.build_index`), so it also serves stores given to the web

@@ -41,6 +41,15 @@ def _chunks(values: Sequence[object]) -> Iterator[Sequence[object]]:
         yield values[start : start + _CHUNK]
 
 
+def _first_parts(rows: list[tuple]) -> dict[str, tuple[str, int]]:
+    """A role's parts (agent, roleType, program, behalf): the first value read of each, and
+    whether it is an IRI."""
+    found: dict[str, tuple[str, int]] = {}
+    for _role, link, value, is_iri in rows:
+        found.setdefault(link, (value, is_iri))
+    return found
+
+
 class Namer:
     """Names entities from the staged rows of ``db`` in the configured ``languages``."""
 
@@ -133,26 +142,21 @@ class Namer:
         self.db.execute("DROP TABLE raw_roles")
 
     def _name_roles(self, batch: list[tuple[str, list[tuple]]]) -> None:
-        parts: list[tuple[str, dict[str, Term]]] = []
-        for role, rows in batch:
-            found: dict[str, Term] = {}
-            for _role, link, value, is_iri in rows:
-                found.setdefault(link, ox.NamedNode(value) if is_iri else ox.Literal(value))
-            parts.append((role, found))
-        values = [t.value for _r, found in parts for t in found.values()]
+        parts = [(role, _first_parts(rows)) for role, rows in batch]
+        values = [value for _r, found in parts for value, _iri in found.values()]
         ids = self.ids([role for role, _f in parts] + values)
         named = self.with_preferred(ids[role] for role, _f in parts if role in ids)
-        years = self._year(
-            ids[t.value] for _r, f in parts if (t := f.get("program")) and t.value in ids
-        )
+        programs = [f["program"][0] for _r, f in parts if "program" in f]
+        years = self._year(ids[p] for p in programs if p in ids)
         role_rows: list[dict[str, Term]] = []
         for role, found in parts:
             number = ids.get(role)
             if number is None or number in named:
                 continue
-            row: dict[str, Term] = {"role": ox.NamedNode(role), **found}
-            program = found.get("program")
-            year = years.get(ids.get(program.value, 0)) if program is not None else None
+            row: dict[str, Term] = {"role": ox.NamedNode(role)}
+            for link, (value, is_iri) in found.items():
+                row[link] = ox.NamedNode(value) if is_iri else ox.Literal(value)
+            year = years.get(ids.get(found["program"][0], 0)) if "program" in found else None
             if year:
                 row["start"] = ox.Literal(year)
             role_rows.append(row)

@@ -256,7 +256,9 @@ class IndexBuilder:
                 self._write_facets(facets, located)
         self._write_facets(facets, located)
 
-    def _write_facets(self, facets: list[tuple[str, str, str]], located: list[tuple[str, str]]):
+    def _write_facets(
+        self, facets: list[tuple[str, str, str]], located: list[tuple[str, str]]
+    ) -> None:
         self.db.executemany("INSERT INTO raw_facets VALUES (?, ?, ?)", facets)
         self.db.executemany("INSERT INTO raw_located VALUES (?, ?)", located)
         facets.clear()

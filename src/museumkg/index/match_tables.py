@@ -42,7 +42,7 @@ _LABEL += "JOIN labels l ON l.id = k.label WHERE k.named = ? AND "
 
 def key_rows(
     label: int, entity: int, text: str, kind: str, whole: tuple[str, str]
-) -> list[tuple[str, str, int, int, int, int]]:
+) -> list[tuple[str, int, int, int, int, int]]:
     """The ``name_keys`` rows of one name (``whole``: its ``latin`` and ``loose`` forms)."""
     named = int(kind in NAMED_KINDS)
     return [
