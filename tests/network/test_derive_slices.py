@@ -9,6 +9,7 @@ import pytest
 from synthetic_network import RULES, SYNTH, synthetic_catalog
 
 from museumkg.config import Settings
+from museumkg.network import derive as derive_module
 from museumkg.network import slices as slices_module
 from museumkg.network.derive import derive, load_rules
 from museumkg.network.slices import SLICE_PLANS, slice_count
@@ -20,7 +21,10 @@ SLICED = 1
 
 
 def _derived(store: EmbeddedStore, derived: str, budget: int) -> tuple[set[str], list[int]]:
-    """Derive with ``budget``; the derived graph (N-Triples lines) and each rule's slices."""
+    """Derive with ``budget``; the derived graph (N-Triples lines) and each rule's slices.
+
+    The first count is 0 when the scratch store was on disk, else 1.
+    """
     reports = derive(
         store, base_iri=SYNTH, derived_graph=derived, rules_dir=RULES, memory_budget=budget
     )
@@ -29,7 +33,7 @@ def _derived(store: EmbeddedStore, derived: str, budget: int) -> tuple[set[str],
         str(ox.Triple(q.subject, q.predicate, q.object))
         for q in store.native.quads_for_pattern(None, None, None, graph)
     }
-    return found, [r.slices for r in reports]
+    return found, [int("on disk" not in reports[0].summary), *(r.slices for r in reports[1:])]
 
 
 def _both_ways(quads: list[ox.Quad], derived: str) -> tuple[set[str], set[str], list[int]]:
@@ -38,7 +42,7 @@ def _both_ways(quads: list[ox.Quad], derived: str) -> tuple[set[str], set[str], 
     whole_store.add_quads(quads)
     sliced_store.add_quads(quads)
     whole, counts = _derived(whole_store, derived, 10**12)
-    assert set(counts) == {1}, "a large budget runs every rule whole"
+    assert set(counts) == {1}, "a large budget: the scratch in memory, every rule whole"
     sliced, counts = _derived(sliced_store, derived, SLICED)
     return whole, sliced, counts
 
@@ -55,18 +59,25 @@ def test_the_number_of_slices_follows_the_budget_and_the_data() -> None:
     assert slice_count(10**6, 10**9 // 2) == 2 * slice_count(10**6, 10**9)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize(("seed", "on_disk"), [(1, True), (2, True), (3, True), (1, False)])
 def test_sliced_derivation_of_a_synthetic_catalog_is_the_whole_one(
-    seed: int, monkeypatch: pytest.MonkeyPatch
+    seed: int, on_disk: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Known partnerships of every kind (synthetic_network), derived in slices: same triples."""
+    """Known partnerships of every kind (synthetic_network), derived in slices: same triples.
+
+    The slices are read from a scratch store on disk (the budget is too small for it) or, with
+    the scratch's own cost set to nothing, in memory.
+    """
     monkeypatch.setattr(slices_module, "MIN_SLICE_STATEMENTS", 20)
+    if not on_disk:
+        monkeypatch.setattr(derive_module, "SCRATCH_BYTES_PER_STATEMENT", 0)
     store, _expected = synthetic_catalog(seed)
     quads = list(store.native.quads_for_pattern(None, None, None, None))
     derived = f"{SYNTH}graph/derived"
     whole, sliced, counts = _both_ways(quads, derived)
     assert whole and sliced == whole
     assert min(counts[1:-1]) > 1, counts  # every rule ran in several slices
+    assert counts[0] == (not on_disk)
 
 
 def test_sliced_derivation_of_a_generated_catalog_is_the_whole_one(
