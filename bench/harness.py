@@ -289,7 +289,7 @@ def environment() -> dict[str, Any]:
     from importlib.metadata import PackageNotFoundError, version
 
     versions: dict[str, str | None] = {"python": platform.python_version()}
-    for package in ("museumkg", "pyoxigraph", "oxigraph", "rdflib", "flask", "waitress"):
+    for package in ("museumkg", "pyoxigraph", "oxigraph", "rdflib", "flask", "granian"):
         try:
             versions[package] = version(package)
         except PackageNotFoundError:

@@ -1,6 +1,6 @@
 """Servers the bench starts and stops itself, on 127.0.0.1, and their memory.
 
-- ``museumkg serve --no-build`` (waitress, the production configuration) over the bulk-loaded
+- ``museumkg serve --no-build`` (granian, the production configuration) over the bulk-loaded
   store, with the synthetic base IRI;
 - ``oxigraph serve-read-only --union-default-graph`` (the PyPI ``oxigraph`` CLI) over the very
   same store folder, as the reference SPARQL server.

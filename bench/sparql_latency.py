@@ -3,7 +3,7 @@
     python -m bench.sparql_latency [--runs 50] [--warmup 3]
 
 Builds the catalog from ``data/`` into a temporary folder (OWL check off), starts
-``museumkg serve --no-build`` (waitress, the production path: screen, worker pool, result
+``museumkg serve --no-build`` (granian, the production path: screen, worker pool, result
 writers) and ``oxigraph serve-read-only --union-default-graph`` over the very same store
 folder, both on 127.0.0.1. Each query of :data:`MIX` is sent ``--runs`` times to each server
 (POST form, as SPARQLWrapper and YASGUI send it, one keep-alive session per server, after

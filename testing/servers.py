@@ -315,7 +315,7 @@ def museumkg_env(**settings: object) -> dict[str, str]:
 def museumkg(
     *args: str, env: Mapping[str, str], threads: int = 8, **options: object
 ) -> ServerProcess:
-    """``museumkg serve --no-build ARGS`` (waitress) on a free port, ready when ``/health``
+    """``museumkg serve --no-build ARGS`` (granian) on a free port, ready when ``/health``
     answers, not started; ``env`` from :func:`museumkg_env`."""
     port = free_port()
     command = [sys.executable, "-m", "museumkg.cli.main", "serve", "--no-build"]

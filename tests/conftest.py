@@ -6,7 +6,7 @@
 - ``store`` (session): that catalog's store, opened read-only.
 - ``app`` / ``client``: the Flask app over ``store`` and its test client (quick unit checks).
 - ``live_server`` (session): base URL (``http://127.0.0.1:<port>``, no trailing slash) of a
-  real ``museumkg serve --no-build`` process (waitress) over the same catalog, polled on
+  real ``museumkg serve --no-build`` process (granian) over the same catalog, polled on
   ``/health`` until it answers (started by ``testing/servers.py``, the launcher tests and
   bench share); ``live_server_log`` is the file its output goes to.
 """

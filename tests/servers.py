@@ -79,7 +79,7 @@ def museumkg_env(settings: object, **extra: str) -> dict[str, str]:
 def museumkg_server(
     settings: object, *args: str, log: Path, timeout_s: float = 60, **env: str
 ) -> Iterator[ServerProcess]:
-    """Run ``museumkg serve --no-build ARGS`` (waitress) on a free port until ``/health`` is OK;
+    """Run ``museumkg serve --no-build ARGS`` (granian) on a free port until ``/health`` is OK;
     its output (the request log) goes to ``log``; it is stopped after."""
     server = museumkg_process(*args, env=museumkg_env(settings, **env), log=log)
     with running(server, timeout_s=timeout_s) as started:

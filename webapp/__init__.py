@@ -39,8 +39,8 @@ def _configure_logging() -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
         log.addHandler(handler)
-        # waitress.serve() calls logging.basicConfig() after this; propagating to that root
-        # handler too would print every line twice.
+        # the HTTP server may configure the root logger after this (waitress.serve() calls
+        # logging.basicConfig()); propagating to that root handler too would print every line twice.
         log.propagate = False
 
 

@@ -1,7 +1,7 @@
 """The WSGI entry point for production servers.
 
-    museumkg serve                               # builds if needed, then serves (waitress)
-    waitress-serve --call webapp:create_app      # or: waitress-serve webapp.wsgi:app
+    museumkg serve                               # builds if needed, then serves (granian)
+    granian --interface wsgi webapp.wsgi:app     # or any WSGI server (waitress-serve ...)
     gunicorn 'webapp.wsgi:app'
 
 Settings come from ``MUSEUMKG_*`` environment variables; the catalog must have been built.

@@ -1,6 +1,6 @@
 """The same end-to-end web suite over three backends, through HTTP, with identical answers.
 
-Each backend is a real ``museumkg serve`` process (waitress) over the session's seed catalog:
+Each backend is a real ``museumkg serve`` process (granian) over the session's seed catalog:
 
 - ``embedded``: the live server (pyoxigraph in process, /sparql through its worker pool);
 - ``oxigraph``: ``museumkg serve --endpoint`` over a private ``oxigraph serve`` (PyPI

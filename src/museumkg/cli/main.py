@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from museumkg.build.curation import check_files, import_files, recover
 from museumkg.build.pipeline import build_catalog, check_catalog, is_stale
+from museumkg.cli.serving import serve_app
 from museumkg.config import Settings
 from museumkg.formats import FORMATS
 from museumkg.namespaces import PREFIXES
@@ -411,7 +412,14 @@ def push(
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+@click.option("--threads", default=8, show_default=True, type=int, help="App threads.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1),
+    help="App processes (each its own memory and query workers).",
+)
 @click.option("--no-build", is_flag=True, help="Serve what is built; never build first.")
 @click.option("--endpoint", help="Answer SPARQL from this server (query URL) instead.")
 @click.option("--update-endpoint", help=_UPDATE_HELP)
@@ -422,12 +430,13 @@ def serve(
     host: str,
     port: int,
     threads: int,
+    workers: int,
     no_build: bool,
     endpoint: str | None,
     update_endpoint: str | None,
     store_endpoint: str | None,
 ) -> None:
-    """Build the catalog if it is missing or older than the data, then serve it (waitress).
+    """Build the catalog if it is missing or older than the data, then serve it (granian).
 
     With --endpoint (or MUSEUMKG_ENDPOINT) every SPARQL query goes to that server, which must
     hold the catalog (`museumkg push`); search, listings, the network and the downloads are
@@ -455,18 +464,22 @@ def serve(
             if catalog.current_store_dir(settings) is None:
                 raise click.ClickException("nothing to serve: fix the records and retry") from err
             click.echo("serving the previous catalog, which is still whole", err=True)
-    from waitress import serve as waitress_serve  # the web layer only when serving
-
-    from webapp import create_app
-
-    try:
-        app = create_app(settings=settings)
+    try:  # the app is made in the server's app process; a store that cannot open stops here
+        catalog.open_serving(settings).close()
     except StoreError as err:
         raise click.ClickException(str(err)) from err
+    from webapp import create_app  # the web layer only when serving
+
     source = f" from {settings.endpoint}" if remote else ""
     click.echo(f"serving the catalog{source} on http://{host}:{port}/", err=True)
     try:
-        waitress_serve(app, host=host, port=port, threads=threads, ident="museumkg")
+        serve_app(
+            lambda: create_app(settings=settings),
+            host=host,
+            port=port,
+            threads=threads,
+            workers=workers,
+        )
     except OSError as err:
         raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror}") from err
 
