@@ -232,10 +232,10 @@ def run_rules(
     Args:
         spool: a file for each rule's output on its way into the store (kept out of memory);
             none: in memory.
-        budget: bytes one rule's evaluation may take: a rule whose evaluation over the
-            scratch's ``statements`` (this many, the derived graph growing) would need more
-            runs in slices (:mod:`museumkg.network.slices`); none: every rule whole.
-        statements: how many statements the scratch holds at the start.
+        budget: bytes one rule's evaluation may take: a rule whose evaluation would need more
+            for ``statements`` read runs in slices (:mod:`museumkg.network.slices`); none: every
+            rule whole.
+        statements: how many source statements the scratch was filled with.
 
     Raises:
         StoreError: naming the rule that failed.
@@ -245,7 +245,10 @@ def run_rules(
     for rule in rules:
         started = time.perf_counter()
         plan = SLICE_PLANS.get(rule.name)
-        slices = slice_count(statements, budget) if budget is not None and plan else 1
+        if budget is not None and plan is not None:
+            slices = slice_count(statements, budget, plan.bytes_per_statement)
+        else:
+            slices = 1
         try:
             if plan is not None and slices > 1:
                 triples = _run_sliced(scratch, rule, plan, slices, base_iri, target, spool)
@@ -253,7 +256,6 @@ def run_rules(
                 triples = _run_whole(scratch, rule, base_iri, target, spool)
         except (SyntaxError, OSError, RuntimeError, StoreError) as err:
             raise StoreError(f"rule {rule.path.name} failed: {err}") from err
-        statements += triples
         reports.append(RuleReport(rule.name, rule.summary, triples, _since(started), slices))
     return reports
 
