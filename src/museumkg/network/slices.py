@@ -88,17 +88,28 @@ class SlicePlan:
 #: scratch in memory and on disk), rounded up: co-organised +0.21 GB, participated +0.74 GB,
 #: strength-and-years +0.07 GB, the others less; shared-topic +1.75 GB.
 SLICE_PLANS: dict[str, SlicePlan] = {
-    "co-organised": SlicePlan(f"{MKG}organizer"),
-    "participated": SlicePlan(f"{MKG}organizer", hops=((f"{MKG}inProgram", True),), types=True),
-    "stated-partnership": SlicePlan(f"{MKG}statedPartner"),
+    "co-organised": SlicePlan(f"{MKG}organizer", bytes_per_statement=1_000),
+    "participated": SlicePlan(
+        f"{MKG}organizer",
+        hops=((f"{MKG}inProgram", True),),
+        types=True,
+        bytes_per_statement=2_000,
+    ),
+    "stated-partnership": SlicePlan(f"{MKG}statedPartner", bytes_per_statement=1_000),
     "shared-topic": SlicePlan(f"{MKG}topic", anchor_is_object=True),
-    "city-location": SlicePlan(f"{MKG}location", hops=((f"{MKG}location", False),), graphs=False),
+    "city-location": SlicePlan(
+        f"{MKG}location",
+        hops=((f"{MKG}location", False),),
+        graphs=False,
+        bytes_per_statement=1_000,
+    ),
     "strength-and-years": SlicePlan(
         f"{MKG}partnershipKind",
         hops=((f"{MKG}evidenceProgram", False), (f"{MKG}evidenceSource", False)),
         graphs=False,
+        bytes_per_statement=1_000,
     ),
-    "partner-of": SlicePlan(f"{MKG}partnershipKind", graphs=False),
+    "partner-of": SlicePlan(f"{MKG}partnershipKind", graphs=False, bytes_per_statement=1_000),
 }
 
 
