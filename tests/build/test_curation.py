@@ -387,6 +387,19 @@ def test_an_import_killed_while_building_leaves_the_previous_catalog(
     assert not is_stale(settings)
 
 
+def test_a_build_stopped_by_sigterm_removes_its_half_built_folder(settings: Settings) -> None:
+    """SIGTERM (a service manager's stop, `kill`, a benchmark's time cap) unwinds the build:
+    exit status 143, no `stores/.building-*` folder left, the previous catalog serving."""
+    before = catalog_state(settings)
+    proc = _run_until_paused(["build", "--no-owl"], _env(settings), "build:before-landing")
+    assert any(settings.stores_dir.glob(".building-*")), "the build should be writing its folder"
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert not any(settings.stores_dir.glob(".building-*"))
+    assert catalog_state(settings) == before
+
+
 def test_an_import_killed_after_landing_is_finished_by_the_next_start(
     settings: Settings, tmp_path: Path
 ) -> None:

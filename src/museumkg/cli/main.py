@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from museumkg.build.curation import check_files, import_files, recover
 from museumkg.build.pipeline import build_catalog, check_catalog, is_stale
 from museumkg.cli.serving import serve_app
+from museumkg.cli.stopping import exit_on_sigterm
 from museumkg.config import Settings
 from museumkg.formats import FORMATS
 from museumkg.namespaces import PREFIXES
@@ -72,6 +73,7 @@ def main(
     except ValueError as err:
         raise click.UsageError(str(err)) from err
     ctx.obj = settings.with_overrides(base_iri=base_iri, var_dir=var_dir, data_dir=data_dir)
+    exit_on_sigterm(ctx.invoked_subcommand)
 
 
 @main.command()
