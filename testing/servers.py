@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -400,25 +400,35 @@ http {{
 """
 
 
+def _nginx_user() -> str:
+    """nginx's ``user`` line: as root its workers must run as root to read the test's folder."""
+    return "user root;\n" if os.geteuid() == 0 else ""
+
+
 def nginx_config(upstream: str, port: int, folder: Path) -> str:
     """The nginx configuration of :data:`NGINX_CONFIG` for ``upstream`` (``host:port``)."""
-    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read the test's folder
-    return NGINX_CONFIG.format(user=user, upstream=upstream, port=port, folder=folder)
+    return NGINX_CONFIG.format(user=_nginx_user(), upstream=upstream, port=port, folder=folder)
+
+
+def _nginx(folder: Path, config_for_port: Callable[[int], str], **options: object) -> ServerProcess:
+    """nginx on a free port with the configuration ``config_for_port(port)``, not started;
+    everything it writes (configuration, logs, pid, temporary files) is under ``folder``."""
+    if not NGINX.exists():
+        raise RuntimeError("nginx is missing: run scripts/system-deps.sh (Debian package nginx)")
+    (folder / "tmp").mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    config = folder / "nginx.conf"
+    config.write_text(config_for_port(port), encoding="utf-8")
+    command = [str(NGINX), "-p", str(folder), "-c", str(config)]
+    return ServerProcess(command, f"http://127.0.0.1:{port}", "/health", name="nginx", **options)  # type: ignore[arg-type]
 
 
 def nginx_cache(upstream_url: str, folder: Path, **options: object) -> ServerProcess:
-    """nginx with ``proxy_cache`` in front of ``upstream_url`` on a free port, not started;
-    everything it writes (configuration, cache, logs, pid) is under ``folder``."""
-    if not NGINX.exists():
-        raise RuntimeError("nginx is missing: run scripts/system-deps.sh (Debian package nginx)")
-    for sub in ("tmp", "cache"):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    config = folder / "nginx.conf"
+    """nginx with ``proxy_cache`` (:data:`NGINX_CONFIG`) in front of ``upstream_url`` on a free
+    port, not started; what it writes (configuration, cache, logs, pid) is under ``folder``."""
+    (folder / "cache").mkdir(parents=True, exist_ok=True)
     upstream = upstream_url.removeprefix("http://").rstrip("/")
-    config.write_text(nginx_config(upstream, port, folder), encoding="utf-8")
-    command = [str(NGINX), "-p", str(folder), "-c", str(config)]
-    return ServerProcess(command, f"http://127.0.0.1:{port}", "/health", name="nginx", **options)  # type: ignore[arg-type]
+    return _nginx(folder, lambda port: nginx_config(upstream, port, folder), **options)
 
 
 #: A load balancer in front of several museumkg processes (docs/deploy.md shows the same
@@ -461,19 +471,16 @@ http {{
 def nginx_balancer(upstream_urls: list[str], folder: Path, **options: object) -> ServerProcess:
     """nginx balancing over ``upstream_urls`` (:data:`NGINX_BALANCER_CONFIG`) on a free port,
     not started; its configuration, logs and pid are under ``folder``."""
-    if not NGINX.exists():
-        raise RuntimeError("nginx is missing: run scripts/system-deps.sh (Debian package nginx)")
-    (folder / "tmp").mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    user = "user root;\n" if os.geteuid() == 0 else ""
     servers = "".join(
         f"        server {url.removeprefix('http://').rstrip('/')};\n" for url in upstream_urls
     )
-    text = NGINX_BALANCER_CONFIG.format(user=user, servers=servers, port=port, folder=folder)
-    config = folder / "nginx.conf"
-    config.write_text(text, encoding="utf-8")
-    command = [str(NGINX), "-p", str(folder), "-c", str(config)]
-    return ServerProcess(command, f"http://127.0.0.1:{port}", "/health", name="nginx", **options)  # type: ignore[arg-type]
+
+    def config(port: int) -> str:
+        return NGINX_BALANCER_CONFIG.format(
+            user=_nginx_user(), servers=servers, port=port, folder=folder
+        )
+
+    return _nginx(folder, config, **options)
 
 
 @contextmanager

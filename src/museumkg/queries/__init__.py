@@ -12,7 +12,7 @@ must appear in the query's SELECT projection (SEP-0007, as pyoxigraph implements
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -90,10 +90,7 @@ def named_rows(
     Raises:
         ValueError: when the named query is not a SELECT query.
     """
-    terms = {k: ox.NamedNode(v) if isinstance(v, str) else v for k, v in bindings.items()}
-    result = store.query(load_query(name).text, bindings=terms)
-    if not isinstance(result, ox.QuerySolutions):
-        raise ValueError(f"queries/{name}.rq is not a SELECT query")
+    result = named_solutions(store, name, **bindings)
     names = [v.value for v in result.variables]
     return [
         {n: term for n, term in zip(names, solution, strict=True) if term is not None}
@@ -103,7 +100,7 @@ def named_rows(
 
 def named_solutions(
     store: Queryable, name: str, /, **bindings: ox.NamedNode | ox.BlankNode | ox.Literal | str
-) -> Iterator[ox.QuerySolution]:
+) -> ox.QuerySolutions:
     """Like :func:`named_rows`, streamed: each solution iterates its terms in the order of the
     query's variables (``None`` when unbound), for bulk reads that unpack them positionally.
 
@@ -114,7 +111,7 @@ def named_solutions(
     result = store.query(load_query(name).text, bindings=terms)
     if not isinstance(result, ox.QuerySolutions):
         raise ValueError(f"queries/{name}.rq is not a SELECT query")
-    return iter(result)
+    return result
 
 
 def _named(name: str, where: str, body: str) -> NamedQuery:
