@@ -350,7 +350,38 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="time budget per size; measurements past it are skipped (default 28)",
     )
     parser.add_argument("--workdir", type=Path, default=None, help="scratch parent folder")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="add this run's sizes to the figures already in --json (replacing those sizes), "
+        "keeping the earlier run's record beside this one's",
+    )
     return parser.parse_args(argv)
+
+
+def merged(
+    report: dict[str, Any], figures: list[Figure], earlier_path: Path
+) -> tuple[dict[str, Any], list[Figure]]:
+    """This run's report and figures joined to an earlier run's file (one size may run alone).
+
+    The earlier figures of the sizes run now are replaced, growth is left to be recomputed over
+    all sizes, and each run keeps its own record (date, command, machine, versions, seconds,
+    notes) under ``runs``, so every figure can be traced to the run that measured it.
+    """
+    earlier = json.loads(earlier_path.read_text(encoding="utf-8"))
+    run_now = set(report["sizes"])
+    kept = [
+        as_figure(item, int(item["size_triples"]))
+        for item in earlier["figures"]
+        if not str(item["name"]).startswith("growth") and int(item["size_triples"]) not in run_now
+    ]
+    runs = earlier.get("runs") or [{k: v for k, v in earlier.items() if k != "figures"}]
+    runs = [run for run in runs if not set(run["sizes"]) <= run_now]
+    runs.append({k: v for k, v in report.items() if k != "figures"})
+    sizes = sorted({size for run in runs for size in run["sizes"]})
+    report = {**report, "sizes": sizes, "runs": runs}
+    report["notes"] = [note for run in runs for note in run["notes"]]
+    return report, kept + figures
 
 
 def _stop(signum: int, _frame: object) -> None:
@@ -371,7 +402,6 @@ def main(argv: list[str] | None = None) -> int:
     notes: list[str] = []
     for size in args.triples:
         figures += run_size(size, args, notes)
-    figures += growth(figures)
     env["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     report = {
         "date": when.isoformat(),
@@ -379,9 +409,13 @@ def main(argv: list[str] | None = None) -> int:
         **env,
         "sizes": args.triples,
         "seconds": round(time.monotonic() - started, 1),
-        "figures": [f.as_json() for f in figures],
+        "figures": [],
         "notes": notes,
     }
+    if args.merge:
+        report, figures = merged(report, figures, args.json)
+    figures += growth(figures)
+    report["figures"] = [f.as_json() for f in figures]
     assert all(tuple(f) == FIGURE_KEYS for f in report["figures"])
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
