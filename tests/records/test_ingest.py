@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import os
 import shutil
@@ -278,7 +279,7 @@ def test_pages_network_and_dumps_show_the_ingested_catalog(full: Settings) -> No
     assert "savitsky-museum" in network and "kasteyev-museum" in network
     store_dir = catalog.current_store_dir(full)
     assert store_dir is not None
-    dump = (store_dir / "dumps" / "museumkg.nq").read_text(encoding="utf-8")
+    dump = gzip.decompress((store_dir / "dumps" / "museumkg.nq.gz").read_bytes()).decode("utf-8")
     assert f"<{ID}org/kasteyev-museum>" in dump and f"<{GRAPH['organisations']}>" in dump
     quads = list(ox.parse(dump.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
     sources = {

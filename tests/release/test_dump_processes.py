@@ -48,8 +48,8 @@ def test_dumps_written_in_child_processes_equal_those_of_threads(
             children.shutdown()
         said: list[str] = []
         found.append(_release(store, tmp_path / f"dumps-{threshold}", said))
-        assert any(line.startswith("dump museumkg.jsonld:") for line in said)
-    assert len(found[0]) == 8
+        assert any(line.startswith("dump museumkg.jsonld.gz:") for line in said)
+    assert len(found[0]) == 12  # six formats, each plain (kept compressed) and gzipped
     assert found[0] == found[1]
 
 

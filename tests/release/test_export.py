@@ -70,7 +70,14 @@ def release_dir(store: EmbeddedStore) -> Path:
 
 
 def dump_bytes(release_dir: Path, fmt: str) -> bytes:
-    return (release_dir / f"museumkg.{FORMATS[fmt].extension}").read_bytes()
+    """A dump's content: a release keeps it only gzip-compressed."""
+    return plain(release_dir / f"museumkg.{FORMATS[fmt].extension}")
+
+
+def plain(path: Path) -> bytes:
+    """The content of the plain dump ``path``, read from its compressed file."""
+    assert not path.exists(), f"{path.name} is kept on disk uncompressed"
+    return gzip.decompress(path.with_name(path.name + ".gz").read_bytes())
 
 
 def oxigraph_graphs(data: bytes, fmt: str) -> dict[str, rdflib.Graph]:
@@ -181,10 +188,16 @@ def test_the_network_is_never_asked_for_a_context() -> None:
     assert any("never fetches" in message for message in messages)
 
 
-def test_gzipped_dumps_hold_the_same_bytes(release_dir: Path) -> None:
-    for name in ("museumkg.nq", "museumkg.nt"):
-        packed = (release_dir / f"{name}.gz").read_bytes()
-        assert gzip.decompress(packed) == (release_dir / name).read_bytes()
+def test_only_the_compressed_dumps_are_kept_and_they_hold_no_time_or_name(
+    release_dir: Path,
+) -> None:
+    kept = sorted(p.name for p in release_dir.iterdir() if p.name.startswith("museumkg."))
+    assert kept == sorted(f"museumkg.{fmt.extension}.gz" for fmt in FORMATS.values())
+    for name in kept:
+        header = (release_dir / name).read_bytes()[:10]
+        assert header[:3] == b"\x1f\x8b\x08"  # gzip, deflate
+        assert header[3] == 0  # no file name, comment or extra field
+        assert header[4:8] == b"\0\0\0\0"  # mtime 0
 
 
 def test_release_json_lists_every_file_with_size_count_checksum_and_licence(
@@ -199,7 +212,11 @@ def test_release_json_lists_every_file_with_size_count_checksum_and_licence(
     dumps = [f for f in release["files"] if f["kind"] == "dump"]
     assert {f["format"] for f in dumps} == set(FORMATS)
     for entry in release["files"]:
-        data = (release_dir / entry["name"]).read_bytes()
+        if entry.get("stored"):  # a plain dump: its content, kept compressed
+            assert entry["stored"] == entry["name"] + ".gz"
+            data = plain(release_dir / entry["name"])
+        else:
+            data = (release_dir / entry["name"]).read_bytes()
         assert entry["size"] == len(data)
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
     for entry in dumps:
@@ -263,25 +280,23 @@ def test_a_release_of_a_bulk_catalog_cuts_the_n_triples_from_the_n_quads(
         ontology_dir=Path(__file__).resolve().parents[2] / "ontology",
         progress=said.append,
     )
-    assert any("museumkg.nt:" in line and "(from museumkg.nq)" in line for line in said)
+    assert any("museumkg.nt.gz:" in line and "(from museumkg.nq)" in line for line in said)
     union = to_rdflib(q.triple for q in native)
     graphs = store_graphs(generated)
     counts = {f["name"]: f["triples"] for f in release["files"] if f["kind"] == "dump"}
     for fmt in ("ttl", "nt", "rdfxml"):
-        data = (target / f"museumkg.{FORMATS[fmt].extension}").read_bytes()
+        data = dump_bytes(target, fmt)
         parsed = rdflib.Graph().parse(data=data, format=RDFLIB_FORMATS[fmt])
         assert len(parsed) == triples == counts[f"museumkg.{FORMATS[fmt].extension}"], fmt
         assert isomorphic(parsed, union), fmt
     for fmt in ("nq", "trig", "jsonld"):
-        data = (target / f"museumkg.{FORMATS[fmt].extension}").read_bytes()
+        data = dump_bytes(target, fmt)
         parsed_graphs = oxigraph_graphs(data, fmt)
         assert sorted(parsed_graphs) == sorted(graphs), fmt
         for name, graph in graphs.items():
             assert isomorphic(parsed_graphs[name], graph), (fmt, name)
-    lines = (target / "museumkg.nt").read_bytes().splitlines()
+    lines = dump_bytes(target, "nt").splitlines()
     assert len(lines) == len(set(lines)) == triples
-    for name in ("museumkg.nq", "museumkg.nt"):
-        assert gzip.decompress((target / f"{name}.gz").read_bytes()) == (target / name).read_bytes()
 
 
 def test_a_release_of_a_store_with_a_default_graph_writes_each_format_from_the_store(
@@ -318,10 +333,10 @@ def test_a_release_of_a_store_with_a_default_graph_writes_each_format_from_the_s
     counts = {f["name"]: f["triples"] for f in release["files"] if f["kind"] == "dump"}
     for fmt in ("ttl", "nt", "rdfxml"):
         name = f"museumkg.{FORMATS[fmt].extension}"
-        parsed = list(ox.parse((tmp_path / name).read_bytes(), FORMATS[fmt].rdf_format))
+        parsed = list(ox.parse(plain(tmp_path / name), FORMATS[fmt].rdf_format))
         assert sorted(str(t.object) for t in parsed) == sorted(union), fmt
         assert counts[name] == 2, fmt
-    quads = list(ox.parse((tmp_path / "museumkg.nq").read_bytes(), ox.RdfFormat.N_QUADS))
+    quads = list(ox.parse(dump_bytes(tmp_path, "nq"), ox.RdfFormat.N_QUADS))
     assert len(quads) == counts["museumkg.nq"] == 4
-    jsonld_quads = list(ox.parse((tmp_path / "museumkg.jsonld").read_bytes(), ox.RdfFormat.JSON_LD))
+    jsonld_quads = list(ox.parse(dump_bytes(tmp_path, "jsonld"), ox.RdfFormat.JSON_LD))
     assert sorted(map(str, jsonld_quads)) == sorted(map(str, quads))

@@ -7,6 +7,7 @@ SPARQL over HTTP, and stopped.
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -39,8 +40,8 @@ def test_turtle_and_nquads_dumps_load_into_oxigraph_server(
     release = read_release(store.path)
     assert release is not None
     files = {f["name"]: f for f in release["files"]}
-    turtle = (dumps_dir(store.path) / "museumkg.ttl").read_bytes()
-    nquads = (dumps_dir(store.path) / "museumkg.nq").read_bytes()
+    turtle = gzip.decompress((dumps_dir(store.path) / "museumkg.ttl.gz").read_bytes())
+    nquads = gzip.decompress((dumps_dir(store.path) / "museumkg.nq.gz").read_bytes())
     with oxigraph_server(tmp_path / "server") as url:
         put = requests.put(
             f"{url}/store?default",

@@ -7,9 +7,13 @@ request that museumkg answers 304; after a swap the new release is served once t
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import http.client
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -108,6 +112,33 @@ def test_a_new_release_is_served_after_the_max_age(cache: str, settings: Setting
     # the pinned copy of the old release is still right, and still a hit
     again = requests.get(pinned_url, headers=JSON, timeout=30)
     assert again.headers["X-Museumkg-Release"] == old and _status(again) == "HIT"
+
+
+def _get(url: str, headers: dict[str, str]) -> tuple[http.client.HTTPResponse, bytes]:
+    """A GET as curl sends it: only the headers given (no ``Accept-Encoding`` unless given)."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.netloc, timeout=30)
+    connection.request("GET", parts.path, headers=headers)
+    response = connection.getresponse()
+    return response, response.read()
+
+
+def test_a_dump_is_cached_apart_for_clients_with_and_without_gzip(cache: str) -> None:
+    """The release keeps the dump compressed; nginx keeps the gzip-encoded answer and the
+    decompressed one apart (``Vary: Accept-Encoding``), each a hit the second time."""
+    listing = requests.get(f"{cache}/downloads/?format=json", timeout=30).json()
+    entry = next(f for f in listing["files"] if f["name"] == "museumkg.ttl")
+    version = listing["release"]["version"]
+    for url in (f"{cache}/downloads/museumkg.ttl", f"{cache}/downloads/{version}/museumkg.ttl"):
+        for _ in "ab":  # each variant once, then each again: the second round is all hits
+            plain, plain_body = _get(url, {})
+            packed, packed_body = _get(url, {"Accept-Encoding": "gzip"})
+            assert plain.status == packed.status == 200
+            assert plain.headers.get("Content-Encoding") is None
+            assert packed.headers["Content-Encoding"] == "gzip"
+            assert hashlib.sha256(plain_body).hexdigest() == entry["sha256"]
+            assert hashlib.sha256(gzip.decompress(packed_body)).hexdigest() == entry["sha256"]
+        assert plain.headers["X-Cache-Status"] == packed.headers["X-Cache-Status"] == "HIT", url
 
 
 def test_the_configuration_is_the_documented_one(cache: str) -> None:

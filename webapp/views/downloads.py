@@ -4,7 +4,9 @@
   and the changes from the previous release; ``?format=json`` is ``release.json``.
 - ``/downloads/<name>`` and ``/downloads/<version>/<name>``: one file of the serving release
   or of another kept one, sent from disk with its media type, ``Content-Disposition`` and the
-  file's SHA-256 as a strong ``ETag`` (conditional and range requests work).
+  file's SHA-256 as a strong ``ETag`` (conditional and range requests work). A plain dump kept
+  only compressed (its release.json entry names the ``stored`` file) is sent gzip-encoded or
+  decompressed on the fly (:mod:`webapp.http.packed_files`).
 - ``/.well-known/void``: VoID + DCAT (Turtle, JSON-LD or N-Triples by ``Accept`` or
   ``?format=``), with the endpoint and download URLs on the host that was asked.
 - ``/ns/context.jsonld`` and ``/ns/context-<version>.jsonld``: the JSON-LD context, the
@@ -45,6 +47,7 @@ from museumkg.release.metadata import (
     serialize_description,
 )
 from webapp.http.negotiation import best_match
+from webapp.http.packed_files import PackedFile, send_packed
 from webapp.http.releases import citation_data, served_citation
 from webapp.http.state import web_state
 from webapp.http.twins import render_twin
@@ -79,24 +82,44 @@ def _version_dir(version: str) -> Path:
     return candidate
 
 
-def _send(store_dir: Path, release: dict[str, Any], name: str) -> Response:
-    entry = next((f for f in release.get("files", []) if f["name"] == name), None)
-    if entry is None:
-        abort(404, description=f"the release has no file {name!r}")
+def _entry(release: dict[str, Any], name: str) -> dict[str, Any] | None:
+    return next((f for f in release.get("files", []) if f["name"] == name), None)
+
+
+def _on_disk(store_dir: Path, name: str) -> Path:
     path = dumps_dir(store_dir) / name
     if not path.is_file():
         abort(404, description=f"the file {name!r} is missing on this server")
-    media_type = "application/gzip" if name.endswith(".gz") else entry["media_type"]
+    return path
+
+
+def _send(store_dir: Path, release: dict[str, Any], name: str) -> Response:
+    entry = _entry(release, name)
+    if entry is None:
+        abort(404, description=f"the release has no file {name!r}")
     stem, _, extension = name.partition(".")
-    response = send_file(
-        path,
-        mimetype=media_type,
-        as_attachment=True,
-        download_name=f"{stem}-{release['version']}.{extension}",
-        etag=entry["sha256"],
-        conditional=True,
-        max_age=_MAX_AGE,
-    )
+    download_name = f"{stem}-{release['version']}.{extension}"
+    stored = _entry(release, entry["stored"]) if entry.get("stored") else None
+    if stored is not None:  # a plain dump kept compressed
+        packed = PackedFile(
+            path=_on_disk(store_dir, stored["name"]),
+            sha256=stored["sha256"],
+            content_size=entry["size"],
+            content_sha256=entry["sha256"],
+            media_type=entry["media_type"],
+        )
+        response = send_packed(packed, download_name, _MAX_AGE)
+    else:
+        media_type = "application/gzip" if name.endswith(".gz") else entry["media_type"]
+        response = send_file(
+            _on_disk(store_dir, name),
+            mimetype=media_type,
+            as_attachment=True,
+            download_name=download_name,
+            etag=entry["sha256"],
+            conditional=True,
+            max_age=_MAX_AGE,
+        )
     response.headers["Link"] = f'<{LICENCE["iri"]}>; rel="license"'
     if name == CONTEXT_FILE:
         response.headers["Access-Control-Allow-Origin"] = "*"

@@ -11,7 +11,8 @@ import click
 
 from museumkg.config import Settings
 from museumkg.release.diff import Change, DiffSummary, diff_stores, write_patch
-from museumkg.release.export import FORMATS, export, export_file, gzip_writer, load_context
+from museumkg.release.export import FORMATS, export, export_file, load_context
+from museumkg.release.packed import gzip_writer
 from museumkg.release.versions import UnknownVersion, open_version
 from museumkg.store import catalog, open_store
 

@@ -4,9 +4,9 @@ The build calls :func:`write_release` on the store it has just filled, before it
 ``<store folder>/dumps`` as the target; the files therefore land (or are thrown away) with the
 store in the same ``os.replace``. The folder holds::
 
-    museumkg.{ttl,nt,nq,trig,jsonld,rdf}   every format (export.py, nquads_dumps.py)
-    museumkg.nq.gz, museumkg.nt.gz         compressed, for bulk loaders (the written file,
-                                           gzipped)
+    museumkg.{ttl,nt,nq,trig,jsonld,rdf}.gz  every format (export.py, nquads_dumps.py),
+                                           gzip-compressed only (packed.py); the web app
+                                           serves the plain files from them
     context.jsonld                         the JSON-LD context of this release, frozen
     void.ttl                               VoID + DCAT (URLs under the base IRI)
     changes.rdfp                           RDF Patch from the previous release, if there was one
@@ -20,16 +20,16 @@ formats leave out. With an empty default graph (every built catalog), every othe
 written from the N-Quads file (:mod:`museumkg.release.nquads_dumps`: parsing it back costs a
 tenth of reading the store), for a large release in child processes
 (:mod:`museumkg.release.dump_processes`, :data:`DUMP_WORKERS` of them); otherwise each from
-the store, in threads. Each gzipped copy is made as soon as its file is complete.
+the store, in threads. Each format is written through gzip (its plain size and SHA-256
+counted as it is written, for release.json); the plain N-Quads file, which the others are
+written from, is compressed as soon as it is complete and removed once they are all written.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import os
-import shutil
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -46,6 +46,7 @@ from museumkg.release.dump_processes import dump_in_child, dump_processes, quads
 from museumkg.release.export import (
     FORMATS,
     export_file,
+    export_packed,
     has_default_graph,
     load_context,
     repeated_quads,
@@ -60,16 +61,13 @@ from museumkg.release.metadata import (
     serialize_description,
 )
 from museumkg.release.nquads_dumps import dump_from_nquads
+from museumkg.release.packed import Content, Dumped, pack_file
 from museumkg.store import EmbeddedStore, Store, catalog
 
 RELEASE_FILE = "release.json"
 DUMPS_DIR = "dumps"
 #: The name every dump file starts with (``museumkg.ttl``, ...).
 STEM = "museumkg"
-#: Formats also written gzip-compressed.
-GZIPPED = ("nq", "nt")
-#: gzip level of the compressed dumps (6, zlib's default: most of 9's size at twice its speed).
-GZIP_LEVEL = 6
 #: Dump files written at the same time.
 DUMP_WORKERS = max(2, min(4, os.cpu_count() or 1))
 PATCH_FILE = "changes.rdfp"
@@ -144,16 +142,20 @@ def write_release(
     target.mkdir(parents=True, exist_ok=True)
     context = load_context(ontology_dir)
     paths = {name: target / f"{STEM}.{fmt.extension}" for name, fmt in FORMATS.items()}
-    with ThreadPoolExecutor(max_workers=len(paths) + 4, thread_name_prefix="dump") as pool:
-        # the one read of the whole store (Rust, outside the GIL) runs beside the VoID counts
-        dump_nq = partial(export_file, store, paths["nq"], "nq")
-        nquads = pool.submit(_timed, say, paths["nq"], dump_nq)
-        started = time.perf_counter()
-        stats = collect_stats(store, base_iri)
-        took = time.perf_counter() - started
-        say(f"VoID counts: {stats.triples} distinct triples in {took:.2f}s")
-        skip = _repeats(store, stats)
-        files = _write_dumps(store, paths, context, skip, say, pool, nquads)
+    try:
+        with ThreadPoolExecutor(max_workers=len(paths) + 4, thread_name_prefix="dump") as pool:
+            # the one read of the whole store (Rust, outside the GIL), beside the VoID counts,
+            # into the plain N-Quads file the other formats are written from
+            dump_nq = partial(export_file, store, paths["nq"], "nq")
+            nquads = pool.submit(_timed, say, paths["nq"], dump_nq)
+            started = time.perf_counter()
+            stats = collect_stats(store, base_iri)
+            took = time.perf_counter() - started
+            say(f"VoID counts: {stats.triples} distinct triples in {took:.2f}s")
+            skip = _repeats(store, stats)
+            files = _write_dumps(store, paths, context, skip, say, pool, nquads)
+    finally:
+        paths["nq"].unlink(missing_ok=True)  # only its compressed copy is kept
     context_path = target / CONTEXT_FILE
     context_path.write_text(json.dumps(context, ensure_ascii=False, indent=2) + "\n", "utf-8")
     files.append(_entry(context_path, "context", media_type="application/ld+json"))
@@ -206,6 +208,21 @@ def _timed(say: Callable[[str], None], path: Path, write: Callable[[], int], not
     return count
 
 
+def _timed_packed(
+    say: Callable[[str], None], path: Path, write: Callable[[], Dumped], note: str = ""
+) -> Dumped:
+    """Run ``write`` (it writes ``path`` compressed), report the file, return what it wrote."""
+    begun = time.perf_counter()
+    dumped = write()
+    seconds = time.perf_counter() - begun
+    size, plain = path.stat().st_size, dumped.content.size
+    say(
+        f"dump {path.name}: {dumped.statements} statements{note}, {size} bytes"
+        f" ({plain} uncompressed), {seconds:.2f}s"
+    )
+    return dumped
+
+
 #: The formats written from the N-Quads file by a child process (when there are some), the
 #: longest first.
 FROM_NQUADS = ("jsonld", "rdfxml", "ttl", "trig")
@@ -220,8 +237,10 @@ def _write_dumps(
     pool: Executor,
     nquads: Future[int],
 ) -> list[dict[str, Any]]:
-    """Every format but N-Quads (being written by ``nquads``), the gzipped copies and the
-    checksums; the entries of release.json, in order.
+    """Every format, gzip-compressed (the N-Quads being written plain by ``nquads``, then
+    compressed), and the checksums; the entries of release.json, in order: each format's
+    plain file (kept only compressed: its size and SHA-256 are the content's), then its
+    compressed file.
 
     With no triple in the default graph (every built catalog), each format is written from
     the N-Quads file (:mod:`museumkg.release.nquads_dumps`), in a child process for a large
@@ -248,72 +267,62 @@ def _write_dump_files(
     from_nq: bool,
 ) -> list[dict[str, Any]]:
     source = paths["nq"]
+    packed = {name: packed_path(path) for name, path in paths.items()}
     skip_text = quads_text(skip) if children is not None and skip else b""
 
-    def write(name: str) -> int:
+    def write(name: str) -> Dumped:
         if not from_nq:
-            return export_file(store, paths[name], name, context=context, skip=skip)
+            return export_packed(store, packed[name], name, context=context, skip=skip)
         nquads.result()
         if children is None or name not in FROM_NQUADS:
-            return dump_from_nquads(source, paths[name], name, context=context, skip=skip)
-        args = (str(source), str(paths[name]), name, context, skip_text)
+            return dump_from_nquads(source, packed[name], name, context=context, skip=skip)
+        args = (str(source), str(packed[name]), name, context, skip_text)
         return children.submit(dump_in_child, *args).result()
 
-    def pack(name: str) -> None:
-        begun, packed = time.perf_counter(), _gz(paths[name])
-        gzip_file(paths[name], packed)
-        seconds = time.perf_counter() - begun
-        say(f"dump {packed.name}: {packed.stat().st_size} bytes, {seconds:.2f}s")
+    def pack_nquads() -> Dumped:
+        count = nquads.result()
+        return Dumped(count, pack_file(source, packed["nq"]))
 
     note = f" (from {source.name})" if from_nq else ""
-    written = {"nq": nquads} | {
-        name: pool.submit(_timed, say, paths[name], partial(write, name), note)
+    written = {"nq": pool.submit(_timed_packed, say, packed["nq"], pack_nquads)} | {
+        name: pool.submit(_timed_packed, say, packed[name], partial(write, name), note)
         for name in (*FROM_NQUADS, "nt")
     }
-    gzipped = []
-    for name in GZIPPED:
-        written[name].result()
-        gzipped.append(pool.submit(pack, name))
-    counts = {name: future.result() for name, future in written.items()}
-    for future in gzipped:
-        future.result()
-    every = [path for name in FORMATS for path in _files_of(name, paths[name])]
-    digests = {path: pool.submit(sha256_of, path) for path in every}
+    dumped = {name: future.result() for name, future in written.items()}
+    digests = {name: pool.submit(sha256_of, path) for name, path in packed.items()}
     files: list[dict[str, Any]] = []
     for name, fmt in FORMATS.items():
-        for path in _files_of(name, paths[name]):
-            files.append(
-                _entry(
-                    path,
-                    "dump",
-                    digests[path].result(),
-                    format=fmt.name,
-                    label=fmt.label,
-                    media_type=fmt.media_type,
-                    gzip=path.suffix == ".gz",
-                    triples=counts[name],
-                    dataset=fmt.dataset,
-                )
-            )
+        about = {
+            "format": fmt.name,
+            "label": fmt.label,
+            "media_type": fmt.media_type,
+            "triples": dumped[name].statements,
+            "dataset": fmt.dataset,
+        }
+        files.append(_plain_entry(paths[name], packed[name], dumped[name].content, about))
+        files.append(_entry(packed[name], "dump", digests[name].result(), gzip=True, **about))
     return files
 
 
-def _files_of(name: str, path: Path) -> tuple[Path, ...]:
-    """The file of a format, and its gzipped copy when it has one."""
-    return (path, _gz(path)) if name in GZIPPED else (path,)
+def _plain_entry(
+    path: Path, stored: Path, content: Content, about: dict[str, Any]
+) -> dict[str, Any]:
+    """The release.json entry of a plain dump kept only compressed, in ``stored``: its size
+    and SHA-256 are the uncompressed content's."""
+    return {
+        "name": path.name,
+        "kind": "dump",
+        "size": content.size,
+        "sha256": content.sha256,
+        "stored": stored.name,
+        "gzip": False,
+        **about,
+    }
 
 
-def _gz(path: Path) -> Path:
+def packed_path(path: Path) -> Path:
+    """The compressed file of a dump (``museumkg.ttl`` → ``museumkg.ttl.gz``)."""
     return path.with_name(path.name + ".gz")
-
-
-def gzip_file(source: Path, target: Path) -> None:
-    """Compress ``source`` into ``target``, reproducibly (no name, mtime 0)."""
-    with source.open("rb") as data, target.open("wb") as raw:
-        with gzip.GzipFile(
-            filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL
-        ) as packed:
-            shutil.copyfileobj(data, packed, 1 << 20)
 
 
 def _write_diff(store: Store, previous: Path, target: Path, version: str) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from museumkg.release.nquads_dumps import dump_from_nquads
+from museumkg.release.packed import Dumped
 
 #: Releases of at least this many statements have their dumps written in child processes.
 PROCESS_DUMPS_FROM = 200_000
@@ -50,18 +51,18 @@ def quads_text(quads: set[ox.Quad]) -> bytes:
     return ox.serialize(sorted(quads, key=str), format=ox.RdfFormat.N_QUADS) or b""
 
 
-def dump_in_child(source: str, path: str, fmt: str, context: dict[str, Any], skip: bytes) -> int:
+def dump_in_child(source: str, path: str, fmt: str, context: dict[str, Any], skip: bytes) -> Dumped:
     """In a child process: :func:`~museumkg.release.nquads_dumps.dump_from_nquads`.
 
     Args:
         source: the release's N-Quads file.
-        path: the file to write.
+        path: the file to write (gzip-compressed).
         fmt: its format.
         context: the JSON-LD context.
         skip: the repeated quads (:func:`museumkg.release.export.repeated_quads`) as N-Quads.
 
     Returns:
-        the number of statements written.
+        the number of statements written, and what the compressed file holds.
     """
     repeated = set(ox.parse(skip, format=ox.RdfFormat.N_QUADS)) if skip else set()
     return dump_from_nquads(Path(source), Path(path), fmt, context=context, skip=repeated)

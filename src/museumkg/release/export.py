@@ -28,14 +28,13 @@ file extensions, shared by the CLI, the build and the web app's downloads.
 
 from __future__ import annotations
 
-import gzip
 import itertools
 import json
 import operator
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any
 
 import pyoxigraph as ox
 
@@ -43,6 +42,7 @@ from museumkg.formats import dumps
 from museumkg.namespaces import PREFIXES, XSD
 from museumkg.queries import named_rows
 from museumkg.release.jsonld_compact import Compactor, UnsupportedContext
+from museumkg.release.packed import Dumped, gzip_writer, packed_writer
 from museumkg.store import Store
 from museumkg.store.terms import lexical
 
@@ -310,11 +310,19 @@ def export_file(
             return export(store, packed, fmt, graph=graph, context=context, skip=skip)
 
 
-def gzip_writer(raw: IO[bytes]) -> IO[bytes]:
-    """A gzip stream into ``raw``, reproducible: the same content always gives the same bytes
-    (mtime 0, no file name)."""
-    # GzipFile is a binary file object; typeshed does not declare it an IO[bytes]
-    return cast(IO[bytes], gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0))
+def export_packed(
+    store: Store,
+    path: Path,
+    fmt: str,
+    *,
+    context: dict[str, Any] | None = None,
+    skip: set[ox.Quad] | None = None,
+) -> Dumped:
+    """:func:`export` of the whole dataset into ``path``, gzip-compressed as a release keeps
+    its dumps (:func:`~museumkg.release.packed.packed_writer`)."""
+    with packed_writer(path) as packed:
+        count = export(store, packed.output, fmt, context=context, skip=skip)
+    return Dumped(count, packed.content())
 
 
 # --- JSON-LD ---------------------------------------------------------------------------
