@@ -114,3 +114,46 @@ def tokens(text: str) -> list[str]:
     ['museums', 'in', 'a', 'changing', 'world']
     """
     return latin(text).split()
+
+
+class WordForms:
+    """:func:`forms` and :func:`fold` of many texts, each distinct word folded once.
+
+    Every whitespace character is one that folding turns into a space, and no step of folding
+    (case, accents, transliteration, the loose rules, doubled letters) reaches across one; so
+    the forms of a text are those of its whitespace-separated parts, the non-empty ones joined
+    by single spaces. Names share words (a catalog's names repeat their words far more than
+    themselves), so a build folding every name keeps the forms of the words it met, up to
+    ``limit`` of them (then it starts again: memory stays bounded).
+
+    >>> cache = WordForms()
+    >>> text = "  Қазақстан «Ōsaka»  Alma-Ata Kashshhh_  "
+    >>> cache.forms(text) == forms(text), cache.fold(text) == fold(text)
+    (True, True)
+    >>> cache.forms(" — "), cache.fold("")
+    (('', '', ''), '')
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        self._words: dict[str, tuple[str, str, str]] = {}
+
+    def _word(self, word: str) -> tuple[str, str, str]:
+        found = self._words.get(word)
+        if found is None:
+            if len(self._words) >= self.limit:
+                self._words.clear()
+            found = self._words[word] = forms(word)
+        return found
+
+    def forms(self, text: str) -> tuple[str, str, str]:
+        """:func:`forms` of ``text``."""
+        parts = [found for found in map(self._word, text.split()) if found[0]]
+        if len(parts) == 1:
+            return parts[0]
+        folded, latin_form, loose_form = zip(*parts, strict=True) if parts else ((), (), ())
+        return " ".join(folded), " ".join(latin_form), " ".join(loose_form)
+
+    def fold(self, text: str) -> str:
+        """:func:`fold` of ``text``."""
+        return " ".join(found[0] for found in map(self._word, text.split()) if found[0])

@@ -28,7 +28,7 @@ from museumkg.index.roles import lower_first, role_facts, role_name
 from museumkg.index.vocab import Vocabulary
 from museumkg.lang import Text, language_chain, pick
 from museumkg.store import Term
-from museumkg.textfold import fold, forms
+from museumkg.textfold import WordForms
 
 #: Roles or partnerships named per batch.
 BATCH = 2_000
@@ -59,6 +59,7 @@ class Namer:
         self.languages = tuple(languages)
         self.chains = {lang: language_chain([lang], self.languages) for lang in self.languages}
         self._synth = SYNTH_SEQ
+        self.folding = WordForms()
 
     # -- lookups, one batch at a time ---------------------------------------------------------
 
@@ -214,12 +215,13 @@ class Namer:
         words: set[str] = set()
         count = 0
         rows, fts, keys = [], [], []
+        forms_of = self.folding.forms
         for number, text, lang, pref, kind in fetched(self.db, sql):
             count += 1
-            _folded, latin_form, loose_form = forms(text)
+            _folded, latin_form, loose_form = forms_of(text)
             rows.append((count, number, text, lang, pref, latin_form))
             fts.append((count, latin_form, loose_form))
-            keys += key_rows(count, number, text, kind, (latin_form, loose_form))
+            keys += key_rows(count, number, text, kind, (latin_form, loose_form), forms_of)
             words.update(loose_form.split())
             if len(rows) >= FETCH:
                 self._write_label_batch(rows, fts, keys)
@@ -242,6 +244,7 @@ class Namer:
             "ON l.entity = e.id AND l.pref = 1 ORDER BY e.id, l.seq"
         )
         batch: list[tuple[int, str, str]] = []
+        fold = self.folding.fold
         for number, rows in groupby(fetched(self.db, sql), key=lambda r: r[0]):
             previous: tuple[str, str] | None = None
             for lang, text in self._display(list(rows)).items():

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ import pyoxigraph as ox
 
 from museumkg.index.catalog_index import INDEX_LAYOUT
 from museumkg.index.index_names import Namer
+from museumkg.index.index_scans import BackgroundScans
 from museumkg.index.index_staging import (
     number_entities,
     open_new_index,
@@ -130,8 +132,10 @@ class IndexBuilder:
         base_iri: str,
         languages: Sequence[str],
         vocab: Vocabulary,
+        scans: BackgroundScans,
     ):
         self.store = store
+        self.scans = scans
         self.db = db
         self.base_iri = base_iri
         self.prefix = entity_prefix(base_iri)
@@ -146,10 +150,10 @@ class IndexBuilder:
         _batched(self.db, "INSERT INTO raw_seen VALUES (?)", ((iri,) for iri in iris))
 
     def collect(self) -> None:
-        """Read entities, names, facets, links, graph subjects, role parts and partnership
-        members (in this order, which numbers the entities) into the staging tables."""
+        """Read entities, names, facets, role parts and partnership members (in this order,
+        which numbers the entities) into the staging tables; links and graph subjects are read
+        by the background scans (:mod:`museumkg.index.index_scans`)."""
         seen: list[str] = []
-        prefix = self.prefix
         _batched(
             self.db,
             "INSERT INTO raw_type_rows VALUES (?, ?)",
@@ -161,24 +165,6 @@ class IndexBuilder:
             self._labels(named_solutions(self.store, "index_labels"), seen),
         )
         self._collect_facets(seen)
-        _batched(
-            self.db,
-            "INSERT INTO raw_links VALUES (?, ?, ?)",
-            (
-                (s.value, p.value, o.value)
-                for s, p, o in named_solutions(self.store, "index_links")
-                if s.value.startswith(prefix) and o.value.startswith(prefix)
-            ),
-        )
-        _batched(
-            self.db,
-            "INSERT INTO raw_graph_subjects VALUES (?, ?)",
-            (
-                (g.value, s.value)
-                for g, s in named_solutions(self.store, "index_graph_subjects")
-                if s.value.startswith(prefix)
-            ),
-        )
         _batched(self.db, "INSERT INTO raw_roles VALUES (?, ?, ?, ?)", self._roles(seen))
         _batched(self.db, "INSERT INTO raw_partnerships VALUES (?, ?, ?)", self._partnerships(seen))
         self._seen(seen)
@@ -318,6 +304,7 @@ class IndexBuilder:
             "INSERT INTO facet_counts SELECT t.class, f.facet, f.value, COUNT(*) "
             "FROM types t JOIN facets f ON f.entity = t.entity GROUP BY t.class, f.facet, f.value"
         )
+        self.scans.stage(db)
         write_links(db, self.languages[0])
         return IndexStats(self.entities, labels, facets)
 
@@ -352,9 +339,14 @@ def build_index(
         path.unlink()
     db = open_new_index(path, SCHEMA)
     try:
-        builder = IndexBuilder(store, db, base_iri, languages, vocab)
-        builder.collect()
-        stats = builder.write()
+        # the scans' files go beside the index (a large catalog's links are GBs: not /tmp)
+        with (
+            tempfile.TemporaryDirectory(prefix=".index-scans-", dir=path.parent) as scratch,
+            BackgroundScans(store, Path(scratch)) as scans,
+        ):
+            builder = IndexBuilder(store, db, base_iri, languages, vocab, scans)
+            builder.collect()
+            stats = builder.write()
         db.commit()  # written once, in key order where it matters: no VACUUM needed
     except BaseException:
         db.close()

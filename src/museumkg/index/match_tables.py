@@ -17,10 +17,11 @@ CatalogIndex` inherits it, so every SQL statement stays behind a CatalogIndex me
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from museumkg.index.name_keys import loose_hash, name_keys
+from museumkg.textfold import forms
 from museumkg.textfold import loose as loose_form
 
 #: Entity kinds people name; the others (partnership, role, claim) are derived nodes.
@@ -41,13 +42,19 @@ _LABEL += "JOIN labels l ON l.id = k.label WHERE k.named = ? AND "
 
 
 def key_rows(
-    label: int, entity: int, text: str, kind: str, whole: tuple[str, str]
+    label: int,
+    entity: int,
+    text: str,
+    kind: str,
+    whole: tuple[str, str],
+    forms_of: Callable[[str], tuple[str, str, str]] = forms,
 ) -> list[tuple[str, int, int, int, int, int]]:
-    """The ``name_keys`` rows of one name (``whole``: its ``latin`` and ``loose`` forms)."""
+    """The ``name_keys`` rows of one name (``whole``: its ``latin`` and ``loose`` forms;
+    ``forms_of`` as for :func:`museumkg.index.name_keys.name_keys`)."""
     named = int(kind in NAMED_KINDS)
     return [
         (key, loose_hash(loose_key), entity, label, how, named)
-        for key, loose_key, how in name_keys(text, whole)
+        for key, loose_key, how in name_keys(text, whole, forms_of)
     ]
 
 

@@ -15,6 +15,7 @@ name spelled another way (another transliteration) is still found whole.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from hashlib import blake2b
 
 from museumkg.textfold import forms
@@ -48,10 +49,16 @@ def short_form(text: str) -> str:
     return " ".join(_PARENS.sub(" ", text).split())
 
 
-def name_keys(text: str, whole: tuple[str, str] | None = None) -> list[tuple[str, str, int]]:
+def name_keys(
+    text: str,
+    whole: tuple[str, str] | None = None,
+    forms_of: Callable[[str], tuple[str, str, str]] = forms,
+) -> list[tuple[str, str, int]]:
     """The ``(latin, loose, how)`` keys of a name, the name itself first, no key twice.
 
-    ``whole``: the ``latin`` and ``loose`` forms of ``text`` when the caller has them already.
+    ``whole``: the ``latin`` and ``loose`` forms of ``text`` when the caller has them already;
+    ``forms_of``: :func:`museumkg.textfold.forms`, or a cache of it
+    (:class:`museumkg.textfold.WordForms`).
 
     >>> [(key, how) for key, _loose, how in name_keys("Arts Centre (NCCA), Kaliningrad")]
     [('arts centre ncca kaliningrad', 0), ('arts centre kaliningrad', 1), ('ncca', 2)]
@@ -59,7 +66,7 @@ def name_keys(text: str, whole: tuple[str, str] | None = None) -> list[tuple[str
     found: dict[str, tuple[str, str, int]] = {}
 
     def add(value: str, how: int) -> None:
-        _folded, latin_form, loose_form = forms(value)
+        _folded, latin_form, loose_form = forms_of(value)
         if latin_form and latin_form not in found:
             found[latin_form] = (latin_form, loose_form, how)
 
