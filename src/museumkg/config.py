@@ -41,6 +41,8 @@ class Settings:
         sparql_queue_timeout_s: how long a query waits for a free worker before a 503.
         keep_releases: how many releases (store folders) a build keeps, the serving one
             included; each stays readable at ``/r/<release>/`` (docs/releases.md).
+        keep_releases_mb: the most disk (MB, 10^6 bytes) the kept releases may take together,
+            the serving one included (always kept); 0: no limit but ``keep_releases``.
         cache_max_age_s: how long HTTP caches may reuse an answer of a current (not
             release-pinned) URL before asking again (``Cache-Control: max-age``).
         endpoint: a SPARQL server's query endpoint URL; when set, ``serve``, ``query`` and
@@ -72,6 +74,7 @@ class Settings:
     sparql_workers: int = 2
     sparql_queue_timeout_s: float = 2.0
     keep_releases: int = 5
+    keep_releases_mb: int = 0
     cache_max_age_s: int = 60
     dataset_title: str = "museumkg: museums of Central Asia and their partnerships"
     update_token: str = field(default="", repr=False, compare=False)
@@ -88,6 +91,8 @@ class Settings:
             raise ValueError(f"base_iri must end with '/' or '#': {self.base_iri!r}")
         if self.keep_releases < 1:
             raise ValueError(f"keep_releases must be at least 1: {self.keep_releases}")
+        if self.keep_releases_mb < 0:
+            raise ValueError(f"keep_releases_mb must be 0 or more: {self.keep_releases_mb}")
         for name in ("endpoint", "update_endpoint", "store_endpoint"):
             url = getattr(self, name)
             if url and not url.startswith(("http://", "https://")):

@@ -69,9 +69,11 @@ def take_snapshot() -> None:
         kept = [v.id for v in list_versions(state.settings)]
         if release in landed_releases(state.settings):
             oldest = kept[0] if kept else "none"
+            budget = state.settings.keep_releases_mb
+            within = f" within {budget} MB" if budget else ""
             raise Gone(
                 f"release {release} is no longer kept here (this server keeps the last "
-                f"{state.settings.keep_releases}); the oldest kept release is {oldest}"
+                f"{state.settings.keep_releases}{within}); the oldest kept release is {oldest}"
             ) from None
         raise NotFound(
             f"no release {release!r} on this server; kept releases: {', '.join(kept) or 'none'}"

@@ -338,20 +338,46 @@ def _land(settings: Settings, work_dir: Path, manifest: Manifest) -> Path:
 
 
 def _prune(settings: Settings, *, keep: Path) -> None:
-    """Remove old store folders, keeping the serving one and the releases before it, up to
-    ``settings.keep_releases`` in all."""
-    stores = sorted(
-        (p for p in settings.stores_dir.iterdir() if p.is_dir() and not p.name.startswith(".")),
-        key=lambda p: p.stat().st_mtime,
-        reverse=True,
-    )
-    for old in [p for p in stores if p != keep][settings.keep_releases - 1 :]:
+    """Remove the old store folders :func:`releases_to_remove` names, and the leftovers of
+    builds whose process is gone."""
+    for old in releases_to_remove(settings, keep=keep):
         shutil.rmtree(old, ignore_errors=True)
         catalog.manifest_path(old).unlink(missing_ok=True)
     for leftover in settings.stores_dir.glob(".building-*"):
         pid = leftover.name.split("-")[1]
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+def releases_to_remove(settings: Settings, *, keep: Path) -> list[Path]:
+    """The old store folders a build removes once ``keep`` (the new one) is serving.
+
+    ``keep`` stays, and the releases before it, newest first, while there are at most
+    ``settings.keep_releases`` in all and, when ``settings.keep_releases_mb`` is set, while
+    all the kept folders together take at most that many MB (10^6 bytes) on disk; the first
+    old release that does not fit is removed with every older one (what is kept is always
+    the latest releases, without gaps).
+    """
+    stores = sorted(
+        (p for p in settings.stores_dir.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    old = [p for p in stores if p != keep]
+    kept = old[: settings.keep_releases - 1]
+    if settings.keep_releases_mb:
+        budget = settings.keep_releases_mb * 1_000_000 - _folder_bytes(keep)
+        for count, folder in enumerate(kept):
+            budget -= _folder_bytes(folder)
+            if budget < 0:
+                kept = kept[:count]
+                break
+    return old[len(kept) :]
+
+
+def _folder_bytes(folder: Path) -> int:
+    """The bytes of the files under ``folder`` (apparent sizes)."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
 def _alive(pid: int) -> bool:
