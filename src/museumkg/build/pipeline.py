@@ -272,7 +272,7 @@ def complete_store(
     """
     say = progress
     if "derive" in steps:
-        derive_step(store, settings, changed, say)  # incremental when sources changed
+        derive_step(store, settings, changed, say, work_dir)  # incremental when sources changed
     if "metrics" in steps:
         add_network_metrics(store, work_dir, settings, version, say)  # networkx, into derived
     extra: list[Path] = []

@@ -7,13 +7,16 @@ earlier ones. Rules mint IRIs relative to the dataset base, given as a SPARQL ``
 The rules do not run on the store itself but on a *scratch* store in memory holding only what
 they read: the statements (outside the derived graph) whose predicate is an IRI named in a
 rule (:func:`rule_predicates`); when that would take more memory than a budget
-(:func:`scratch_in_memory`), a scratch store in a temporary folder on disk instead. On the
+(:func:`scratch_in_memory`), a scratch store on disk instead, in a folder beside the store
+being built (so that a failed or stopped build takes it away with its own folder). On the
 store itself every join step of a rule is a RocksDB seek, several times slower than in memory,
 and the rules that read the derived graph right after it was bulk-written were slower still;
-each rule's output goes into the scratch as one native N-Triples load, without a Python object
-per triple. The finished derived graph then
-replaces the store's in one bulk load (:func:`derive`). The same scratch serves an incremental
-re-derivation over part of the sources (:mod:`museumkg.network.rederive`).
+each rule's output goes into the scratch as one native N-Triples bulk load, without a Python
+object per triple (a transactional load would hold it all in memory). The finished derived
+graph then replaces the store's in bulk loads of bounded chunks (:func:`derive`,
+:func:`land_in_chunks`). A progress line says as each rule, and each slice of a rule, ends:
+its time, CPU time, what it read and made and the process's memory. The same scratch serves an
+incremental re-derivation over part of the sources (:mod:`museumkg.network.rederive`).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import io
 import re
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -40,6 +43,7 @@ from museumkg.network.slices import (
     slice_quads,
     subclass_statements,
 )
+from museumkg.network.usage import available_memory, usage_note
 from museumkg.queries import header_fields, parse_header
 from museumkg.store import Store, StoreError, select_rows
 from museumkg.store.terms import lexical
@@ -173,6 +177,15 @@ SCRATCH_MEMORY_BUDGET = 3 * 1024 * 1024 * 1024
 #: The pseudo-rules of a derivation's reports: reading the sources, landing the result.
 READ_STEP = "(read sources)"
 LAND_STEP = "(land derived graph)"
+#: Called with one line as each rule, and each slice of a rule, ends.
+Progress = Callable[[str], None]
+
+
+NEWLINE = b"\n"
+
+
+def _quiet(_line: str) -> None:
+    """A progress that says nothing."""
 
 
 _PREFIX = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", re.IGNORECASE)
@@ -226,6 +239,7 @@ def run_rules(
     spool: Path | None = None,
     budget: int | None = None,
     statements: int = 0,
+    progress: Progress = _quiet,
 ) -> list[RuleReport]:
     """Run the rules in order on a scratch store, each one's output into ``derived_graph``.
 
@@ -236,6 +250,8 @@ def run_rules(
             for ``statements`` read runs in slices (:mod:`museumkg.network.slices`); none: every
             rule whole.
         statements: how many source statements the scratch was filled with.
+        progress: called with a line as each rule and each slice ends (its time, what it read
+            and made, this process's memory).
 
     Raises:
         StoreError: naming the rule that failed.
@@ -243,7 +259,7 @@ def run_rules(
     target = ox.NamedNode(derived_graph)
     reports = []
     for rule in rules:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         plan = SLICE_PLANS.get(rule.name)
         if budget is not None and plan is not None:
             slices = slice_count(statements, budget, plan.bytes_per_statement)
@@ -251,12 +267,20 @@ def run_rules(
             slices = 1
         try:
             if plan is not None and slices > 1:
-                triples = _run_sliced(scratch, rule, plan, slices, base_iri, target, spool)
+                triples = _run_sliced(
+                    scratch, rule, plan, slices, base_iri, target, spool, progress
+                )
             else:
                 triples = _run_whole(scratch, rule, base_iri, target, spool)
         except (SyntaxError, OSError, RuntimeError, StoreError) as err:
             raise StoreError(f"rule {rule.path.name} failed: {err}") from err
-        reports.append(RuleReport(rule.name, rule.summary, triples, _since(started), slices))
+        report = RuleReport(rule.name, rule.summary, triples, _since(started), slices)
+        reports.append(report)
+        sliced = f" in {slices} slices" if slices > 1 else ""
+        progress(
+            f"rule {rule.name}: {triples} triples{sliced} in {report.seconds:.2f}s, "
+            f"{usage_note(cpu)}"
+        )
     return reports
 
 
@@ -274,10 +298,10 @@ def _run_whole(
     result = _construct(scratch, rule, base_iri)
     if spool is None:
         data = result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
-        scratch.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+        scratch.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
         return data.count(b"\n")
     result.serialize(str(spool), format=ox.RdfFormat.N_TRIPLES)
-    scratch.load(path=str(spool), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+    scratch.bulk_load(path=str(spool), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
     return _lines(spool)
 
 
@@ -289,11 +313,13 @@ def _run_sliced(
     base_iri: str,
     target: ox.NamedNode,
     spool: Path | None,
+    progress: Progress,
 ) -> int:
     """Run a rule slice by slice, each on a store in memory holding its slice's statements.
 
     The output of every slice is kept apart (in ``spool``, else in memory) and goes into
     ``target`` once all have run: the rule sees the scratch as it was, as a whole run does.
+    Each slice, as it ends, is told to ``progress``.
     """
     match = scratch.quads_for_pattern
     subclass = subclass_statements(match)
@@ -303,19 +329,28 @@ def _run_sliced(
     try:
         with out:
             for number in range(slices):
+                started, cpu = time.perf_counter(), time.process_time()
                 part = ox.Store()
                 found = anchors(match, number)
-                part.bulk_extend(slice_quads(match, plan, found, predicates, subclass))
-                _construct(part, rule, base_iri).serialize(out, format=ox.RdfFormat.N_TRIPLES)
+                quads = slice_quads(match, plan, found, predicates, subclass)
+                part.bulk_extend(quads)
+                made = _construct(part, rule, base_iri).serialize(format=ox.RdfFormat.N_TRIPLES)
+                out.write(made or b"")
                 del part
+                progress(
+                    f"rule {rule.name}: slice {number + 1}/{slices}: {len(found)} anchors, "
+                    f"{len(quads)} statements read, {(made or b'').count(NEWLINE)} triples in "
+                    f"{_since(started):.2f}s, {usage_note(cpu)}"
+                )
+                del quads, made
             data = out.getvalue() if isinstance(out, io.BytesIO) else None
     finally:
         clear_slices(scratch)
     if data is not None:
-        scratch.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+        scratch.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
         return data.count(b"\n")
     assert spool is not None
-    scratch.load(path=str(spool), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+    scratch.bulk_load(path=str(spool), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
     return _lines(spool)
 
 
@@ -329,22 +364,10 @@ def scratch_in_memory(statements: int, budget: int | None = None) -> bool:
     (True, False)
     """
     limit = (SCRATCH_MEMORY_BUDGET if budget is None else budget) // 2
-    available = _available_memory()
+    available = available_memory()
     if available is not None:
         limit = min(limit, available // 2)
     return statements * SCRATCH_BYTES_PER_STATEMENT <= limit
-
-
-def _available_memory() -> int | None:
-    """``MemAvailable`` of ``/proc/meminfo`` in bytes (``None`` where there is none)."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as info:
-            for line in info:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
 
 
 def derive(
@@ -354,6 +377,8 @@ def derive(
     derived_graph: str,
     rules_dir: Path,
     memory_budget: int | None = None,
+    scratch_dir: Path | None = None,
+    progress: Progress = _quiet,
 ) -> list[RuleReport]:
     """Rebuild the derived graph from the rules (all of it: see :mod:`museumkg.network.rederive`).
 
@@ -365,6 +390,11 @@ def derive(
         memory_budget: bytes the derivation may take (default :data:`SCRATCH_MEMORY_BUDGET`):
             half for the scratch store (:func:`scratch_in_memory`; a larger one is a folder on
             disk), half for a rule's evaluation (a larger one runs in slices).
+        scratch_dir: where the scratch folder (a scratch store on disk, the rules' output on
+            its way) goes: beside the store being built, so that a failed or stopped build
+            takes it away with its own folder; default the system's temporary folder. The
+            scratch folder is removed when the derivation ends, however it ends.
+        progress: called with a line as each step, rule and slice ends.
 
     Returns:
         one report per rule (how many triples it constructed, and its time), between one for
@@ -374,9 +404,9 @@ def derive(
         StoreError: naming the rule that failed; the store's derived graph is then untouched.
     """
     rules = load_rules(rules_dir)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     predicates = rule_predicates(rules)
-    with tempfile.TemporaryDirectory(prefix="museumkg-derive-") as folder:
+    with tempfile.TemporaryDirectory(prefix="museumkg-derive-", dir=scratch_dir) as folder:
         budget = SCRATCH_MEMORY_BUDGET if memory_budget is None else memory_budget
         big = not scratch_in_memory(_count(store, predicates), budget)
         scratch = ox.Store(str(Path(folder) / "scratch")) if big else ox.Store()
@@ -384,6 +414,10 @@ def derive(
         scratch.bulk_extend(counted)
         what = "the statements the rules read" + (" (scratch on disk)" if big else "")
         read = RuleReport(READ_STEP, what, counted.n, _since(started))
+        progress(
+            f"rule {READ_STEP}: {counted.n} statements{' (scratch on disk)' if big else ''} in "
+            f"{read.seconds:.2f}s, {usage_note(cpu)}"
+        )
         spool = Path(folder) / "derived.nt"
         reports = run_rules(
             scratch,
@@ -393,17 +427,51 @@ def derive(
             spool=spool,
             budget=budget // 2,
             statements=counted.n,
+            progress=progress,
         )
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         scratch.dump(str(spool), ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(derived_graph))
         del scratch
         store.drop_graph(derived_graph)
         # Not a transaction: a full derivation only runs on a store being built, whose folder
         # lands whole or is thrown away, so a transaction buys nothing (and at 10^6 triples
         # made the inserts several times slower; see bench/README.md).
-        store.load(spool, format="nt", graph=derived_graph)
+        chunks = land_in_chunks(store, spool, derived_graph)
         landed = RuleReport(LAND_STEP, "the derived graph", _lines(spool), _since(started))
+        progress(
+            f"rule {LAND_STEP}: {landed.triples} triples in {chunks} chunks in "
+            f"{landed.seconds:.2f}s, {usage_note(cpu)}"
+        )
     return [read, *reports, landed]
+
+
+#: The derived graph lands in bulk loads of at most this many bytes of N-Triples each, so that
+#: the memory of landing it does not grow with it.
+LAND_CHUNK_BYTES = 64 * 1024 * 1024
+
+
+def land_in_chunks(store: Store, path: Path, graph: str, chunk_bytes: int | None = None) -> int:
+    """Bulk-load an N-Triples file into ``graph`` in chunks of whole lines; how many chunks.
+
+    Each chunk is at most ``chunk_bytes`` (default :data:`LAND_CHUNK_BYTES`) or one line.
+    """
+    size = LAND_CHUNK_BYTES if chunk_bytes is None else chunk_bytes
+    chunks = 0
+    with path.open("rb") as handle:
+        rest = b""
+        while True:
+            block = handle.read(size)
+            data = rest + block
+            cut = data.rfind(b"\n") + 1 if block else len(data)
+            if cut == 0 and block:  # one line longer than a chunk: read on
+                rest = data
+                continue
+            data, rest = data[:cut], data[cut:]
+            if data:
+                store.load(data, format="nt", graph=graph)
+                chunks += 1
+            if not block:
+                return chunks
 
 
 def _count(store: Store, predicates: Iterable[str]) -> int:

@@ -142,10 +142,13 @@ def derive_step(
     settings: Settings,
     changed: ChangedSources | None,
     say: Callable[[str], None],
+    scratch_dir: Path | None = None,
 ) -> None:
     """The build's derivation step: incremental after changed sources, else in full.
 
-    Falls back to a full derivation when the previous store cannot be read.
+    Falls back to a full derivation when the previous store cannot be read. A full derivation
+    keeps its scratch folder in ``scratch_dir`` (the folder of the store being built) and says
+    a line as each rule and slice ends.
     """
     base, derived, rules_dir = settings.base_iri, settings.derived_graph, settings.ontology_dir
     rules_dir = rules_dir / "rules"
@@ -163,12 +166,15 @@ def derive_step(
             )
             return
     budget = settings.derive_memory_mb * 1024 * 1024
-    reports = derive(
-        store, base_iri=base, derived_graph=derived, rules_dir=rules_dir, memory_budget=budget
+    derive(
+        store,
+        base_iri=base,
+        derived_graph=derived,
+        rules_dir=rules_dir,
+        memory_budget=budget,
+        scratch_dir=scratch_dir,
+        progress=say,
     )
-    for report in reports:
-        sliced = f" ({report.slices} slices)" if report.slices > 1 else ""
-        say(f"rule {report.rule}: {report.triples} triples in {report.seconds:.3f}s{sliced}")
 
 
 def touched_iris(quads: Iterable[ox.Quad]) -> set[ox.NamedNode]:
