@@ -27,6 +27,7 @@ from museumkg.index.match_tables import key_rows, write_match_tables
 from museumkg.index.roles import lower_first, role_facts, role_name
 from museumkg.index.vocab import Vocabulary
 from museumkg.lang import Text, language_chain, pick
+from museumkg.namespaces import MKG
 from museumkg.store import Term
 from museumkg.textfold import WordForms
 
@@ -34,6 +35,13 @@ from museumkg.textfold import WordForms
 BATCH = 2_000
 #: Values bound in one ``IN (...)`` list.
 _CHUNK = 500
+#: A role's parts by the property linking them (rows of ``index_roles``).
+_ROLE_LINKS = {
+    f"{MKG}agent": "agent",
+    f"{MKG}roleType": "roleType",
+    f"{MKG}inProgram": "program",
+    f"{MKG}onBehalfOf": "behalf",
+}
 
 
 def _chunks(values: Sequence[object]) -> Iterator[Sequence[object]]:
@@ -46,7 +54,9 @@ def _first_parts(rows: list[tuple]) -> dict[str, tuple[str, int]]:
     whether it is an IRI."""
     found: dict[str, tuple[str, int]] = {}
     for _role, link, value, is_iri in rows:
-        found.setdefault(link, (value, is_iri))
+        name = _ROLE_LINKS.get(link)
+        if name is not None:
+            found.setdefault(name, (value, is_iri))
     return found
 
 

@@ -89,12 +89,6 @@ CREATE VIRTUAL TABLE slugs_fts USING fts5(words, tokenize = 'unicode61', prefix 
 BATCH = 10_000
 
 _YEAR = re.compile(r"^-?\d{4}")
-_MKG_ROLE_LINKS = {
-    f"{MKG}agent": "agent",
-    f"{MKG}roleType": "roleType",
-    f"{MKG}inProgram": "program",
-    f"{MKG}onBehalfOf": "behalf",
-}
 
 
 @dataclass(frozen=True)
@@ -151,8 +145,9 @@ class IndexBuilder:
 
     def collect(self) -> None:
         """Read entities, names, facets, role parts and partnership members (in this order,
-        which numbers the entities) into the staging tables; links and graph subjects are read
-        by the background scans (:mod:`museumkg.index.index_scans`)."""
+        which numbers the entities) into the staging tables; role parts, partnership members,
+        links and graph subjects are read by the background scans
+        (:mod:`museumkg.index.index_scans`)."""
         seen: list[str] = []
         _batched(
             self.db,
@@ -165,9 +160,17 @@ class IndexBuilder:
             self._labels(named_solutions(self.store, "index_labels"), seen),
         )
         self._collect_facets(seen)
-        _batched(self.db, "INSERT INTO raw_roles VALUES (?, ?, ?, ?)", self._roles(seen))
-        _batched(self.db, "INSERT INTO raw_partnerships VALUES (?, ?, ?)", self._partnerships(seen))
         self._seen(seen)
+        for query, table, column in (
+            ("index_roles", "raw_roles", "role"),
+            ("index_partnerships", "raw_partnerships", "partnership"),
+        ):
+            self.scans.stage(self.db, query)
+            self.db.execute(
+                f"INSERT INTO raw_seen SELECT {column} FROM {table} "
+                f"WHERE substr({column}, 1, ?) = ? ORDER BY rowid",
+                (len(self.prefix), self.prefix),
+            )
 
     def _flush_seen(self, seen: list[str]) -> None:
         if len(seen) >= BATCH:
@@ -250,30 +253,6 @@ class IndexBuilder:
         facets.clear()
         located.clear()
 
-    def _roles(self, seen: list[str]) -> Iterator[tuple[str, str, str, int]]:
-        for role, link, value in named_solutions(self.store, "index_roles"):
-            name = _MKG_ROLE_LINKS.get(link.value)
-            if name is None:
-                continue
-            key = _key(role)
-            if key.startswith(self.prefix):
-                seen.append(key)
-                self._flush_seen(seen)
-            yield (
-                key,
-                name,
-                _key(value) if isinstance(value, ox.NamedNode) else value.value,
-                int(isinstance(value, ox.NamedNode)),
-            )
-
-    def _partnerships(self, seen: list[str]) -> Iterator[tuple[str, str, str | None]]:
-        for partnership, member, kind in named_solutions(self.store, "index_partnerships"):
-            key = _key(partnership)
-            if key.startswith(self.prefix):
-                seen.append(key)
-                self._flush_seen(seen)
-            yield key, _key(member), kind.value if kind is not None else None
-
     def summarise(self) -> None:
         """The home page's overview (:func:`museumkg.index.overview.build_overview`)."""
         counts = typed_counts(self.db, MKG)
@@ -304,7 +283,7 @@ class IndexBuilder:
             "INSERT INTO facet_counts SELECT t.class, f.facet, f.value, COUNT(*) "
             "FROM types t JOIN facets f ON f.entity = t.entity GROUP BY t.class, f.facet, f.value"
         )
-        self.scans.stage(db)
+        self.scans.stage_all(db)
         write_links(db, self.languages[0])
         return IndexStats(self.entities, labels, facets)
 
