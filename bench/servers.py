@@ -34,6 +34,7 @@ __all__ = [
     "museumkg_server",
     "oxigraph_cli",
     "oxigraph_server",
+    "tree_cpu_s",
     "tree_peak_mb",
     "tree_rss_mb",
 ]
@@ -80,6 +81,42 @@ def descendants(pid: int) -> list[int]:
 def tree_rss_mb(pid: int) -> float:
     """Resident memory of a process and its descendants, in MB."""
     return sum(_status_kb(p, "VmRSS") for p in descendants(pid)) / 1024
+
+
+def _cpu_s(pid: int) -> float:
+    """CPU time a process's live threads have run so far, in seconds (0 once it is gone):
+    the scheduler's nanoseconds (``/proc/<pid>/task/*/schedstat``), not clock ticks, which
+    are too coarse for millisecond queries."""
+    total = 0
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return 0.0
+    for task in tasks:
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue  # the thread ended meanwhile
+    return total / 1e9
+
+
+def _is_query_worker(pid: int) -> bool:
+    try:
+        return b"worker_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def tree_cpu_s(pid: int) -> tuple[float, float]:
+    """CPU seconds used so far by a process and its descendants, and the part of it used by
+    ``museumkg serve``'s query worker processes (``museumkg.sparql.workers``) among them."""
+    total = workers = 0.0
+    for found in descendants(pid):
+        used = _cpu_s(found)
+        total += used
+        if _is_query_worker(found):
+            workers += used
+    return total, workers
 
 
 def tree_peak_mb(pid: int) -> float:

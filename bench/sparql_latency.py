@@ -165,18 +165,45 @@ def p95(values: list[float]) -> float:
     return ordered[max(0, min(len(ordered) - 1, round(0.95 * len(ordered)) - 1))]
 
 
+#: CPU per query of a server: (whole process tree, its query worker processes), in ms.
+CpuUse = dict[str, dict[str, tuple[float, float]]]
+
+
 def time_mix(
-    endpoints: dict[str, str], queries: list[tuple[str, str, str]], runs: int, warmup: int
+    endpoints: dict[str, str],
+    queries: list[tuple[str, str, str]],
+    runs: int,
+    warmup: int,
+    pids: dict[str, int] | None = None,
+    cpu: CpuUse | None = None,
 ) -> dict[str, dict[str, list[float]]]:
-    """Milliseconds per query name per endpoint name; servers alternate on every run."""
+    """Milliseconds per query name per endpoint name; servers alternate on every run.
+
+    With ``pids`` (endpoint name -> server process id) and a ``cpu`` dict, also the CPU time
+    each server's process tree used per timed run, by query name then endpoint name: (the
+    whole tree, its query workers). Only these requests reach the servers meanwhile, so CPU,
+    unlike wall time, does not count the time other work on the machine held the cores.
+    """
+    from bench.servers import tree_cpu_s
+
     sessions = {name: requests.Session() for name in endpoints}
     timings: dict[str, dict[str, list[float]]] = {n: {} for n, _, _ in queries}
     for name, form, text in queries:
+        started: dict[str, tuple[float, float]] = {}
         for i in range(warmup + runs):
+            if i == warmup and pids and cpu is not None:
+                started = {target: tree_cpu_s(pid) for target, pid in pids.items()}
             for target, endpoint in endpoints.items():
                 ms = _post(sessions[target], endpoint, text, form)
                 if i >= warmup:
                     timings[name].setdefault(target, []).append(ms)
+        if started and cpu is not None:
+            for target, (total, workers) in started.items():
+                now_total, now_workers = tree_cpu_s((pids or {})[target])
+                cpu.setdefault(name, {})[target] = (
+                    (now_total - total) * 1000 / runs,
+                    (now_workers - workers) * 1000 / runs,
+                )
     for session in sessions.values():
         session.close()
     return timings
@@ -269,11 +296,17 @@ def measure(context: Any) -> list[dict[str, Any]]:
         if mix
         else [(q.name, q.form, q.text) for q in MIX]
     )
+    cpu: CpuUse = {}
+    pids = None
+    if context.museumkg_pid and context.oxigraph_pid:
+        pids = {"museumkg": context.museumkg_pid, "oxigraph": context.oxigraph_pid}
     timings = time_mix(
         {"museumkg": f"{context.museumkg_url}/sparql", "oxigraph": f"{context.oxigraph_url}/query"},
         queries,
         runs=context.reps,
         warmup=1,
+        pids=pids,
+        cpu=cpu,
     )
     figures = []
     for name, per in timings.items():
@@ -290,6 +323,31 @@ def measure(context: Any) -> list[dict[str, Any]]:
                     "ratio": value / reference if reference else None,
                     "budget": budget,
                     "budget_on": "ratio" if budget else None,
+                }
+            )
+    return figures + _cpu_figures(cpu, context.size)
+
+
+def _cpu_figures(cpu: CpuUse, size: int) -> list[dict[str, Any]]:
+    """CPU per query of the served tree beside ``oxigraph serve``'s, and of it the query
+    workers' share (the rest is the app process: HTTP, Flask, the screen, the worker hop)."""
+    figures = []
+    for name, per in cpu.items():
+        if "museumkg" not in per or "oxigraph" not in per:
+            continue
+        (total, workers), (reference, _) = per["museumkg"], per["oxigraph"]
+        for label, value in (("server CPU per query", total), ("of it in query workers", workers)):
+            figures.append(
+                {
+                    "name": f"/sparql {name}: {label}",
+                    "size_triples": size,
+                    "value": value,
+                    "unit": "ms",
+                    "reference": "oxigraph serve CPU per query",
+                    "reference_value": reference,
+                    "ratio": value / reference if reference else None,
+                    "budget": None,
+                    "budget_on": None,
                 }
             )
     return figures

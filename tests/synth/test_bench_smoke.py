@@ -60,6 +60,9 @@ def test_bench_runs_end_to_end_at_a_tiny_size(tmp_path: Path) -> None:
         assert figure["value"] > 0 and figure["reference_value"] > 0
     assert whole["value"] >= sum(on_disk[f"on disk: {p}"]["value"] for p in parts)
     assert any(name.startswith("/sparql ") for name in names)
+    cpu = [f for f in report["figures"] if f["name"].endswith(": server CPU per query")]
+    assert cpu, "no CPU per query of the served /sparql"
+    assert all(f["value"] > 0 and f["reference_value"] > 0 for f in cpu)
     assert any(name.startswith("page entity page") for name in names)
     assert "size" in done.stdout and "figure" in done.stdout, "the table is printed"
     assert list(scratch.iterdir()) == [], "the scratch folder is cleaned up"
