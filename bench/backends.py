@@ -58,11 +58,17 @@ from testing.servers import (
 
 #: Time kept back from the harness's cap for stopping servers and returning figures.
 RESERVE_S = 30.0
-#: Time of the size's budget left to the harness's later steps (rebuild, exports, release).
-LATER_STEPS_S = 780.0
 #: Less time than this for the backends, and they are skipped (with a note).
 MINIMUM_S = 90.0
-DEFAULT_CAP_S = 900.0
+#: ``museumkg push`` to each server, seconds per 10^6 quads of the store: measured at 10^6
+#: under load (bench/README.md, "Remote backends"), with room. The step's cap is sized by
+#: them, and a backend whose push would not fit the time left is skipped with a note.
+PUSH_S_PER_MILLION = {"oxigraph": 240.0, "virtuoso": 480.0}
+#: Per backend besides its push: start the server, the app over it, the query mix (at most
+#: ``ctx.cap_s`` per query), the answers compared with the embedded ones.
+SERVE_S = 240.0
+#: The embedded query mix, measured once as the reference of both backends.
+MIX_S = 120.0
 
 
 @contextmanager
@@ -159,15 +165,24 @@ def _figures(
     return found
 
 
-def _cap_s() -> float:
-    from bench.harness import CONCERN_CAP_S
+def push_estimate_s(ctx: BenchContext, name: str) -> float:
+    """How long the push of this size's store to backend ``name`` should take."""
+    return PUSH_S_PER_MILLION[name] * ctx.store_triples / 1e6
 
-    return float(CONCERN_CAP_S.get("backends", DEFAULT_CAP_S))
+
+def cap_s(ctx: BenchContext) -> float:
+    """This step's own time at this size, which the harness adds to the size's budget: the
+    embedded mix, then for each backend its push at the measured rate, serving and measuring.
+    With ``--skip-push`` nothing is pushed, so nothing is measured."""
+    if not ctx.push:
+        return MINIMUM_S
+    return MIX_S + sum(push_estimate_s(ctx, n) + SERVE_S for n in PUSH_S_PER_MILLION) + RESERVE_S
 
 
 def measure(ctx: BenchContext) -> list[Figure]:
-    """The plug-in (see the module docstring): needs the harness's embedded server."""
-    return measure_backends(ctx, keep_s=LATER_STEPS_S, cap_s=_cap_s())
+    """The plug-in (see the module docstring): needs the harness's embedded server. Its time
+    is :func:`cap_s`, added to the size's budget by the harness, so it keeps none back."""
+    return measure_backends(ctx, keep_s=max(0.0, ctx.time_left() - cap_s(ctx)), cap_s=cap_s(ctx))
 
 
 def measure_backends(ctx: BenchContext, keep_s: float, cap_s: float) -> list[Figure]:
@@ -175,6 +190,13 @@ def measure_backends(ctx: BenchContext, keep_s: float, cap_s: float) -> list[Fig
     budget to the harness's later steps."""
     if not ctx.museumkg_url:
         ctx.note("backends: needs the embedded museumkg server running; skipped")
+        return []
+    if not ctx.push:
+        pushes = sum(push_estimate_s(ctx, name) for name in PUSH_S_PER_MILLION)
+        ctx.note(
+            "backends: push skipped (--skip-push), so no Oxigraph server or Virtuoso figures "
+            f"at this size (the pushes would take ~{pushes:.0f}s at the measured rates)"
+        )
         return []
     available = min(cap_s, ctx.time_left() - keep_s) - RESERVE_S
     if available < MINIMUM_S:
@@ -190,8 +212,12 @@ def measure_backends(ctx: BenchContext, keep_s: float, cap_s: float) -> list[Fig
             if name == "virtuoso" and shutil.which("virtuoso-t") is None:
                 ctx.note("backends: virtuoso-t is not installed: no Virtuoso figures")
                 continue
-            if time.monotonic() > deadline:
-                ctx.note(f"backends: no time left for {label}")
+            left, needed = deadline - time.monotonic(), push_estimate_s(ctx, name) + SERVE_S
+            if left < needed:
+                ctx.note(
+                    f"backends: {label} skipped: its push and measuring would take "
+                    f"~{needed:.0f}s at the measured push rate, {max(0.0, left):.0f}s left"
+                )
                 continue
             folder = scratch / name
             try:

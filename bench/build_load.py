@@ -47,6 +47,8 @@ REBUILD_BUDGET_S = 10.0
 DISK_BUDGET_RATIO = 3.0
 #: Build steps ``museumkg load`` leaves out, to run them on their own (capped).
 DEFERRED = ("metrics", "release")
+#: How long a child stopped with the harness may take to clean up before it is killed.
+STOP_GRACE_S = 30.0
 
 _RAW = """
 import sys, time, pyoxigraph as ox
@@ -106,12 +108,39 @@ class Loaded:
 def run_measured(command: list[str], env: dict[str, str] | None, timeout: float) -> ChildRun:
     """Run a child; its output, its own peak RSS (``ru_maxrss`` of ``wait4``) and wall time.
 
-    A child still running after ``timeout`` seconds is killed (``error`` says so).
+    A child still running after ``timeout`` seconds is killed (``error`` says so). When this
+    process is stopped meanwhile (SIGTERM or SIGINT unwind as ``SystemExit`` in ``python -m
+    bench`` and ``bench.backends``), the child is stopped and waited for before the exception
+    goes on (:func:`_stop_child`), so no ``museumkg load`` outlives the harness.
     """
     started = time.perf_counter()
     proc = subprocess.Popen(
         command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
+    try:
+        return _follow(proc, started, timeout)
+    except BaseException:
+        _stop_child(proc)
+        raise
+
+
+def _stop_child(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then wait: ``museumkg load`` removes its half-built store on SIGTERM
+    (``cli.stopping``); SIGKILL if it has not ended within :data:`STOP_GRACE_S`."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    for stream in (proc.stdout, proc.stderr):
+        if stream is not None:
+            stream.close()
+
+
+def _follow(proc: subprocess.Popen[bytes], started: float, timeout: float) -> ChildRun:
+    """Read the child's output until it ends (killed at ``timeout``); see run_measured."""
     assert proc.stdout is not None and proc.stderr is not None
     out_fd, err_fd = proc.stdout.fileno(), proc.stderr.fileno()
     streams: dict[int, list[bytes]] = {out_fd: [], err_fd: []}

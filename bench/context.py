@@ -29,6 +29,7 @@ class BenchContext:
     samples: Samples
     queries: list[Query]
     quick: bool = False
+    push: bool = True  # the backends step pushes the catalog to the remote servers
     museumkg_url: str | None = None
     oxigraph_url: str | None = None
     museumkg_pid: int | None = None

@@ -80,7 +80,6 @@ CONCERN_CAP_S = {
     "pages": 420.0,
     "load": 180.0,
     "cache": 120.0,
-    "backends": 420.0,
     "export": 480.0,
     "relevance": 240.0,
 }
@@ -89,14 +88,12 @@ AFTER: tuple[tuple[str, str | None, str | None], ...] = (
 )
 
 
-def _module(
-    plugin: str | None, builtin: str | None
-) -> tuple[str, Callable[[BenchContext], list[Any]]] | None:
+def _module(plugin: str | None, builtin: str | None) -> tuple[str, Any] | None:
     for name in (plugin, builtin):
         if name and importlib.util.find_spec(name) is not None:
             module = importlib.import_module(name)
             if hasattr(module, "measure"):
-                return name, module.measure
+                return name, module
     return None
 
 
@@ -117,15 +114,21 @@ def _measure_in_child(
 def _run_concern(ctx: BenchContext, concern: tuple[str, str | None, str | None]) -> list[Figure]:
     """Run one measuring module in a forked child, so that a time cap can stop it."""
     name, plugin, builtin = concern
-    cap = min(CONCERN_CAP_S.get(name, 600.0), ctx.time_left())
-    if cap <= 0:
-        ctx.note(f"{name}: skipped, the time budget for this size was used up")
-        return []
     found_module = _module(plugin, builtin)
     if found_module is None:
         ctx.note(f"{name}: no module measures it ({plugin} is missing)")
         return []
-    module, measure = found_module
+    module, loaded = found_module
+    measure: Callable[[BenchContext], list[Any]] = loaded.measure
+    sized = getattr(loaded, "cap_s", None)
+    if sized is not None:  # a step sized by the data: its own time, added to the size's budget
+        cap = float(sized(ctx))
+        ctx.deadline += cap
+        print(f"  {name}: {cap:.0f}s added to this size's budget", file=sys.stderr)
+    cap = min(cap if sized is not None else CONCERN_CAP_S.get(name, 600.0), ctx.time_left())
+    if cap <= 0:
+        ctx.note(f"{name}: skipped, the time budget for this size was used up")
+        return []
     started = time.perf_counter()
     print(f"  measuring {name} ({module}, at most {cap:.0f}s) ...", file=sys.stderr, flush=True)
     forked = multiprocessing.get_context("fork")
@@ -231,6 +234,7 @@ def _context(
         samples=samples,
         queries=query_mix(samples),
         quick=args.quick,
+        push=not getattr(args, "skip_push", False),  # (bench.backends alone always pushes)
         load_seconds={k: float(v) for k, v in seconds.items()},
         deadline=deadline,
     )
@@ -355,6 +359,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="add this run's sizes to the figures already in --json (replacing those sizes), "
         "keeping the earlier run's record beside this one's",
+    )
+    parser.add_argument(
+        "--skip-push",
+        action="store_true",
+        help="backends: no push to Oxigraph server and Virtuoso, so no figures of theirs "
+        "(for a size whose push does not fit the time; the notes say so)",
     )
     return parser.parse_args(argv)
 

@@ -124,3 +124,66 @@ def test_a_graph_larger_than_a_chunk_is_pushed_in_several_requests(
     assert sorted(r["o"].value for r in rows) == sorted(f"v{i}" for i in range(25))
     for name in (graph, small):
         remote.drop_graph(name)
+
+
+class Spy:
+    """A store that forwards to the real one and records what ``push`` asked of it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.calls: list[tuple[str, int]] = []
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+    def replace_graphs(self, graphs: dict[str, list[object]]) -> None:
+        self.calls.append(("replace_graphs", len(graphs)))
+        self.store.replace_graphs(graphs)  # type: ignore[arg-type]
+
+    def counts(self, graphs: list[str]) -> dict[str, int]:
+        self.calls.append(("counts", len(graphs)))
+        return self.store.counts(graphs)
+
+    def count(self, graph: str | None = None) -> int:
+        self.calls.append(("count", 1))
+        return self.store.count(graph)
+
+
+@pytest.mark.parametrize("server", sorted(SERVERS))
+def test_small_graphs_are_pushed_in_batches(server: str, request: pytest.FixtureRequest) -> None:
+    """~20,000 small graphs at 10^6: one request and one COUNT per graph made the push slow.
+    They go in batches of at most ``batch_triples`` (a larger graph alone), one count query
+    per batch; each graph still lands whole and replaces its old version."""
+    path, credentials = SERVERS[server]
+    user, password = credentials or (None, None)
+    remote = open_store(
+        request.getfixturevalue(server) + path, read_only=False, user=user, password=password
+    )
+    source = EmbeddedStore()
+    sizes = {f"http://x.example/batch/{i:02}": 3 for i in range(10)}
+    sizes["http://x.example/batch/big"] = 12  # over a batch, under a chunk: alone
+    for graph, size in sizes.items():
+        lines = "".join(f'<{graph}/s> <http://x.example/p> "{graph} {j}" .\n' for j in range(size))
+        source.load(lines.encode(), format="nt", graph=graph)
+    stale = "http://x.example/batch/03"
+    remote.replace_graph(stale, b'<http://x.example/old> <http://x.example/p> "x" .', format="nt")
+    spy = Spy(remote)
+    pushed = list(push_catalog(source, spy, chunk_triples=20, batch_triples=10))  # type: ignore[arg-type]
+    assert pushed == sorted(sizes.items())  # every graph, in order, its size on the server
+    assert spy.calls == [
+        ("replace_graphs", 3),  # 9 triples; a 4th graph would make 12 > 10
+        ("counts", 3),
+        ("replace_graphs", 3),
+        ("counts", 3),
+        ("replace_graphs", 3),
+        ("counts", 3),
+        ("replace_graphs", 1),  # the 10th graph, then the big one does not fit
+        ("counts", 1),
+        ("replace_graphs", 1),
+        ("counts", 1),
+    ]
+    assert {g: n for g, n in counts(remote).items() if g in sizes} == sizes
+    rows = select_rows(remote.query(f"SELECT ?o WHERE {{ GRAPH <{stale}> {{ ?s ?p ?o }} }}"))
+    assert sorted(r["o"].value for r in rows) == [f"{stale} {j}" for j in range(3)]
+    for graph in sizes:
+        remote.drop_graph(graph)

@@ -102,6 +102,28 @@ def test_replace_and_drop_graph(store: Store) -> None:
     assert store.count() == 0 and store.graphs() == []
 
 
+def test_replace_several_graphs_at_once_and_count_them(store: Store) -> None:
+    """What ``museumkg push`` sends small graphs by: each replaced whole (the old version
+    gone), a graph with blank nodes (which Virtuoso refuses in INSERT DATA) and an empty one
+    among them, then the sizes of all read back at once (0 for a graph that is not there)."""
+    p = ox.NamedNode("http://example.org/p")
+    node, blank = ox.NamedNode("http://example.org/n"), ox.BlankNode()
+    g3, g4, absent = G2 + "/3", G2 + "/4", G2 + "/absent"
+    new = {
+        G1: [ox.Triple(node, p, ox.Literal('new, "quoted"\n', language="en"))],
+        G2: [ox.Triple(node, p, ox.Literal(str(i))) for i in range(3)],
+        g3: [ox.Triple(blank, p, ox.Literal("b")), ox.Triple(node, p, blank)],
+        g4: [],
+    }
+    store.replace_graphs(new)
+    assert store.counts([G1, G2, g3, g4, absent]) == {G1: 1, G2: 3, g3: 2, g4: 0, absent: 0}
+    assert names(store) == []  # G1's old statements are gone
+    rows = select_rows(store.query(f"SELECT ?o WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }}"))
+    assert [r["o"] for r in rows] == [ox.Literal('new, "quoted"\n', language="en")]
+    shared = f"ASK {{ GRAPH <{g3}> {{ ?b ?p 'b' . {node} ?p ?b FILTER(isBlank(?b)) }} }}"
+    assert store.query(shared)  # the blank node is one node in both of its triples
+
+
 def test_dump_round_trips(store: Store) -> None:
     out = io.BytesIO()
     store.dump(out, format="nq")

@@ -14,7 +14,12 @@ many queries run at once, and a cap on result rows. For an embedded store the wo
   query abandoned at its deadline keeps its slot until its HTTP request really ends, so a
   stalled server is not sent ever more work;
 - **rows**: the answer is written by :func:`museumkg.sparql.workers.run_job`, which cuts it at
-  ``max_rows`` and flags it as truncated, exactly as for the embedded store;
+  ``max_rows`` and flags it as truncated, exactly as for the embedded store. A SELECT without
+  ``ORDER BY`` is sent with a ``LIMIT`` of ``max_rows + 1`` (the one row more tells that the
+  cut is there; :func:`museumkg.store.sparql_text.limit_solutions`, which says why a sorted
+  one is not): the embedded store reads its answer lazily and stops at the cut, while a
+  server computes and sends every solution first (the whole partnership edge list of a 10^6
+  catalog: ~5.5 s on Oxigraph server, the first 10,000 rows ~0.5 s embedded);
 - **faults**: an unreachable server is :class:`~museumkg.store.StoreUnavailable` (503, naming
   the server); nothing is kept between requests, so the next query after the server comes back
   simply works.
@@ -25,12 +30,15 @@ The screen (no updates, ``SERVICE`` or ``LOAD``) runs in the web app before any 
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from museumkg.formats import SOLUTIONS
 from museumkg.sparql.results import jsonld_context
 from museumkg.sparql.workers import Overloaded, QueryAnswer, QueryJob, run_job
 from museumkg.store import QueryTimeout, Store
+from museumkg.store.sparql_text import limit_solutions
 
 #: Extra time granted past a query's limit for the answer to travel and be written.
 MARGIN_S = 1.0
@@ -66,6 +74,8 @@ class RemoteExecutor:
                 "retry shortly",
                 retry_after_s=max(1, round(self._queue_timeout_s)),
             )
+        if job.kind == SOLUTIONS:
+            job = replace(job, query=limit_solutions(job.query, job.max_rows + 1))
         outcome: dict[str, Any] = {}
 
         def run() -> None:

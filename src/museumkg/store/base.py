@@ -8,7 +8,7 @@ server's SPARQL results into them, so callers never branch on the backend.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol, runtime_checkable
@@ -197,6 +197,15 @@ class Store(Protocol):
         base_iri: str | None = None,
     ) -> None:
         """Replace the content of ``graph`` with ``data`` in one step."""
+        ...
+
+    def replace_graphs(self, graphs: Mapping[str, Sequence[ox.Triple]]) -> None:
+        """Replace the content of each of ``graphs`` (IRI → its new triples) in one step: for
+        many small graphs at once (``museumkg push``), one request to a server."""
+        ...
+
+    def counts(self, graphs: Sequence[str]) -> dict[str, int]:
+        """Number of triples in each of ``graphs`` (0 for an absent one), in one step."""
         ...
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -154,6 +154,22 @@ class EmbeddedStore:
         if self._store.contains_named_graph(target):
             self._store.remove_graph(target)
         self._store.extend(quads)
+
+    def replace_graphs(self, graphs: Mapping[str, Sequence[ox.Triple]]) -> None:
+        """Replace each graph's content: the old graphs removed, then every new triple added
+        in one transaction."""
+        self._writable("replace_graphs")
+        for graph in graphs:
+            self.drop_graph(graph)
+        self._store.extend(
+            ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
+            for graph, triples in graphs.items()
+            for t in triples
+        )
+
+    def counts(self, graphs: Sequence[str]) -> dict[str, int]:
+        """Number of triples in each of ``graphs`` (0 for an absent one)."""
+        return {graph: self.count(graph) for graph in graphs}
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one transaction."""

@@ -7,10 +7,13 @@ import urllib.request
 from typing import Any
 
 
-def passwords(url: str, user: str | None, password: str | None) -> urllib.request.HTTPPasswordMgr:
+def passwords(
+    urls: tuple[str, ...], user: str | None, password: str | None
+) -> urllib.request.HTTPPasswordMgr:
+    """The credentials, given for ``urls`` (and every URL under them)."""
     passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
     if user:
-        passwords.add_password(None, url, user, password or "")
+        passwords.add_password(None, urls, user, password or "")
     return passwords
 
 
@@ -40,11 +43,11 @@ class DigestHandler(urllib.request.HTTPDigestAuthHandler):
 
 
 def opener(
-    digest: DigestHandler, url: str, user: str | None, password: str | None
+    digest: DigestHandler, urls: tuple[str, ...], user: str | None, password: str | None
 ) -> urllib.request.OpenerDirector:
     """An HTTP opener that answers Basic or Digest challenges (Virtuoso uses Digest)."""
     if not user:
         return urllib.request.build_opener()
     return urllib.request.build_opener(
-        urllib.request.HTTPBasicAuthHandler(passwords(url, user, password)), digest
+        urllib.request.HTTPBasicAuthHandler(passwords(urls, user, password)), digest
     )

@@ -44,7 +44,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -52,7 +52,6 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from museumkg.formats import rdf_formats
 from museumkg.store.base import (
     Capabilities,
     GraphName,
@@ -74,7 +73,18 @@ from museumkg.store.dialects import (
     timed_out,
 )
 from museumkg.store.http_auth import DigestHandler, opener, passwords
-from museumkg.store.remote_query import make_request, query_text, read_answer, set_dataset
+from museumkg.store.remote_query import (
+    EMPTY_GRAPH,
+    failure_reason,
+    in_graphs,
+    make_request,
+    query_text,
+    read_answer,
+    row_quad,
+    set_dataset,
+    short_message,
+)
+from museumkg.store.sparql_text import graph_sizes_query, has_blank_node, replace_graphs_update
 
 __all__ = ["DIALECTS", "Dialect", "RemoteStore", "guess_dialect", "request_deadline"]
 
@@ -93,9 +103,6 @@ def request_deadline(seconds: float) -> Iterator[None]:
         _DEADLINE.reset(token)
 
 
-_GRAPH_RESULT = ("CONSTRUCT", "DESCRIBE")
-_GRAPH_FORMATS = {f.media_type: f.rdf for f in rdf_formats() if f.rdf}
-_EMPTY_GRAPH = "urn:x-museumkg:empty-default-graph"
 _RETRIES = 3
 #: Bodies larger than this are sent already authenticated (see museumkg.store.http_auth).
 _SMALL_BODY = 64 * 1024
@@ -144,8 +151,9 @@ class RemoteStore:
         self.store_url = store_url or urllib.parse.urljoin(query_url, self.dialect.store_path)
         self.timeout_s = timeout_s
         self._auth = (user, password) if user else None
-        self._digest = DigestHandler(passwords(self.store_url, user, password))
-        self._opener = opener(self._digest, self.store_url, user, password)
+        writes = (self.store_url, self.update_url)
+        self._digest = DigestHandler(passwords(writes, user, password))
+        self._opener = opener(self._digest, writes, user, password)
         self.capabilities = Capabilities(read_only=read_only, local_files=False)
 
     @property
@@ -203,13 +211,13 @@ class RemoteStore:
         try:
             body = self._retrying(ask, limit, reported)
         except QueryBadFormed as err:
-            raise QuerySyntaxError(f"the server refused the query: {_short(err)}") from err
+            raise QuerySyntaxError(f"the server refused the query: {short_message(err)}") from err
         except EndPointInternalError as err:
             if timed_out(self.dialect, error=err):
                 raise QueryTimeout(reported, self._timeout_message(reported)) from err
-            raise StoreError(f"the SPARQL server failed: {_short(err)}") from err
+            raise StoreError(f"the SPARQL server failed: {short_message(err)}") from err
         except SPARQLWrapperException as err:
-            raise StoreError(f"the SPARQL server failed: {_short(err)}") from err
+            raise StoreError(f"the SPARQL server failed: {short_message(err)}") from err
         if timed_out(self.dialect, body=body):
             raise QueryTimeout(reported, self._stopped_message())
         try:
@@ -272,6 +280,33 @@ class RemoteStore:
         """Replace ``graph`` in one request (GSP PUT)."""
         self._gsp("PUT", graph, self._as_ntriples(data, format, base_iri))
 
+    def replace_graphs(self, graphs: Mapping[str, Sequence[ox.Triple]]) -> None:
+        """Replace several graphs by one SPARQL Update (one transaction on Oxigraph server);
+        one Graph Store ``PUT`` each where the dialect does not batch (Virtuoso), and always
+        for a graph with a blank node (Virtuoso refuses them in ``INSERT DATA``)."""
+        batched = {
+            g: triples
+            for g, triples in graphs.items()
+            if self.dialect.batch_updates and not has_blank_node(triples)
+        }
+        for graph, triples in graphs.items():
+            if graph not in batched:
+                body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+                self._gsp("PUT", graph, body)
+        if batched:
+            first = next(iter(batched))
+            what = f"replacing {len(batched)} graphs ({first}, ...)"
+            self._update(replace_graphs_update(batched), what)
+
+    def counts(self, graphs: Sequence[str]) -> dict[str, int]:
+        """Number of triples in each of ``graphs`` (0 for an absent one), in one query."""
+        found = dict.fromkeys(graphs, 0)
+        for row in select_rows(self.query(graph_sizes_query(graphs))) if graphs else ():
+            graph, size = row["g"], row["n"]
+            if isinstance(graph, ox.NamedNode) and isinstance(size, ox.Literal):
+                found[graph.value] = int(size.value)
+        return found
+
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads, one GSP POST per graph."""
         by_graph: dict[str, list[ox.Triple]] = {}
@@ -315,7 +350,7 @@ class RemoteStore:
         text = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
         rows = select_rows(self.query(text, bindings=bindings))
         hidden = self.dialect.hidden_graphs
-        return (_row_quad(row) for row in rows if not (hidden and _in_graphs(row, hidden)))
+        return (row_quad(row) for row in rows if not (hidden and in_graphs(row, hidden)))
 
     def drop_graph(self, graph: str) -> None:
         """Delete a graph (GSP DELETE; absent graphs are fine)."""
@@ -391,7 +426,14 @@ class RemoteStore:
         if body is not None:
             # N-Triples sent as Turtle (a subset of it): every server knows text/turtle
             request.add_header("Content-Type", "text/turtle")
-        if self._auth and body is not None and len(body) > _SMALL_BODY:
+        self._send(request, f"{method} {graph}", self.store_url, missing_ok=missing_ok)
+
+    def _send(
+        self, request: urllib.request.Request, what: str, endpoint: str, *, missing_ok: bool = False
+    ) -> None:
+        """Send a write (never retried: the caller names ``what`` failed and may rerun it)."""
+        body = request.data
+        if self._auth and isinstance(body, bytes) and len(body) > _SMALL_BODY:
             self._authorize(request)
         try:
             with self._opener.open(request, timeout=self.timeout_s) as response:
@@ -400,25 +442,36 @@ class RemoteStore:
             if missing_ok and err.code == 404:
                 return
             detail = err.read(500).decode("utf-8", "replace")
-            raise StoreError(f"{method} {graph} failed: HTTP {err.code} {detail}") from err
+            raise StoreError(f"{what} failed: HTTP {err.code} {detail}") from err
         except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
             if timed_out(self.dialect, error=err):
-                message = f"{method} {graph} to {self.store_url} took longer than "
+                message = f"{what} to {endpoint} took longer than "
                 raise QueryTimeout(self.timeout_s, message + f"{self.timeout_s:g} s") from err
-            raise StoreUnavailable(f"cannot reach {self.store_url}: {_reason(err)}") from err
+            raise StoreUnavailable(f"cannot reach {endpoint}: {failure_reason(err)}") from err
+
+    def _update(self, text: bytes, what: str) -> None:
+        """POST a SPARQL Update (``application/sparql-update``) to the update endpoint; not
+        retried (see :meth:`_send`)."""
+        if self.capabilities.read_only:
+            raise StoreError(f"{what} refused: this store is read-only")
+        request = urllib.request.Request(self.update_url, data=text, method="POST")
+        request.add_header("Content-Type", "application/sparql-update")
+        self._send(request, what, self.update_url)
 
     def _authorize(self, request: urllib.request.Request) -> None:
         """Authenticate ``request`` up front (see :mod:`museumkg.store.http_auth`): learn the
         Digest challenge first with a bodiless GET of a graph that never exists, if need be."""
         if self._digest.challenge is None:
-            probe = f"{self.store_url}?{urllib.parse.urlencode({'graph': _EMPTY_GRAPH})}"
+            probe = f"{self.store_url}?{urllib.parse.urlencode({'graph': EMPTY_GRAPH})}"
             try:
                 with self._opener.open(probe, timeout=self.timeout_s) as response:
                     response.read()
             except urllib.error.HTTPError:
                 pass  # 404 (no such graph) after authenticating is the expected answer
             except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
-                raise StoreUnavailable(f"cannot reach {self.store_url}: {_reason(err)}") from err
+                raise StoreUnavailable(
+                    f"cannot reach {self.store_url}: {failure_reason(err)}"
+                ) from err
         self._digest.authorize(request)
 
     def _retrying(self, call: Callable[[], bytes], limit: float, reported: float) -> bytes:
@@ -439,36 +492,8 @@ class RemoteStore:
                     raise QueryTimeout(reported, self._timeout_message(reported)) from err
                 if attempt == _RETRIES or time.monotonic() + delay > deadline:
                     raise StoreUnavailable(
-                        f"cannot reach the SPARQL server at {self.query_url}: {_reason(err)}"
+                        f"cannot reach the SPARQL server at {self.query_url}: {failure_reason(err)}"
                     ) from err
                 time.sleep(delay)
                 delay *= 3
         raise StoreUnavailable(f"cannot reach the SPARQL server at {self.query_url}")
-
-
-def _short(err: BaseException, limit: int = 300) -> str:
-    """An exception's message, cut (servers may answer with a whole stack trace)."""
-    text = " ".join(str(err).split())
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _reason(err: BaseException) -> str:
-    reason = getattr(err, "reason", None)
-    return str(reason or err)
-
-
-def _row_quad(row: dict[str, Term]) -> ox.Quad:
-    """A solution of ``?s ?p ?o ?g`` (``GRAPH ?g``) as a quad."""
-    s, p, o, g = row["s"], row["p"], row["o"], row["g"]
-    if not isinstance(s, ox.NamedNode | ox.BlankNode | ox.Triple):
-        raise StoreError(f"the server answered a literal as a subject: {s}")
-    if not isinstance(p, ox.NamedNode) or not isinstance(g, ox.NamedNode | ox.BlankNode):
-        raise StoreError(f"the server answered a bad predicate or graph: {p} {g}")
-    return ox.Quad(s, p, o, g)
-
-
-def _in_graphs(row: dict[str, Term], prefixes: tuple[str, ...]) -> bool:
-    """Whether the row's graph ``?g`` is one of the server's own (its IRI starts with one of
-    ``prefixes``)."""
-    graph = row["g"]
-    return not isinstance(graph, ox.Triple) and graph.value.startswith(prefixes)

@@ -1,7 +1,8 @@
 """One query to a SPARQL server, as :class:`~museumkg.store.remote.RemoteStore` sends it: the
 text with its bound values, the HTTP request (format, time limit, dataset, credentials) and the
-answer read into pyoxigraph's result objects. The store's :meth:`query` adds the time limit's
-bookkeeping, the retries and the reading of errors.
+answer read into pyoxigraph's result objects (and a ``GRAPH ?g`` row as a quad), and a failed
+request's message. The store's :meth:`query` adds the time limit's bookkeeping, the retries and
+the reading of errors.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from museumkg.formats import rdf_formats
-from museumkg.store.base import NotSupported, QueryResult, QuerySyntaxError, Term
+from museumkg.store.base import NotSupported, QueryResult, QuerySyntaxError, StoreError, Term
 from museumkg.store.dialects import Dialect, standard_json_results
 from museumkg.store.sparql_text import inject_values, query_form
 
@@ -118,3 +119,32 @@ def query_triples(body: bytes, fmt: ox.RdfFormat) -> ox.QueryTriples:
     result = memory.query("CONSTRUCT WHERE { ?s ?p ?o }")
     assert isinstance(result, ox.QueryTriples)
     return result
+
+
+def row_quad(row: dict[str, Term]) -> ox.Quad:
+    """A solution of ``?s ?p ?o ?g`` (``GRAPH ?g``) as a quad."""
+    s, p, o, g = row["s"], row["p"], row["o"], row["g"]
+    if not isinstance(s, ox.NamedNode | ox.BlankNode | ox.Triple):
+        raise StoreError(f"the server answered a literal as a subject: {s}")
+    if not isinstance(p, ox.NamedNode) or not isinstance(g, ox.NamedNode | ox.BlankNode):
+        raise StoreError(f"the server answered a bad predicate or graph: {p} {g}")
+    return ox.Quad(s, p, o, g)
+
+
+def in_graphs(row: dict[str, Term], prefixes: tuple[str, ...]) -> bool:
+    """Whether the row's graph ``?g`` is one of the server's own (its IRI starts with one of
+    ``prefixes``)."""
+    graph = row["g"]
+    return not isinstance(graph, ox.Triple) and graph.value.startswith(prefixes)
+
+
+def short_message(err: BaseException, limit: int = 300) -> str:
+    """An exception's message, cut (servers may answer with a whole stack trace)."""
+    text = " ".join(str(err).split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def failure_reason(err: BaseException) -> str:
+    """Why a request failed: the reason of a URL error, else the error."""
+    reason = getattr(err, "reason", None)
+    return str(reason or err)

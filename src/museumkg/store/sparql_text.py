@@ -1,4 +1,6 @@
-"""Reading SPARQL text without an engine: its query form, and safe VALUES injection.
+"""SPARQL text without an engine: a query's form, safe VALUES injection, a row limit for a
+server, and the text of the push's batches (one update replacing several graphs, one query
+counting them).
 
 A remote server has no pyoxigraph ``substitutions``, so bound values are given to it as a
 ``VALUES`` block placed at the start of the query's WHERE group. The terms are serialized by
@@ -11,7 +13,7 @@ inside them are not mistaken for syntax.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
@@ -20,6 +22,7 @@ _UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE
 _IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z_0-9-]*")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*$")
+_LIMIT_VALUE = re.compile(r"\s*([0-9]+)")
 
 
 def _code(text: str) -> Iterator[tuple[int, str]]:
@@ -148,3 +151,99 @@ def _construct_where_shorthand(text: str) -> bool:
     tokens = [t.upper() for _p, t in _code(text) if not t.isspace()]
     index = tokens.index("CONSTRUCT")
     return index + 1 < len(tokens) and tokens[index + 1] == "WHERE"
+
+
+def limit_solutions(text: str, most: int) -> str:
+    """A SELECT query that asks for at most ``most`` solutions; any other form unchanged.
+
+    The query's own top-level ``LIMIT`` is kept when it is no larger, lowered to ``most`` when
+    it is; without one, ``LIMIT most`` is added after the solution modifiers (before a final
+    ``VALUES`` clause). Only the outer query is touched: a subquery's ``LIMIT`` is inside
+    braces. A query with a top-level ``ORDER BY`` is left as it is: the server has to reach
+    every solution to sort them anyway, and Virtuoso refuses a sorted ``LIMIT`` over its
+    ``MaxSortedTopRows`` (10,000 by default: "SR353: Sorted TOP clause specifies more then
+    10001 rows to sort").
+
+    >>> limit_solutions("SELECT DISTINCT ?s { ?s ?p ?o } # no limit", 11)
+    'SELECT DISTINCT ?s { ?s ?p ?o } # no limit\\nLIMIT 11\\n'
+    >>> limit_solutions("SELECT * { {SELECT ?s {?s ?p ?o} ORDER BY ?s} } LIMIT 50 OFFSET 5", 11)
+    'SELECT * { {SELECT ?s {?s ?p ?o} ORDER BY ?s} } LIMIT 11 OFFSET 5'
+    >>> limit_solutions("SELECT ?s { ?s ?p ?o } ORDER BY ?s", 11)
+    'SELECT ?s { ?s ?p ?o } ORDER BY ?s'
+    >>> limit_solutions("SELECT * { ?s ?p ?o } LIMIT 3 VALUES ?s { <http://ex.org/a> }", 11)
+    'SELECT * { ?s ?p ?o } LIMIT 3 VALUES ?s { <http://ex.org/a> }'
+    >>> limit_solutions("ASK { ?s ?p ?o }", 11)
+    'ASK { ?s ?p ?o }'
+    """
+    form, limit_end, values_at, ordered = _outer_query(text)
+    if form != "SELECT" or ordered:
+        return text
+    if limit_end is not None:
+        value = _LIMIT_VALUE.match(text, limit_end)
+        if value is None or int(value.group(1)) <= most:
+            return text  # (no number: the server names the syntax error)
+        return text[: value.start(1)] + str(most) + text[value.end(1) :]
+    at = len(text) if values_at is None else values_at
+    return f"{text[:at]}\nLIMIT {most}\n{text[at:]}"
+
+
+def _outer_query(text: str) -> tuple[str | None, int | None, int | None, bool]:
+    """The outer query's form, where its ``LIMIT`` keyword ends and where its final ``VALUES``
+    clause starts (``None`` when it has none), and whether it has an ``ORDER BY``: the words
+    outside every bracket."""
+    depth = 0
+    form: str | None = None
+    limit_end: int | None = None
+    values_at: int | None = None
+    ordered = False
+    for pos, token in _code(text):
+        if token in ("{", "(", "["):
+            depth += 1
+        elif token in ("}", ")", "]"):
+            depth -= 1
+        elif depth == 0:
+            upper = token.upper()
+            if form is None and (upper in _FORMS or upper in _UPDATES):
+                form = upper
+            elif upper == "LIMIT":
+                limit_end = pos + len(token)
+            elif upper == "VALUES":
+                values_at = pos
+            elif upper == "ORDER":
+                ordered = True
+    return form, limit_end, values_at, ordered
+
+
+def replace_graphs_update(graphs: Mapping[str, Sequence[ox.Triple]]) -> bytes:
+    """One SPARQL Update replacing each of ``graphs``: a ``DROP SILENT GRAPH`` for each, then
+    one ``INSERT DATA`` of all their triples, written by pyoxigraph (N-Triples, valid SPARQL).
+    Blank nodes in it would be one node across its graphs (:func:`has_blank_node`)."""
+    drops = "".join(f"DROP SILENT GRAPH {ox.NamedNode(graph)} ;\n" for graph in graphs)
+    parts = [drops.encode(), b"INSERT DATA {\n"]
+    for graph, triples in graphs.items():
+        if triples:
+            parts.append(f"GRAPH {ox.NamedNode(graph)} {{\n".encode())
+            parts += [ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", b"}\n"]
+    parts.append(b"}\n")
+    return b"".join(parts)
+
+
+def graph_sizes_query(graphs: Sequence[str]) -> str:
+    """A SELECT of ``?g ?n``: the number of triples in each of ``graphs`` that is not empty."""
+    values = " ".join(str(ox.NamedNode(graph)) for graph in graphs)
+    return (
+        f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+        "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    )
+
+
+def has_blank_node(triples: Sequence[ox.Triple]) -> bool:
+    """Whether a blank node is the subject or object of one of ``triples`` (or of a quoted
+    triple in them)."""
+    for triple in triples:
+        for term in (triple.subject, triple.object):
+            if isinstance(term, ox.BlankNode):
+                return True
+            if isinstance(term, ox.Triple) and has_blank_node([term]):
+                return True
+    return False
