@@ -19,11 +19,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import groupby
+from typing import Any
 
 import pyoxigraph as ox
 
 from museumkg.index.index_staging import FETCH, SYNTH_SEQ, fetched
-from museumkg.index.match_tables import key_rows, write_match_tables
+from museumkg.index.match_tables import write_match_tables
+from museumkg.index.name_folding import Folded, Name, NameFolder
 from museumkg.index.roles import lower_first, role_facts, role_name
 from museumkg.index.vocab import Vocabulary
 from museumkg.lang import Text, language_chain, pick
@@ -222,30 +224,39 @@ class Namer:
             "MIN(seq) OVER (PARTITION BY entity) AS first FROM label_rows) l "
             "JOIN entities e ON e.id = l.entity ORDER BY l.first, l.seq"
         )
+        (total,) = self.db.execute("SELECT COUNT(*) FROM label_rows").fetchone()
         words: set[str] = set()
         count = 0
-        rows, fts, keys = [], [], []
-        forms_of = self.folding.forms
-        for number, text, lang, pref, kind in fetched(self.db, sql):
-            count += 1
-            _folded, latin_form, loose_form = forms_of(text)
-            rows.append((count, number, text, lang, pref, latin_form))
-            fts.append((count, latin_form, loose_form))
-            keys += key_rows(count, number, text, kind, (latin_form, loose_form), forms_of)
-            words.update(loose_form.split())
-            if len(rows) >= FETCH:
-                self._write_label_batch(rows, fts, keys)
-        self._write_label_batch(rows, fts, keys)
+        rows: list[tuple[int, int, str, str, int]] = []
+        names: list[Name] = []
+        with NameFolder(int(total), self.folding) as folder:
+            for number, text, lang, pref, kind in fetched(self.db, sql):
+                count += 1
+                rows.append((count, number, text, lang, pref))
+                names.append((count, number, text, kind))
+                if len(rows) >= FETCH:
+                    for done in folder.fold(names, rows):
+                        self._write_label_batch(*done, words)
+                    rows, names = [], []
+            if rows:
+                for done in folder.fold(names, rows):
+                    self._write_label_batch(*done, words)
+            for done in folder.rest():
+                self._write_label_batch(*done, words)
         write_match_tables(self.db, "raw_name_keys", words)
         return count
 
-    def _write_label_batch(self, rows: list, fts: list, keys: list) -> None:
-        self.db.executemany("INSERT INTO labels VALUES (?, ?, ?, ?, ?, ?)", rows)
+    def _write_label_batch(self, rows: Any, folded: Folded, words: set[str]) -> None:
+        """Write one batch of names (``rows``: number, entity, text, language, preferred) with
+        their folded forms and keys; add their words to ``words``."""
+        fts, keys, found = folded
+        self.db.executemany(
+            "INSERT INTO labels VALUES (?, ?, ?, ?, ?, ?)",
+            [(*row, latin_form) for row, (_n, latin_form, _loose) in zip(rows, fts, strict=True)],
+        )
         self.db.executemany("INSERT INTO labels_fts(rowid, latin, loose) VALUES (?, ?, ?)", fts)
         self.db.executemany("INSERT INTO raw_name_keys VALUES (?, ?, ?, ?, ?, ?)", keys)
-        rows.clear()
-        fts.clear()
-        keys.clear()
+        words |= found
 
     def write_names(self) -> None:
         """Each entity's sort key per language (``names``), from its display name."""
