@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import pyoxigraph as ox
 import pytest
@@ -120,3 +121,48 @@ def test_sliced_derivation_of_the_seed_catalog_is_the_whole_one(
         found.append({str(q) for q in target.native.quads_for_pattern(None, None, None, graph)})
         assert (max(r.slices for r in reports) > 1) == (budget == SLICED)
     assert found[0] and found[0] == found[1]
+
+
+def test_a_first_slice_over_the_budget_deals_the_anchors_into_more_slices(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Slices sized by what the first one reads (a measured ceiling), not by the planned count:
+    every rule planned in 2 slices stays in 2 under a large budget; when a slice may read only
+    one statement, a rule whose first slice read more runs in more slices (as many as it has
+    anchors at most); the derived graph is the whole one either way."""
+    store, _expected = synthetic_catalog(1)
+    quads = list(store.native.quads_for_pattern(None, None, None, None))
+    derived = f"{SYNTH}graph/derived"
+    whole_store = EmbeddedStore()
+    whole_store.add_quads(quads)
+    whole, counts = _derived(whole_store, derived, 10**12)
+    assert set(counts) == {1}
+    monkeypatch.setattr(derive_module, "slice_count", lambda *_args: 2)
+    for budget in (10**12, SLICED):
+        if budget == SLICED:
+            monkeypatch.setattr(slices_module, "SLICE_BYTES_PER_STATEMENT", 10**12)
+            for plan in list(SLICE_PLANS):
+                monkeypatch.setitem(SLICE_PLANS, plan, replace(SLICE_PLANS[plan], slice_bytes=None))
+        sliced_store = EmbeddedStore()
+        sliced_store.add_quads(quads)
+        said: list[str] = []
+        reports = derive(
+            sliced_store,
+            base_iri=SYNTH,
+            derived_graph=derived,
+            rules_dir=RULES,
+            memory_budget=budget,
+            progress=said.append,
+        )
+        graph = ox.NamedNode(derived)
+        found = {
+            str(ox.Triple(q.subject, q.predicate, q.object))
+            for q in sliced_store.native.quads_for_pattern(None, None, None, graph)
+        }
+        assert found == whole
+        over = {  # rule: the slices it was dealt into again
+            line.split(":")[0][5:]: int(line.split()[-2]) for line in said if "allows" in line
+        }
+        for report in reports[1:-1]:
+            assert report.slices == over.get(report.rule, 2), (report, said)
+        assert sum(n > 2 for n in over.values()) >= (4 if budget == SLICED else 0), said

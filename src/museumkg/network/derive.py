@@ -39,8 +39,10 @@ from museumkg.network.slices import (
     anchors,
     assign_slices,
     clear_slices,
+    resliced,
     slice_count,
     slice_quads,
+    slice_statement_cap,
     subclass_statements,
 )
 from museumkg.network.usage import available_memory, usage_note
@@ -267,8 +269,8 @@ def run_rules(
             slices = 1
         try:
             if plan is not None and slices > 1:
-                triples = _run_sliced(
-                    scratch, rule, plan, slices, base_iri, target, spool, progress
+                triples, slices = _run_sliced(
+                    scratch, rule, plan, slices, base_iri, target, spool, progress, budget
                 )
             else:
                 triples = _run_whole(scratch, rule, base_iri, target, spool)
@@ -314,25 +316,50 @@ def _run_sliced(
     target: ox.NamedNode,
     spool: Path | None,
     progress: Progress,
-) -> int:
+    budget: int | None = None,
+) -> tuple[int, int]:
     """Run a rule slice by slice, each on a store in memory holding its slice's statements.
 
     The output of every slice is kept apart (in ``spool``, else in memory) and goes into
     ``target`` once all have run: the rule sees the scratch as it was, as a whole run does.
     Each slice, as it ends, is told to ``progress``.
+
+    The count planned is checked against the first slice's statements, gathered before it
+    runs: when they are more than ``budget`` allows (:func:`slice_statement_cap`), the anchors
+    are dealt again into more slices (:func:`resliced`), so that a slice's size follows the
+    budget, not a cost per statement measured on a smaller catalog.
+
+    Returns:
+        the triples made (a triple two slices make counted twice), and the slices run.
     """
     match = scratch.quads_for_pattern
     subclass = subclass_statements(match)
     predicates = rule_predicates([rule])
     out: IO[bytes] = spool.open("wb") if spool is not None else io.BytesIO()
-    assign_slices(scratch, plan, slices)
+    anchored = assign_slices(scratch, plan, slices)
     try:
+        started, cpu = time.perf_counter(), time.process_time()  # the first slice's, gathered
+        first = slice_quads(match, plan, anchors(match, 0), predicates, subclass)
+        cap = None if budget is None else slice_statement_cap(budget, plan)
+        if cap is not None and len(first) > cap:
+            more = resliced(slices, len(first), cap, anchored)
+            progress(
+                f"rule {rule.name}: {len(first)} statements in slice 1/{slices}, more than "
+                f"{cap} the budget allows: {more} slices"
+            )
+            if more > slices:
+                slices, first = more, []
+                clear_slices(scratch)
+                assign_slices(scratch, plan, slices)
+                started, cpu = time.perf_counter(), time.process_time()
         with out:
             for number in range(slices):
-                started, cpu = time.perf_counter(), time.process_time()
-                part = ox.Store()
+                if number:
+                    started, cpu = time.perf_counter(), time.process_time()
                 found = anchors(match, number)
-                quads = slice_quads(match, plan, found, predicates, subclass)
+                quads = first or slice_quads(match, plan, found, predicates, subclass)
+                first = []
+                part = ox.Store()
                 part.bulk_extend(quads)
                 made = _construct(part, rule, base_iri).serialize(format=ox.RdfFormat.N_TRIPLES)
                 out.write(made or b"")
@@ -348,10 +375,10 @@ def _run_sliced(
         clear_slices(scratch)
     if data is not None:
         scratch.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
-        return data.count(b"\n")
+        return data.count(b"\n"), slices
     assert spool is not None
     scratch.bulk_load(path=str(spool), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
-    return _lines(spool)
+    return _lines(spool), slices
 
 
 def scratch_in_memory(statements: int, budget: int | None = None) -> bool:

@@ -41,6 +41,11 @@ from museumkg.namespaces import MKG, RDF, RDFS
 #: A rule's evaluation peak is at most about this many bytes per statement the derivation
 #: reads (the shared-topic rule: +1.75 GB for 433,000 statements at 10^6 catalog triples).
 RULE_BYTES_PER_STATEMENT = 4_000
+#: A slice's evaluation peak is at most about this many bytes per statement read into its
+#: store (the shared-topic rule: +0.7 GB for a slice of 70,000 statements at 10^6 catalog
+#: triples, +0.8 GB for 110,000 at 3x10^6; its joins pair the programs of a topic and year),
+#: unless its plan says less: :func:`slice_statement_cap`.
+SLICE_BYTES_PER_STATEMENT = 10_000
 #: No slice is planned for fewer statements than this (on average): below it the passes over
 #: the anchors and the slices' own stores would cost more than they save.
 MIN_SLICE_STATEMENTS = 20_000
@@ -69,7 +74,10 @@ class SlicePlan:
             type).
         types: the rule reads the types of the resources its statements name.
         bytes_per_statement: the rule's evaluation peak per statement read by the derivation
-            (:data:`RULE_BYTES_PER_STATEMENT` unless measured lower).
+            (:data:`RULE_BYTES_PER_STATEMENT` unless measured lower): the slices planned.
+        slice_bytes: a slice's evaluation peak per statement read into its store
+            (:data:`SLICE_BYTES_PER_STATEMENT` unless measured lower): the most statements a
+            slice may read (:func:`slice_statement_cap`).
     """
 
     anchor: str
@@ -78,6 +86,7 @@ class SlicePlan:
     graphs: bool = True
     types: bool = False
     bytes_per_statement: int = RULE_BYTES_PER_STATEMENT
+    slice_bytes: int | None = None
 
 
 #: One plan per rule (its file name without the order prefix); a rule without a plan runs
@@ -86,30 +95,40 @@ class SlicePlan:
 #: anchor predicate, and the hops reach every resource whose statements the rule reads. The
 #: rules' costs per statement read, measured at 10^6 catalog triples (the larger of the
 #: scratch in memory and on disk), rounded up: co-organised +0.21 GB, participated +0.74 GB,
-#: strength-and-years +0.07 GB, the others less; shared-topic +1.75 GB.
+#: strength-and-years +0.07 GB, the others less; shared-topic +1.75 GB. Their slices' costs per
+#: statement read into a slice, measured at 3x10^6: participated +0.8 GB for 500,000 (2,000
+#: bytes); co-organised, city-location, strength-and-years, partner-of ran whole there within
+#: +0.7 GB for 1.3 million statements (1,000 bytes); shared-topic as the default.
 SLICE_PLANS: dict[str, SlicePlan] = {
-    "co-organised": SlicePlan(f"{MKG}organizer", bytes_per_statement=1_000),
+    "co-organised": SlicePlan(f"{MKG}organizer", bytes_per_statement=1_000, slice_bytes=1_000),
     "participated": SlicePlan(
         f"{MKG}organizer",
         hops=((f"{MKG}inProgram", True),),
         types=True,
         bytes_per_statement=2_000,
+        slice_bytes=2_000,
     ),
-    "stated-partnership": SlicePlan(f"{MKG}statedPartner", bytes_per_statement=1_000),
+    "stated-partnership": SlicePlan(
+        f"{MKG}statedPartner", bytes_per_statement=1_000, slice_bytes=1_000
+    ),
     "shared-topic": SlicePlan(f"{MKG}topic", anchor_is_object=True),
     "city-location": SlicePlan(
         f"{MKG}location",
         hops=((f"{MKG}location", False),),
         graphs=False,
         bytes_per_statement=1_000,
+        slice_bytes=1_000,
     ),
     "strength-and-years": SlicePlan(
         f"{MKG}partnershipKind",
         hops=((f"{MKG}evidenceProgram", False), (f"{MKG}evidenceSource", False)),
         graphs=False,
         bytes_per_statement=1_000,
+        slice_bytes=1_000,
     ),
-    "partner-of": SlicePlan(f"{MKG}partnershipKind", graphs=False, bytes_per_statement=1_000),
+    "partner-of": SlicePlan(
+        f"{MKG}partnershipKind", graphs=False, bytes_per_statement=1_000, slice_bytes=1_000
+    ),
 }
 
 
@@ -125,6 +144,30 @@ def slice_count(statements: int, budget: int, per_statement: int = RULE_BYTES_PE
     return max(1, min(wanted, statements // MIN_SLICE_STATEMENTS))
 
 
+def slice_statement_cap(budget: int, plan: SlicePlan | None = None) -> int:
+    """The most statements one slice of a rule may read for its evaluation to stay within
+    ``budget``: by its plan's :attr:`SlicePlan.slice_bytes`, else :data:`SLICE_BYTES_PER_STATEMENT`.
+
+    >>> slice_statement_cap(1_500_000_000), slice_statement_cap(10**9, SLICE_PLANS["participated"])
+    (150000, 500000)
+    """
+    per_statement = SLICE_BYTES_PER_STATEMENT
+    if plan is not None and plan.slice_bytes is not None:
+        per_statement = plan.slice_bytes
+    return max(1, budget // max(per_statement, 1))
+
+
+def resliced(slices: int, statements: int, cap: int, anchored: int) -> int:
+    """How many slices to deal the anchors into, after a slice of ``slices`` read ``statements``:
+    enough for a slice to read at most ``cap`` (as many as the ``anchored`` statements at most).
+
+    >>> resliced(3, 600_000, 150_000, 10**6), resliced(3, 600_000, 150_000, 5)
+    (12, 5)
+    """
+    wanted = math.ceil(slices * statements / max(cap, 1))
+    return max(slices, min(wanted, anchored))
+
+
 def slice_of(node: ox.NamedNode | ox.BlankNode | ox.Literal, slices: int) -> int:
     """The slice of an anchor: a stable hash of its N-Triples form.
 
@@ -134,22 +177,27 @@ def slice_of(node: ox.NamedNode | ox.BlankNode | ox.Literal, slices: int) -> int
     return zlib.crc32(str(node).encode("utf-8")) % slices
 
 
-def assign_slices(scratch: ox.Store, plan: SlicePlan, slices: int) -> None:
-    """Write each anchor's slice into the scratch store (graph :data:`SLICES_GRAPH`).
+def assign_slices(scratch: ox.Store, plan: SlicePlan, slices: int) -> int:
+    """Write each anchor's slice into the scratch store (graph :data:`SLICES_GRAPH`); how many
+    anchor statements there are.
 
     One pass over the anchor statements; the store, not Python, holds the assignment, so that
     :func:`anchors` reads a slice's anchors by one lookup. :func:`clear_slices` removes it.
     """
     predicate = ox.NamedNode(plan.anchor)
     named = [_slice_node(number) for number in range(slices)]
+    seen = 0
 
     def assigned() -> Iterator[ox.Quad]:
+        nonlocal seen
         for quad in scratch.quads_for_pattern(None, predicate, None, None):
             term = quad.object if plan.anchor_is_object else quad.subject
             if isinstance(term, Node | ox.Literal):
+                seen += 1
                 yield ox.Quad(named[slice_of(term, slices)], _IN_SLICE, term, _SLICES_GRAPH)
 
     scratch.bulk_extend(assigned())
+    return seen
 
 
 def clear_slices(scratch: ox.Store) -> None:
