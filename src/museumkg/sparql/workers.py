@@ -30,7 +30,6 @@ import logging
 import math
 import multiprocessing.connection
 import os
-import queue
 import re
 import signal
 import socket
@@ -44,6 +43,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from museumkg.sparql import wire
+from museumkg.sparql.idle import IdleWorkers
 from museumkg.sparql.results import Written, find_format, jsonld_context, write_result
 from museumkg.store import (
     QueryResult,
@@ -356,7 +356,7 @@ class WorkerPool:
         self.workers = workers
         self.queue_timeout_s = queue_timeout_s
         self._ontology = str(ontology_dir) if ontology_dir is not None else None
-        self._idle: queue.Queue[_Worker] = queue.Queue()  # FIFO: a new worker comes last
+        self._idle: IdleWorkers[_Worker] = IdleWorkers()  # the warmest first, new ones last
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._started = 0
@@ -417,13 +417,12 @@ class WorkerPool:
         """
         deadline = time.monotonic() + self.queue_timeout_s
         while True:
-            try:
-                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
+            worker = self._idle.get(max(0.0, deadline - time.monotonic()))
+            if worker is None:
                 raise Overloaded(
                     f"all {self.workers} query workers are busy; try again shortly",
                     retry_after_s=max(1, math.ceil(self.queue_timeout_s)),
-                ) from None
+                )
             if worker.alive():
                 return worker
             log.warning("query worker %s had ended while idle: replacing it", worker.pid)
