@@ -14,8 +14,8 @@ from seed import seed_data
 from museumkg.build.curation import import_files
 from museumkg.build.pipeline import build_catalog
 from museumkg.config import PROJECT_DIR, Settings
-from museumkg.namespaces import MKG, RDF
-from museumkg.network.derive import derive
+from museumkg.namespaces import GEO, MKG, RDF, WGS, XSD
+from museumkg.network.derive import DERIVED_BY, LOCATION_RULE, derive
 from museumkg.network.rederive import rederive
 from museumkg.queries import load_query
 from museumkg.store import EmbeddedStore, catalog
@@ -266,3 +266,60 @@ def test_roles_as_blank_nodes_rederive_like_a_full_derivation() -> None:
     before = _derived(store, derived)
     _check(store, quads + quads, BASE, derived)  # the same entry again: nothing may change
     assert _derived(store, derived) == before
+
+
+LOCATION = ox.NamedNode(f"{MKG}location")
+LAT = ox.NamedNode(f"{WGS}lat")
+LONG = ox.NamedNode(f"{WGS}long")
+DECIMAL = ox.NamedNode(f"{XSD}decimal")
+
+
+@pytest.mark.parametrize("change", ["city-moved", "institution-moved", "own-coordinates"])
+def test_a_location_change_rederives_like_a_full_derivation(
+    synthetic: EmbeddedStore, change: str
+) -> None:
+    """The city-location rule is redone for the institutions a change concerns only: a city
+    given other coordinates moves every institution in it, though no statement about them
+    changed."""
+    native = synthetic.native
+    derived = f"{BASE}graph/derived"
+    located = list(native.quads_for_pattern(None, LOCATION, None, None))
+    org, place = located[0].subject, located[0].object
+    placed = {q.subject for q in located if q.object == place}
+    assert len(placed) > 1, "the test needs a city with several institutions"
+    if change == "city-moved":
+        old = next(native.quads_for_pattern(place, LAT, None, None))
+        graph = old.graph_name
+        quads = [q for q in _graph(synthetic, graph) if q != old]  # type: ignore[arg-type]
+        quads.append(ox.Quad(place, LAT, ox.Literal("1.5", datatype=DECIMAL), graph))
+    else:
+        graph = located[0].graph_name
+        quads = _graph(synthetic, graph)  # type: ignore[arg-type]
+        if change == "institution-moved":
+            other = next(q.object for q in located if q.object != place)
+            quads = [q for q in quads if q != located[0]]
+            quads.append(ox.Quad(org, LOCATION, other, graph))
+        else:
+            quads.append(ox.Quad(org, LAT, ox.Literal("2.5", datatype=DECIMAL), graph))
+            quads.append(ox.Quad(org, LONG, ox.Literal("3.5", datatype=DECIMAL), graph))
+    before = _derived(synthetic, derived)
+    changed = _replace(synthetic, graph, quads)  # type: ignore[arg-type]
+    _check(synthetic, changed, BASE, derived)
+    after = _derived(synthetic, derived)
+    differ = {line.split(" ")[0] for line in after ^ before}
+    assert f"<{org.value}>" in differ, "the institution's own place changed"
+    if change == "city-moved":
+        assert {f"<{o.value}>" for o in placed} <= differ, "all in the city moved with it"
+
+
+def test_an_incremental_derivation_starts_from_every_location_statement() -> None:
+    """The previous store's city-level locations are copied (only touched ones are redone)."""
+    text = load_query("derived_rule_statements").text
+    values = re.search(r"VALUES \?p \{([^}]*)\}", text)
+    assert values is not None
+    prefixes = {"wgs:": WGS, "geo:": GEO, "mkg:": MKG}
+    listed = set()
+    for name in values[1].split():
+        prefix = name[: name.index(":") + 1]
+        listed.add(prefixes[prefix] + name[len(prefix) :])
+    assert listed == {p for p, rule in DERIVED_BY.items() if rule == LOCATION_RULE}

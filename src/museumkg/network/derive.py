@@ -83,7 +83,8 @@ DERIVED_BY: dict[str, str] = {
     f"{MKG}locationPrecision": "city-location",
 }
 #: The rule placing institutions at their city: a function of each institution's own
-#: statements, redone whole by an incremental derivation (:mod:`museumkg.network.rederive`).
+#: statements, redone for the institutions a change concerns by an incremental derivation
+#: (:mod:`museumkg.network.rederive`).
 LOCATION_RULE = "city-location"
 
 

@@ -27,6 +27,10 @@ partial evidence are thrown away. The result is the derived graph a full derivat
 (``tests/network/test_rederive.py`` checks it statement by statement), at the cost of the touched
 institutions' neighbourhood rather than of the whole store.
 
+The city-location rule, which depends on no pair, is redone likewise for the institutions a
+change is about and those located at a place it is about, in a scratch store of their
+locations and their places' coordinates (:func:`_redo_locations`).
+
 Metrics statements (:mod:`museumkg.network.metrics`) in the derived graph are left alone: the
 metrics step recomputes them. A change of the ontology or of the rules needs a full derivation.
 """
@@ -42,7 +46,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from museumkg.config import Settings
-from museumkg.namespaces import MKG, RDF, RDFS
+from museumkg.namespaces import MKG, RDF, RDFS, WGS
 from museumkg.network.derive import (
     DERIVED_BY,
     LOCATION_RULE,
@@ -67,6 +71,9 @@ _MEMBER = ox.NamedNode(f"{MKG}partnershipMember")
 _EVIDENCE = (ox.NamedNode(f"{MKG}evidenceProgram"), ox.NamedNode(f"{MKG}evidenceSource"))
 _PARTNER_OF = ox.NamedNode(f"{MKG}partnerOf")
 _TYPE = ox.NamedNode(f"{RDF}type")
+_LOCATION = ox.NamedNode(f"{MKG}location")
+_LAT = ox.NamedNode(f"{WGS}lat")
+_LONG = ox.NamedNode(f"{WGS}long")
 _SUBCLASS = ox.NamedNode(f"{RDFS}subClassOf")
 #: The source statements the traversal follows to the touched pairs: each is read by some rule
 #: (``tests/network/test_derive.py`` checks them against the rules' text).
@@ -232,7 +239,7 @@ def rederive(
     removed, added = old - new, new - old
     store.remove_quads(removed)
     store.add_quads(added)
-    out, into = _redo_locations(store, rules, base_iri, derived)
+    out, into = _redo_locations(store, rules, changed, base_iri, derived)
     removed |= out
     added |= into
     return Rederived(
@@ -246,26 +253,66 @@ def rederive(
 
 
 def _redo_locations(
-    store: Store, rules: list[Rule], base_iri: str, derived: ox.NamedNode
+    store: Store, rules: list[Rule], changed: list[ox.Quad], base_iri: str, derived: ox.NamedNode
 ) -> tuple[set[ox.Quad], set[ox.Quad]]:
-    """Redo the city-location rule over the whole store; return the statements out and in.
+    """Redo the city-location rule for the institutions a change may move; return the
+    statements out and in.
 
-    Its output depends only on each institution's place and that place's coordinates, which a
-    change may touch without touching any pair, so it is cheaper to run it whole (one join over
-    the institutions) than to trace which institutions it concerns.
+    The rule places an institution from its own statements only: its ``mkg:location``, its
+    coordinates of its own, and its places' type and coordinates. A changed statement can
+    therefore move the institutions it is about (its subject) and those located at a place it
+    is about. Those institutions, their places and what the rule reads of them go into a
+    scratch store, where the rule runs (the same file as a full derivation): the cost of the
+    change, not of the store.
     """
-    predicates = {ox.NamedNode(p) for p, rule in DERIVED_BY.items() if rule == LOCATION_RULE}
-    old = {quad for predicate in predicates for quad in store.quads(None, predicate, None, derived)}
+    rule = next((r for r in rules if r.name == LOCATION_RULE), None)
+    if rule is None:
+        return set(), set()
+    subjects = {q.subject for q in changed if isinstance(q.subject, Node)}
+    institutions: set[Node] = set(subjects)
+    for subject in subjects:
+        institutions |= _subjects(store.quads, _LOCATION, subject, derived)
+    predicates = [ox.NamedNode(p) for p, made in DERIVED_BY.items() if made == LOCATION_RULE]
+    geometries = {
+        ox.NamedNode(f"{i.value}/geometry") for i in institutions if isinstance(i, ox.NamedNode)
+    }
+    made_by_rule: set[Node] = {*institutions, *geometries}
+    old = {
+        quad
+        for subject in made_by_rule
+        for predicate in predicates
+        for quad in store.quads(subject, predicate, None, derived)
+    }
+    scratch = ox.Store()
+    scratch.bulk_extend(_location_inputs(store.quads, institutions))
+    result = scratch.query(f"BASE <{base_iri}>\n{rule.text}", use_default_graph_as_union=True)
     new: set[ox.Quad] = set()
-    for rule in rules:
-        if rule.name != LOCATION_RULE:
-            continue
-        result = store.query(f"BASE <{base_iri}>\n{rule.text}")
-        if isinstance(result, ox.QueryTriples):
-            new.update(ox.Quad(t.subject, t.predicate, t.object, derived) for t in result)
+    if isinstance(result, ox.QueryTriples):
+        new = {
+            ox.Quad(t.subject, t.predicate, t.object, derived)
+            for t in result
+            if t.subject in made_by_rule
+        }
     store.remove_quads(old - new)
     store.add_quads(new - old)
     return old - new, new - old
+
+
+def _location_inputs(match: Match, institutions: set[Node]) -> list[ox.Quad]:
+    """What the city-location rule reads of ``institutions``, every graph kept: their
+    locations and coordinates, and their places' types and coordinates."""
+    found: list[ox.Quad] = []
+    places: set[Node] = set()
+    for institution in institutions:
+        for quad in match(institution, _LOCATION, None, None):
+            found.append(quad)
+            if isinstance(quad.object, Node):
+                places.add(quad.object)
+        found.extend(match(institution, _LAT, None, None))
+    for place in places:
+        for predicate in (_TYPE, _LAT, _LONG):
+            found.extend(match(place, predicate, None, None))
+    return found
 
 
 def _touched_members(
