@@ -366,7 +366,8 @@ def test_exports_parse_and_state_version_and_filters() -> None:
 def test_every_network_query_has_its_header_and_projects_its_parameters() -> None:
 
     for name in [
-        "network_partnerships",
+        "network_partnership_nodes",
+        "network_partnership_members",
         "network_evidence",
         "network_program_topics",
         "network_institutions",

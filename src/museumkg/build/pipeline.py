@@ -22,6 +22,7 @@ from museumkg.checks.validate import validate_records
 from museumkg.config import PROJECT_DIR, Settings
 from museumkg.index.overview import catalog_summary
 from museumkg.network.metrics import add_network_metrics
+from museumkg.network.model import Network, load_network
 from museumkg.network.rederive import ChangedSources, derive_step
 from museumkg.problems import Problem, ProblemsFound, errors_only
 from museumkg.queries import named_rows
@@ -273,13 +274,18 @@ def complete_store(
     say = progress
     if "derive" in steps:
         derive_step(store, settings, changed, say, work_dir)  # incremental when sources changed
+    network: Network | None = None  # read once: the metrics step's, with them, for the map
     if "metrics" in steps:
-        add_network_metrics(store, work_dir, settings, version, say)  # networkx, into derived
+        network = load_network(store, settings.base_iri)
+        add_network_metrics(store, work_dir, settings, version, say, network)  # into derived
     extra: list[Path] = []
     if "pages" in steps:
+        # the map's data and its GeoJSON (a download of the release), first: from the network
+        # in hand, let go before the index is written (the quality graph changes nothing here)
+        dumps = dumps_dir(work_dir)
+        extra.append(write_map_files(store, work_dir, dumps, settings, version, say, network))
+        network = None
         prepare_for_pages(store, work_dir, records, settings, say)  # quality graph, index
-        # the map's data and its GeoJSON (a download of the release)
-        extra.append(write_map_files(store, work_dir, dumps_dir(work_dir), settings, version, say))
     if "release" in steps:
         # last: the dumps, VoID and the diff from the serving release, in work_dir/dumps
         publish_release(store, work_dir, settings, version, built_at, say, extra_files=extra)

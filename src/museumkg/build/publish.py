@@ -74,11 +74,14 @@ def write_map_files(
     settings: Settings,
     version: str | None = None,
     progress: Callable[[str], None] | None = None,
+    network: Network | None = None,
 ) -> Path:
     """Write ``map.json`` into ``store_dir`` and the map's GeoJSON into ``dumps``; return the
-    GeoJSON file's path."""
+    GeoJSON file's path. ``network``: the store's network with its metrics, when the build
+    holds it (else read from the metrics step's file, or from the store)."""
     started = time.perf_counter()
-    network = _network(store, store_dir, settings.base_iri)
+    if network is None:
+        network = _network(store, store_dir, settings.base_iri)
     data = write_map(store, network, store_dir, languages=settings.languages, version=version)
     dumps.mkdir(parents=True, exist_ok=True)
     path = write_geojson(data, dumps / GEOJSON_FILE, version)

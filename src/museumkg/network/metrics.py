@@ -313,7 +313,12 @@ def write_metrics(
         the metrics.
     """
     metrics = compute_metrics(network)
-    store.add_quads(list(metrics_quads(metrics, network, derived_graph)))
+    # in bulk: serialised and bulk-loaded, twice as fast as a transaction of single inserts
+    # (the store is being built, nobody reads it meanwhile)
+    quads = ox.serialize(
+        metrics_quads(metrics, network, derived_graph), format=ox.RdfFormat.N_QUADS
+    )
+    store.load(quads or b"", format="nq", graph=None)
     for iri, values in metrics.overall.items():
         if iri in network.institutions:
             network.institutions[iri].metrics = dict(values)
@@ -331,9 +336,16 @@ def add_network_metrics(
     settings: Settings,
     version: str,
     progress: Callable[[str], None] | None = None,
+    network: Network | None = None,
 ) -> NetworkMetrics:
-    """The build step: metrics of the freshly derived network into the store and its folder."""
-    network = load_network(store, settings.base_iri)
+    """The build step: metrics of the freshly derived network into the store and its folder.
+
+    Args:
+        network: the store's network when the caller has read it already (it gets the
+            metrics); else read here.
+    """
+    if network is None:
+        network = load_network(store, settings.base_iri)
     metrics = write_metrics(
         store, network, derived_graph=settings.derived_graph, store_dir=store_dir, version=version
     )

@@ -3,7 +3,7 @@
 The derived graph holds one ``mkg:Partnership`` node per pair of institutions and kind of
 evidence (``ontology/rules/``). :func:`load_network` reads those nodes, their evidence items
 (programs with their start year, or stating sources for a partnership without a program), the
-institutions' names, classes and countries, and the build-time metrics, in six named queries.
+institutions' names, classes and countries, and the build-time metrics, in seven named queries.
 :mod:`museumkg.network.views` answers filtered views of it.
 """
 
@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from museumkg.iris import parse_entity_iri
 from museumkg.lang import keep_label, pick_value
 from museumkg.namespaces import MKG
-from museumkg.queries import named_rows
+from museumkg.queries import named_rows, named_solutions
 from museumkg.store import Store, Term
 from museumkg.store.terms import lexical
 
@@ -250,6 +250,16 @@ def _year(term: Term | None) -> int | None:
     return int(text) if len(text) == 4 and text.isdigit() else None
 
 
+def _members(store: Store) -> dict[str, list[str]]:
+    """The members of every partnership node, by the node's IRI (as ``STR`` gives them: blank
+    nodes, which have none, left out)."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for node, member in named_solutions(store, "network_partnership_members"):
+        if isinstance(member, ox.NamedNode | ox.Literal) and node is not None:
+            members[lexical(node)].append(member.value)
+    return members
+
+
 # Complexity: one pass over each of the network's queries (institutions, links, evidence,
 # metrics), filling the tables a view reads
 def load_network(store: Store, base_iri: str) -> Network:  # noqa: C901
@@ -273,8 +283,9 @@ def load_network(store: Store, base_iri: str) -> Network:  # noqa: C901
         known = items[node].get(item)
         if known is None or (year is not None and (known.year is None or year < known.year)):
             items[node][item] = Evidence(item, year, is_program=True)
+    members = _members(store)
     links: list[Link] = []
-    for row in named_rows(store, "network_partnerships"):
+    for row in named_rows(store, "network_partnership_nodes"):
         kind = kind_slug(lexical(row["kind"]))
         if kind is None:
             continue
@@ -283,8 +294,9 @@ def load_network(store: Store, base_iri: str) -> Network:  # noqa: C901
         if kind == "stated":
             evidence = tuple(Evidence(e.item, e.year, is_program=False) for e in evidence)
         strength = float(lexical(row["strength"]))
-        links.append(Link(node, lexical(row["a"]), lexical(row["b"]), kind, strength, evidence))
-    links.sort(key=lambda link: (link.a, link.b, link.kind))
+        pair = members.get(node, [])
+        links += [Link(node, a, b, kind, strength, evidence) for a in pair for b in pair if a < b]
+    links.sort(key=lambda link: (link.a, link.b, link.kind, link.iri, link.strength))
 
     institutions: dict[str, Institution] = {}
     for row in named_rows(store, "network_institutions"):
