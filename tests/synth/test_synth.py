@@ -16,8 +16,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from museumkg.build.bulk import load_catalog
 from museumkg.checks.validate import validate_records
-from museumkg.config import PROJECT_DIR
+from museumkg.config import PROJECT_DIR, Settings
 from museumkg.namespaces import MKG, RDF, RDFS, SKOS
 from museumkg.network.derive import derive
 from museumkg.records.files import RecordFile
@@ -260,3 +261,20 @@ def test_every_synthetic_city_has_generated_coordinates_and_institutions_a_city_
         assert 30 <= float(row["lat"].value) <= 55 and 40 <= float(row["long"].value) <= 90
         assert row["precision"].value == f"{MKG}CountryLevel"
         assert row["graph"].value.startswith(BASE)
+
+
+def test_a_bulk_load_counts_every_triple_default_graph_included(tmp_path: Path) -> None:
+    """The manifest's total is the graphs' counts plus the default graph's (no second pass
+    over the store): a triple without a graph name is counted too."""
+    text, _made = _nquads(2000, 1)
+    extra = "<http://e.org/a> <http://e.org/p> <http://e.org/b> .\n"
+    path = tmp_path / "catalog.nq"
+    path.write_text(text + extra, encoding="utf-8")
+    settings = Settings(var_dir=tmp_path / "var", check_owl=False)
+    loaded = load_catalog(path, settings, skip=("metrics", "pages", "release"))
+    store = EmbeddedStore(loaded.store_dir, read_only=True)
+    try:
+        assert loaded.manifest.triples == len(store.native) == store.count()
+        assert loaded.manifest.triples == sum(loaded.manifest.graphs.values()) + 1
+    finally:
+        store.close()
