@@ -47,6 +47,8 @@ def test_a_file_without_a_last_newline_lands_whole(tmp_path: Path) -> None:
 
 
 def test_the_derived_graph_lands_the_same_in_small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each rule's output goes into the scratch, and the derived graph into the store, in
+    chunks of this size: the same graph."""
     found = []
     for chunk in (10**9, 2_000):
         monkeypatch.setattr(derive_module, "LAND_CHUNK_BYTES", chunk)

@@ -304,8 +304,7 @@ def _run_whole(
         scratch.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
         return data.count(b"\n")
     result.serialize(str(spool), format=ox.RdfFormat.N_TRIPLES)
-    scratch.bulk_load(path=str(spool), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
-    return _lines(spool)
+    return _bulk_load_spool(scratch, spool, target)
 
 
 def _run_sliced(
@@ -378,8 +377,7 @@ def _run_sliced(
         scratch.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
         return data.count(b"\n"), slices
     assert spool is not None
-    scratch.bulk_load(path=str(spool), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
-    return _lines(spool), slices
+    return _bulk_load_spool(scratch, spool, target), slices
 
 
 def scratch_in_memory(statements: int, budget: int | None = None) -> bool:
@@ -473,8 +471,9 @@ def derive(
     return [read, *reports, landed]
 
 
-#: The derived graph lands in bulk loads of at most this many bytes of N-Triples each, so that
-#: the memory of landing it does not grow with it.
+#: The derived graph lands, and each rule's output goes into the scratch, in bulk loads of at
+#: most this many bytes of N-Triples each, so that the memory of loading does not grow with it
+#: (at 10^7 catalog triples one bulk load of a rule's 1.8 million triples took +0.8 GB).
 LAND_CHUNK_BYTES = 64 * 1024 * 1024
 
 
@@ -483,8 +482,17 @@ def land_in_chunks(store: Store, path: Path, graph: str, chunk_bytes: int | None
 
     Each chunk is at most ``chunk_bytes`` (default :data:`LAND_CHUNK_BYTES`) or one line.
     """
-    size = LAND_CHUNK_BYTES if chunk_bytes is None else chunk_bytes
     chunks = 0
+    for data in line_chunks(path, chunk_bytes):
+        store.load(data, format="nt", graph=graph)
+        chunks += 1
+    return chunks
+
+
+def line_chunks(path: Path, chunk_bytes: int | None = None) -> Iterator[bytes]:
+    """A file's bytes in chunks of whole lines, each at most ``chunk_bytes`` (default
+    :data:`LAND_CHUNK_BYTES`) or one line (a line longer than a chunk is read on, not cut)."""
+    size = LAND_CHUNK_BYTES if chunk_bytes is None else chunk_bytes
     with path.open("rb") as handle:
         rest = b""
         while True:
@@ -496,10 +504,18 @@ def land_in_chunks(store: Store, path: Path, graph: str, chunk_bytes: int | None
                 continue
             data, rest = data[:cut], data[cut:]
             if data:
-                store.load(data, format="nt", graph=graph)
-                chunks += 1
+                yield data
             if not block:
-                return chunks
+                return
+
+
+def _bulk_load_spool(scratch: ox.Store, spool: Path, target: ox.NamedNode) -> int:
+    """A rule's output (N-Triples in ``spool``) into the scratch, in chunks; how many lines."""
+    lines = 0
+    for data in line_chunks(spool):
+        scratch.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+        lines += data.count(NEWLINE)
+    return lines
 
 
 def _count(store: Store, predicates: Iterable[str]) -> int:
