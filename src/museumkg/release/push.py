@@ -12,8 +12,9 @@ from museumkg.store import Store, StoreError
 #: Triples per request for a large graph. A graph up to this size is replaced in one step; a
 #: larger one (the derived graph: 1.28 million triples in a catalog of 10^6) as a ``PUT`` of its
 #: first chunk then a ``POST`` per further chunk, so each request stays well inside the push's
-#: per-request time limit and the push holds one chunk in memory, not the whole graph.
-CHUNK_TRIPLES = 100_000
+#: per-request time limit and the push holds one chunk in memory, not the whole graph. (At
+#: 100,000, one POST to Virtuoso took over the 120 s limit at 10^6 on a loaded machine.)
+CHUNK_TRIPLES = 25_000
 #: Small graphs (a catalog of 10^6 has ~20,000 of ~50 triples) are replaced together, up to
 #: this many triples per request (a graph larger than this, up to ``CHUNK_TRIPLES``, alone),
 #: and their sizes on the server are read back by one query per batch: one request and one
