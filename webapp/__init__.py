@@ -39,7 +39,7 @@ def _configure_logging() -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
         log.addHandler(handler)
-        # the HTTP server may configure the root logger after this (waitress.serve() calls
+        # the HTTP server may configure the root logger after this (some call
         # logging.basicConfig()); propagating to that root handler too would print every line twice.
         log.propagate = False
 
