@@ -18,17 +18,17 @@ from synthetic_network import term as _t
 from museumkg.config import Settings
 from museumkg.namespaces import MKG, RDF
 from museumkg.network import derive as derive_module
-from museumkg.network.derive import (
+from museumkg.network.derive import derive
+from museumkg.network.model import KINDS, STRONG_KINDS
+from museumkg.network.rederive import DERIVED_LINKS, SOURCE_LINKS
+from museumkg.network.rules import (
     DERIVED_BY,
     METRICS_STEP,
     OWN_RULE,
-    derive,
     load_rules,
     rule_header,
     rule_predicates,
 )
-from museumkg.network.model import KINDS, STRONG_KINDS
-from museumkg.network.rederive import DERIVED_LINKS, SOURCE_LINKS
 from museumkg.store import EmbeddedStore, Store, select_rows
 from museumkg.synth.generate import SHARED_TOPIC_CAP
 

@@ -10,7 +10,8 @@ from synthetic_network import RULES, SYNTH, synthetic_catalog
 
 from museumkg.network import derive as derive_module
 from museumkg.network import slices as slices_module
-from museumkg.network.derive import LAND_STEP, READ_STEP, derive, land_in_chunks, load_rules
+from museumkg.network.derive import LAND_STEP, READ_STEP, derive, land_in_chunks
+from museumkg.network.rules import load_rules
 from museumkg.store import EmbeddedStore, StoreError
 
 DERIVED = f"{SYNTH}graph/derived"

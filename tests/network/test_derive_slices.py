@@ -12,7 +12,8 @@ from synthetic_network import RULES, SYNTH, synthetic_catalog
 from museumkg.config import Settings
 from museumkg.network import derive as derive_module
 from museumkg.network import slices as slices_module
-from museumkg.network.derive import derive, load_rules
+from museumkg.network.derive import derive
+from museumkg.network.rules import load_rules
 from museumkg.network.slices import SLICE_PLANS, slice_count
 from museumkg.store import EmbeddedStore
 from museumkg.synth.generate import generate

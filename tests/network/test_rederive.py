@@ -15,8 +15,9 @@ from museumkg.build.curation import import_files
 from museumkg.build.pipeline import build_catalog
 from museumkg.config import PROJECT_DIR, Settings
 from museumkg.namespaces import GEO, MKG, RDF, WGS, XSD
-from museumkg.network.derive import DERIVED_BY, LOCATION_RULE, derive
+from museumkg.network.derive import derive
 from museumkg.network.rederive import rederive
+from museumkg.network.rules import DERIVED_BY, LOCATION_RULE
 from museumkg.queries import load_query
 from museumkg.store import EmbeddedStore, catalog
 from museumkg.synth import generate as synth

@@ -7,7 +7,7 @@
 
 A rule's IRI is ``{base}rule/<name>`` (what ``mkg:derivedByRule`` names; see
 :mod:`webapp.http.links`). Names are looked up in the listing of the rules folder
-(:func:`museumkg.network.derive.load_rules`); no part of the URL is ever used as a path.
+(:func:`museumkg.network.rules.load_rules`); no part of the URL is ever used as a path.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.exceptions import NotFound
 
-from museumkg.network.derive import Rule, load_rules, rule_header, rule_iri
+from museumkg.network.rules import Rule, load_rules, rule_header, rule_iri
 from webapp.http.state import web_state
 from webapp.http.twins import request_format
 

@@ -47,15 +47,8 @@ import pyoxigraph as ox
 
 from museumkg.config import Settings
 from museumkg.namespaces import MKG, RDF, RDFS, WGS
-from museumkg.network.derive import (
-    DERIVED_BY,
-    LOCATION_RULE,
-    Rule,
-    derive,
-    load_rules,
-    rule_predicates,
-    run_rules,
-)
+from museumkg.network.derive import derive, run_rules
+from museumkg.network.rules import DERIVED_BY, LOCATION_RULE, Rule, load_rules, rule_predicates
 from museumkg.queries import load_query
 from museumkg.store import Store, StoreUnavailable, open_store
 from museumkg.store.terms import lexical

@@ -24,7 +24,7 @@ from museumkg.index.vocab import Vocabulary, local_name, vocabulary
 from museumkg.iris import parse_entity_iri
 from museumkg.lang import Text, pick
 from museumkg.namespaces import MKG
-from museumkg.network.derive import derived_by
+from museumkg.network.rules import derived_by
 from museumkg.pages.schema_org import schema_org
 from museumkg.pages.shapes import (
     EntityPage,

@@ -95,7 +95,7 @@ class ShownElsewhere(TypedDict):
     count: int
     sources: list[Link]
     inferred: bool
-    derived_by: dict[str, str] | None  # :func:`museumkg.network.derive.derived_by`
+    derived_by: dict[str, str] | None  # :func:`museumkg.network.rules.derived_by`
 
 
 class FindingEntry(TypedDict):

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from museumkg.index.vocab import PROPERTY_ORDER, Vocabulary
 from museumkg.lang import Text, order, pick
 from museumkg.namespaces import DCTERMS, MKG, RDF, RDFS, SKOS
-from museumkg.network.derive import derived_by
+from museumkg.network.rules import derived_by
 from museumkg.pages.shapes import NameEntry, SourceEntry
 from museumkg.store import Term
 from museumkg.store.terms import lexical, text_of
@@ -222,7 +222,7 @@ def property_groups(
         ``property`` (``iri``, ``label``, ``label_lang``, ``definition``) and ``values``, each
         value with ``sources`` (source numbers) and ``inferred`` (stated only by the rules);
         an inferred value also has ``derived_by``, what made it
-        (:func:`museumkg.network.derive.derived_by`: a rule, or the metrics step), when known.
+        (:func:`museumkg.network.rules.derived_by`: a rule, or the metrics step), when known.
     """
     numbers = {s["graph"]: s["n"] for s in sources}
     rules = [v.value for (p, v) in found.values if p == RULE and isinstance(v, ox.NamedNode)]
